@@ -1,0 +1,79 @@
+/**
+ * The one esbuild configuration for code that runs on the Espruino interpreter.
+ * Every device bundle, gate fixture and size measurement goes through it, so
+ * what the tests check is what gets flashed.
+ *
+ * Target ES2015 makes esbuild lower what it can and Espruino cannot parse
+ * (`?.`, `**`, `||=`, `\u{…}`, object spread, class fields); the `supported`
+ * overrides keep what Espruino runs natively and esbuild would otherwise
+ * rewrite into longer code (`??`, `catch {}`), measured in
+ * ../shared/espruino-feature-matrix.md. What esbuild cannot lower is
+ * rejected afterwards by the gate (scripts/gate/).
+ */
+import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Device code compiles under its own tsconfig (ES2015 class-field semantics,
+ * no "use strict" prologue: Espruino ignores it, so it would be 13 wasted
+ * bytes), whatever tsconfig.json sits nearer to the entry.
+ */
+export const DEVICE_TSCONFIG = fileURLToPath(new URL("../tsconfig.device.json", import.meta.url));
+
+export const ESPRUINO_TARGET = "es2015";
+
+export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
+  "nullish-coalescing": true,
+  "optional-catch-binding": true,
+};
+
+/** What one bundling run produced, in memory. */
+export interface EspruinoBundle {
+  /** The minified JavaScript, exactly as it would be uploaded. */
+  code: string;
+  /** The source map (v3 JSON text) from `code` back to the TypeScript. */
+  map: string;
+  /** esbuild's metafile: which input contributed how many output bytes. */
+  metafile: esbuild.Metafile;
+}
+
+/** Options for {@link bundleForEspruino}. */
+export interface BundleRequest {
+  /** Entry file (TypeScript). */
+  entry: string;
+  /** Compile-time constants, as esbuild `define` (values are JavaScript source text). */
+  define?: Record<string, string>;
+  /** Minify (default true: that is what goes on a device). */
+  minify?: boolean;
+}
+
+/** Bundles one entry for the interpreter: one IIFE, ASCII only, with an external source map. */
+export async function bundleForEspruino(request: BundleRequest): Promise<EspruinoBundle> {
+  const result = await esbuild.build({
+    entryPoints: [request.entry],
+    bundle: true,
+    write: false,
+    outfile: "out.js",
+    format: "iife",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    target: ESPRUINO_TARGET,
+    supported: ESPRUINO_SUPPORTED,
+    minify: request.minify ?? true,
+    charset: "ascii",
+    legalComments: "none",
+    sourcemap: "external",
+    sourcesContent: false,
+    metafile: true,
+    logLevel: "silent",
+    tsconfig: DEVICE_TSCONFIG,
+    define: request.define ?? {},
+  });
+  let code = "";
+  let map = "";
+  for (const file of result.outputFiles) {
+    if (file.path.endsWith(".map")) map = file.text;
+    else code = file.text;
+  }
+  return { code, map, metafile: result.metafile };
+}
