@@ -1,0 +1,75 @@
+/**
+ * The MQTT client's Transport and Clock on the Espruino interpreter, over
+ * `require("net")` or `require("tls")`. Bytes go out as one binary string per
+ * packet (`socket.write` would send a Uint8Array as its decimal text), and
+ * what arrives is a binary string that the client's framer takes as it is.
+ * Espruino's socket queues writes in the heap until they leave, so the
+ * transport counts what it handed over until `drain` and the client keeps
+ * that under its `socketQueue` bound. A refused connection throws from
+ * `connect` on the Linux build and emits `error` on boards: both end in
+ * `onClose`, from a timer, never inside `open`.
+ */
+import type { Clock, Transport, TransportEvents } from "./transport.ts";
+
+/** Creates a transport; `secure` selects TLS (ESP32 and Linux builds only). */
+export function createEspruinoTransport(secure: boolean): Transport {
+  let socket: EspruinoSocket | null = null;
+  let queued = 0;
+
+  function closed(current: EspruinoSocket | null): void {
+    if (socket !== current) return;
+    socket = null;
+    queued = 0;
+    transport.events.onClose();
+  }
+
+  const transport: Transport = {
+    events: { onOpen() {}, onData() {}, onDrain() {}, onClose() {} } as TransportEvents,
+    open(host: string, port: number): void {
+      transport.close();
+      const module = secure ? require("tls") : require("net");
+      let current: EspruinoSocket | null = null;
+      try {
+        current = module.connect({ host, port }, () => {
+          if (socket === current) transport.events.onOpen();
+        });
+      } catch (error) {
+        setTimeout(() => closed(null), 0);
+        return;
+      }
+      socket = current;
+      current.on("data", (data) => {
+        if (socket === current) transport.events.onData(data);
+      });
+      current.on("drain", () => {
+        if (socket !== current) return;
+        queued = 0;
+        transport.events.onDrain();
+      });
+      current.on("close", () => closed(current));
+      current.on("error", () => closed(current));
+    },
+    send(buffer: Uint8Array, start: number, end: number): void {
+      if (!socket) return;
+      queued += end - start;
+      socket.write(E.toString(buffer.subarray(start, end)));
+    },
+    pending(): number {
+      return queued;
+    },
+    close(): void {
+      const current = socket;
+      socket = null;
+      queued = 0;
+      if (current) current.end();
+    },
+  };
+  return transport;
+}
+
+/** Espruino's clock: `getTime()` (seconds) in milliseconds, and the global timers. */
+export const espruinoClock: Clock = {
+  now: () => getTime() * 1000,
+  setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
+  clearTimeout: (handle) => clearTimeout(handle as number),
+};

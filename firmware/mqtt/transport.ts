@@ -1,0 +1,39 @@
+/**
+ * The two small interfaces the MQTT client is built over (lwmqtt's network and
+ * timer callbacks): a byte transport and a clock. The client never touches
+ * `require("net")` or a timer global; the device bundle hands it Espruino's,
+ * tests hand it a fake transport and a manual clock.
+ */
+
+/** What a transport tells its user. The client sets these before `open`. */
+export interface TransportEvents {
+  /** The connection is up; bytes may be sent. */
+  onOpen(): void;
+  /** Bytes arrived: a Uint8Array (Node) or a binary string, one char per byte (Espruino). */
+  onData(chunk: Uint8Array | string): void;
+  /** Everything handed to `send` has left; more may be sent. */
+  onDrain(): void;
+  /** The connection is gone without the client asking (refused, reset, closed by the broker, failed). At most once per `open`. */
+  onClose(): void;
+}
+
+/** A byte stream to the broker (TCP or TLS). */
+export interface Transport {
+  /** Where the transport reports; set by the client. */
+  events: TransportEvents;
+  /** Starts connecting. Success is `onOpen`; any failure is `onClose` (never an exception). */
+  open(host: string, port: number): void;
+  /** Queues bytes [start, end) of `buffer`: copied (or converted) before returning. */
+  send(buffer: Uint8Array, start: number, end: number): void;
+  /** Bytes handed to `send` that have not left yet. */
+  pending(): number;
+  /** Closes the connection gracefully (what was sent still leaves); no event of that connection is reported after this. */
+  close(): void;
+}
+
+/** Time and timers, in milliseconds. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, milliseconds: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
