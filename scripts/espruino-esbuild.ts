@@ -22,9 +22,14 @@ export const DEVICE_TSCONFIG = fileURLToPath(new URL("../tsconfig.device.json", 
 
 export const ESPRUINO_TARGET = "es2015";
 
+/** Modules built into the interpreter (or its board build): `require` finds them on the device, never in the bundle. */
+export const ESPRUINO_MODULES = ["net", "tls", "Wifi", "Storage", "ESP32", "ESP8266", "Flash", "fs", "http", "crypto", "heatshrink", "timer", "dgram"];
+
 export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
   "nullish-coalescing": true,
   "optional-catch-binding": true,
+  // ES2015 has `\u{1F600}` and esbuild prints astral characters that way; Espruino rejects it.
+  "unicode-escapes": false,
 };
 
 /** What one bundling run produced, in memory. */
@@ -67,7 +72,10 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     metafile: true,
     logLevel: "silent",
     tsconfig: DEVICE_TSCONFIG,
-    define: request.define ?? {},
+    // Espruino's require is a plain global function. Left as `require`, esbuild
+    // would wrap it in a shim built on Proxy, which Espruino lacks.
+    define: { require: "globalThis.require", ...request.define },
+    external: ESPRUINO_MODULES,
   });
   let code = "";
   let map = "";

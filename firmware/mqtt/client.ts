@@ -316,7 +316,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     state = STATE_READY;
     attempts = 0;
     const fresh = connectOptions.cleanSession || !sessionPresent;
-    if (fresh) incomingQos2.length = 0;
+    if (fresh) incomingQos2.splice(0, incomingQos2.length);
     for (const subscription of subscriptions) {
       if (fresh || subscription.packetId) sendSubscribe(subscription);
     }

@@ -27,7 +27,7 @@ function describeTag(tag: acorn.Expression, context: RuleContext): string {
   return "a tag expression";
 }
 
-/** Checks one node for destructuring, default/rest parameters, spread, computed keys, labels, async/generators, tagged templates, `#private`, `new.target` and BigInt literals. */
+/** Checks one node for destructuring, default/rest parameters, spread, computed keys, labels, async/generators, tagged templates, `#private`, `new.target`, BigInt literals and `.length` assignments. */
 export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNode[], context: RuleContext): void {
   const parent = ancestors[ancestors.length - 2];
   switch (node.type) {
@@ -95,12 +95,20 @@ export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNo
         context.report("no-private-members", node, `\`#${node.property.name}\` private members are not supported by Espruino: use a TypeScript \`private\` member`);
       }
       return;
+    case "AssignmentExpression":
+      if (node.left.type === "MemberExpression" && staticName(node.left.property, node.left.computed) === "length") {
+        context.report("no-length-assignment", node, "assigning `.length` does not truncate on Espruino (it throws \"Assignment to a constant\" for a let/const array and does nothing for a var): use `array.splice(0, array.length)` or `array.splice(n, array.length - n)`");
+      }
+      return;
     case "MetaProperty":
       context.report("no-new-target", node, `\`${node.meta.name}.${node.property.name}\` is not supported by Espruino: pass what you need as a constructor argument`);
       return;
     case "Literal":
       if (node.bigint !== undefined) {
         context.report("no-bigint", node, `BigInt literal \`${node.bigint}n\` is not supported by Espruino: use numbers (exact integers up to 2^53) or two 32-bit halves`);
+      }
+      if (typeof node.value === "string" && node.raw?.includes("\\u{")) {
+        context.report("no-codepoint-escape", node, "a `\\u{…}` escape is not supported by Espruino (\"Invalid escape sequence\"): write the surrogate pair `\\uD83D\\uDE00` (the build's esbuild settings do this for you)");
       }
       return;
     default:

@@ -93,6 +93,12 @@ describe("compatibility gate", () => {
       assert.deepEqual(rules, ["no-private-members", "no-private-members", "no-bigint", "no-async-or-generator", "no-async-or-generator"]);
     });
 
+    it("rejects a \\u{…} escape that esbuild would have written as a surrogate pair", () => {
+      const code = '(()=>{var s="smile \\u{1F600}",t="\\uD83D\\uDE00";globalThis.x=s+t})();';
+      const violations = checkBundle(code, "");
+      assert.deepEqual(violations.map((v) => [v.rule, v.bundleColumn]), [["no-codepoint-escape", 13]]);
+    });
+
     it("ignores locals named like built-ins, typeof guards and prototype writes", () => {
       const code = [
         "(function(){",

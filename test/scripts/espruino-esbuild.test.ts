@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleForEspruino } from "../../scripts/espruino-esbuild.ts";
+import { checkBundle } from "../../scripts/gate/index.ts";
+
+async function bundleOf(source: string, define?: Record<string, string>) {
+  const entry = join(mkdtempSync(join(tmpdir(), "mote-esbuild-")), "entry.ts");
+  writeFileSync(entry, source);
+  const bundle = await bundleForEspruino(define === undefined ? { entry } : { entry, define });
+  return { bundle, violations: checkBundle(bundle.code, bundle.map) };
+}
+
+describe("esbuild settings for Espruino", () => {
+  it("leaves require() of the interpreter's own modules to its global require, without esbuild's Proxy shim", async () => {
+    const { bundle, violations } = await bundleOf('declare function require(name: string): any;\n(globalThis as any).net = require("net");\n(globalThis as any).storage = require("Storage");\n');
+    assert.deepEqual(violations, []);
+    assert.match(bundle.code, /globalThis\.require\)\("net"\)/);
+    assert.match(bundle.code, /globalThis\.require\)\("Storage"\)/);
+    assert.doesNotMatch(bundle.code, /Proxy/);
+  });
+
+  it("writes astral characters as surrogate pairs, never \\u{…}", async () => {
+    const { bundle, violations } = await bundleOf('(globalThis as any).smile = "\\u{1F600}";\n');
+    assert.deepEqual(violations, []);
+    assert.ok(bundle.code.includes("\\uD83D\\uDE00"), bundle.code);
+  });
+
+  it("adds no \"use strict\" prologue (Espruino ignores it) and keeps ?? as is", async () => {
+    const { bundle } = await bundleOf("export function pick(a: number | undefined): number { return a ?? 3; }\n(globalThis as any).pick = pick;\n");
+    assert.doesNotMatch(bundle.code, /use strict/);
+    assert.match(bundle.code, /\?\?3/);
+  });
+
+  it("drops code behind a define'd switch that is the first statement of a function", async () => {
+    const source = [
+      "declare const MOTE_QOS2: boolean | undefined;",
+      "export function make(x: number): number {",
+      '  const enabled = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;',
+      "  if (enabled && x > 1) return x * 77777;",
+      "  return x;",
+      "}",
+      "(globalThis as any).make = make;",
+      "",
+    ].join("\n");
+    assert.match((await bundleOf(source)).bundle.code, /77777/);
+    assert.doesNotMatch((await bundleOf(source, { MOTE_QOS2: "false" })).bundle.code, /77777/);
+  });
+});
