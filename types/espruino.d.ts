@@ -158,3 +158,12 @@ declare function require(name: "ESP8266"): EspruinoESP8266;
 
 /** `pinMode(pin)` alone resets the pin to automatic mode. */
 declare function pinMode(pin: Pin, mode?: string, automatic?: boolean): void;
+
+/* ---------- Pins and watches (hal/) ---------- */
+
+/** `setWatch` returns the watch id as a number (checked on 2v29; @types/espruino says string). */
+declare function setWatch(
+  callback: (event: { state: boolean; time: number; lastTime: number }) => void,
+  pin: Pin,
+  options: { repeat?: boolean; edge?: "rising" | "falling" | "both"; debounce?: number; data?: Pin },
+): number;

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig, PartConfig } from "../../firmware/config.ts";
+import { DRIVER_NAMES, DRIVER_TYPES, pinProblem } from "./part-types.ts";
 
 /** Thrown for a description the build cannot use; `problems` lists each fault. */
 export class DescriptionError extends Error {
@@ -46,7 +47,61 @@ export function describedBoard(description: unknown): string | undefined {
   return isObject(description) && typeof description["board"] === "string" ? description["board"] : undefined;
 }
 
-function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, usedPins: Map<string, string>, problems: string[]): PartConfig[] {
+/** Who holds a pin: a part, and the bus it shares the pin on (null: nobody may share it). */
+interface PinOwner {
+  owner: string;
+  shared: "onewire" | "i2c" | null;
+}
+
+type PinRegistry = Map<string, PinOwner>;
+
+function claimPin(label: string, where: string, owner: string, shared: PinOwner["shared"], board: Board, used: PinRegistry, problems: string[]): void {
+  const holder = used.get(label);
+  if (holder !== undefined && (shared === null || holder.shared !== shared)) {
+    problems.push(`${where}: ${label} is already used by ${holder.owner} on board ${board.id}`);
+    return;
+  }
+  if (holder === undefined) used.set(label, { owner, shared });
+}
+
+function checkPin(where: string, type: string, label: unknown, board: Board, problems: string[]): label is string {
+  if (typeof label !== "string" || !(label in board.pins)) {
+    problems.push(`${where}: ${show(label)} is not a pin of board ${board.id}; allowed: ${Object.keys(board.pins).join(", ")}`);
+    return false;
+  }
+  const problem = pinProblem(type, label, board);
+  if (problem !== null) problems.push(`${where}: ${problem}`);
+  return true;
+}
+
+/** I2C part: SDA and SCL from options or the board's defaults, and an address the chip answers at. */
+function checkI2cPart(where: string, type: string, owner: string, options: Json, board: Board, used: PinRegistry, addresses: Map<string, string>, problems: string[]): Json {
+  const driver = DRIVER_TYPES[type]!;
+  const sda = options["sda"] ?? board.i2c?.sda;
+  const scl = options["scl"] ?? board.i2c?.scl;
+  if (sda === undefined || scl === undefined) {
+    problems.push(`${where}.options: board ${board.id} has no default I2C pins; give "sda" and "scl"`);
+    return options;
+  }
+  const pinsOk = checkPin(`${where}.options.sda`, type, sda, board, problems) && checkPin(`${where}.options.scl`, type, scl, board, problems);
+  const allowed = driver.addresses ?? [];
+  const address = options["address"] ?? allowed[0];
+  if (typeof address !== "number" || !allowed.includes(address)) {
+    problems.push(`${where}.options.address: ${show(address)} is not allowed; a ${type} answers at ${allowed.map((each) => "0x" + each.toString(16)).join(" or ")}`);
+  } else if (pinsOk) {
+    const key = `${String(sda)}/${String(scl)}@${address}`;
+    const holder = addresses.get(key);
+    if (holder !== undefined) problems.push(`${where}.options.address: 0x${address.toString(16)} on the I2C bus ${String(sda)}/${String(scl)} is already used by ${holder}`);
+    addresses.set(key, owner);
+  }
+  if (pinsOk) {
+    claimPin(sda as string, `${where}.options.sda`, owner, "i2c", board, used, problems);
+    claimPin(scl as string, `${where}.options.scl`, owner, "i2c", board, used, problems);
+  }
+  return { ...options, sda: sda as string, scl: scl as string, address: address as number };
+}
+
+function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, problems: string[]): PartConfig[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     problems.push(`${kind}: ${show(value)} is not allowed; expected an array of parts`);
@@ -61,26 +116,28 @@ function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board,
     }
     const name = part["name"];
     const type = part["type"];
-    const pin = part["pin"];
+    let pin = part["pin"];
+    const owner = `${where} (${String(name)})`;
     if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
       problems.push(`${where}.name: ${show(name)} is not allowed; expected 1-32 characters of a-z, 0-9, _ or -`);
     }
+    const driver = typeof type === "string" ? DRIVER_TYPES[type] : undefined;
     if (typeof type !== "string" || type === "") {
       problems.push(`${where}.type: ${show(type)} is not allowed; expected a driver name`);
+    } else if (driver === undefined) {
+      problems.push(`${where}.type: ${show(type)} is not a driver; known: ${DRIVER_NAMES.join(", ")}`);
+    } else if (driver.role !== kind) {
+      problems.push(`${where}.type: ${show(type)} is one of the ${driver.role}; move it there`);
     }
-    if (typeof pin !== "string" || !(pin in board.pins)) {
-      problems.push(`${where}.pin: ${show(pin)} is not a pin of board ${board.id}; allowed: ${Object.keys(board.pins).join(", ")}`);
-    } else {
-      const owner = usedPins.get(pin);
-      if (owner !== undefined) problems.push(`${where}.pin: ${pin} is already used by ${owner} on board ${board.id}`);
-      usedPins.set(pin, `${where} (${String(name)})`);
-      const capabilities = board.pins[pin];
-      if (kind === "actuators" && capabilities !== undefined && !capabilities.output) {
-        problems.push(`${where}.pin: ${pin} on board ${board.id} cannot drive an output (${capabilities.note ?? "input only"})`);
-      }
+    let options = isObject(part["options"]) ? (part["options"] as Json) : undefined;
+    if (driver !== undefined && driver.bus === "i2c") {
+      options = checkI2cPart(where, type as string, owner, options ?? {}, board, used, addresses, problems);
+      pin = options["sda"];
+    } else if (checkPin(`${where}.pin`, typeof type === "string" ? type : "", pin, board, problems)) {
+      claimPin(pin, `${where}.pin`, owner, driver?.bus === "onewire" ? "onewire" : null, board, used, problems);
     }
     const entry: PartConfig = { name: String(name), type: String(type), pin: String(pin) };
-    if (isObject(part["options"])) entry.options = part["options"] as Record<string, string | number | boolean>;
+    if (options !== undefined) entry.options = options as Record<string, string | number | boolean>;
     parts.push(entry);
   });
   return parts;
@@ -121,9 +178,10 @@ export function checkDescription(file: string, description: unknown, board: Boar
   if (typeof prefix !== "string" || prefix === "" || /[+#\u0000]/.test(prefix) || prefix.startsWith("/") || prefix.endsWith("/")) {
     problems.push(`topicPrefix: ${show(prefix)} is not allowed; expected topic levels without +, #, NUL or a leading/trailing /`);
   }
-  const usedPins = new Map<string, string>();
-  const sensors = checkParts("sensors", description["sensors"], board, usedPins, problems);
-  const actuators = checkParts("actuators", description["actuators"], board, usedPins, problems);
+  const usedPins: PinRegistry = new Map();
+  const addresses = new Map<string, string>();
+  const sensors = checkParts("sensors", description["sensors"], board, usedPins, addresses, problems);
+  const actuators = checkParts("actuators", description["actuators"], board, usedPins, addresses, problems);
   if (problems.length > 0) throw new DescriptionError(file, problems);
   return {
     id: id as string,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARD_IDS, BOARDS } from "../../boards/index.ts";
 import { ROOT, buildBundle } from "../../scripts/build/build.ts";
-import { DescriptionError } from "../../scripts/build/node-description.ts";
+import { checkDescription, DescriptionError } from "../../scripts/build/node-description.ts";
 
 function tempFile(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "mote-build-")), name);
@@ -78,5 +78,108 @@ describe("build", () => {
     const unknown = runBuild("--board", "esp31");
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /--board: "esp31" is not a board; allowed: esp32, esp8266, linux/);
+  });
+});
+
+describe("node description: drivers against the board's pins", () => {
+  const check = (board: string, parts: { sensors?: unknown[]; actuators?: unknown[] }) =>
+    checkDescription("node.json", { id: "n", broker: { host: "b" }, ...parts }, BOARDS[board]!);
+  const problemsOf = (board: string, parts: { sensors?: unknown[]; actuators?: unknown[] }): string => {
+    try {
+      check(board, parts);
+    } catch (error) {
+      assert.ok(error instanceof DescriptionError);
+      return error.problems.join("\n");
+    }
+    assert.fail("the description was accepted");
+  };
+
+  it("accepts every driver on a pin that can serve it", () => {
+    const node = check("esp32", {
+      sensors: [
+        { name: "soil", type: "analog", pin: "D32" },
+        { name: "door", type: "reed", pin: "D35" },
+        { name: "bell", type: "button", pin: "D0" },
+        { name: "room", type: "dht22", pin: "D4" },
+        { name: "tank", type: "ds18b20", pin: "D5" },
+        { name: "pipe", type: "ds18b20", pin: "D5", options: { rom: "28ff000000000001" } },
+        { name: "air", type: "bme280" },
+      ],
+      actuators: [
+        { name: "relay", type: "relay", pin: "D13" },
+        { name: "lamp", type: "led", pin: "D2" },
+        { name: "fan", type: "pwm", pin: "D14" },
+      ],
+    });
+    assert.equal(node.sensors.length, 7);
+    assert.equal(node.actuators.length, 3);
+  });
+
+  it("rejects analog input on a pin without ADC, naming the pin, the board, the reason and the ADC pins", () => {
+    assert.match(problemsOf("esp32", { sensors: [{ name: "soil", type: "analog", pin: "D5" }] }),
+      /sensors\[0\]\.pin: D5 on board esp32 has no ADC; analog needs an ADC; allowed: D32, D33, D34, D35, D36, D39$/);
+    assert.match(problemsOf("esp8266", { sensors: [{ name: "soil", type: "analog", pin: "D1" }] }),
+      /sensors\[0\]\.pin: D1 \(GPIO5\) on board esp8266 has no ADC; analog needs an ADC; allowed: A0$/);
+    assert.match(problemsOf("linux", { sensors: [{ name: "soil", type: "analog", pin: "D5" }] }),
+      /D5 on board linux has no ADC; analog needs an ADC; board linux has no such pin/);
+    assert.doesNotThrow(() => check("esp8266", { sensors: [{ name: "soil", type: "analog", pin: "A0" }] }));
+  });
+
+  it("rejects analog input on ESP32 ADC2, which WiFi takes over", () => {
+    assert.match(problemsOf("esp32", { sensors: [{ name: "soil", type: "analog", pin: "D4" }] }),
+      /sensors\[0\]\.pin: D4 on board esp32 is on ADC2, which cannot be read while WiFi is on/);
+  });
+
+  it("rejects an output, relay, LED or PWM on ESP32 GPIO 34-39 (input only)", () => {
+    for (const [type, pin] of [["relay", "D34"], ["led", "D35"], ["pwm", "D36"], ["relay", "D39"]] as const) {
+      assert.match(problemsOf("esp32", { actuators: [{ name: "out", type, pin }] }),
+        new RegExp(`actuators\\[0\\]\\.pin: ${pin} on board esp32 cannot drive an output \\(input only, no internal pull-up or pull-down\\); ${type} needs an output`));
+    }
+    assert.match(problemsOf("esp32", { sensors: [{ name: "room", type: "dht22", pin: "D34" }] }), /D34 on board esp32 cannot drive an output/);
+  });
+
+  it("rejects PWM and interrupt-driven inputs on ESP8266 GPIO16 (label D0)", () => {
+    assert.match(problemsOf("esp8266", { actuators: [{ name: "fan", type: "pwm", pin: "D0" }] }),
+      /actuators\[0\]\.pin: D0 \(GPIO16\) on board esp8266 has no PWM output \(GPIO16: no PWM, no interrupts, no pull-up; wire to RST for deep-sleep wake-up\); pwm needs an output and PWM; allowed: D1, D2/);
+    for (const type of ["button", "reed", "dht22"]) {
+      assert.match(problemsOf("esp8266", { sensors: [{ name: "in", type, pin: "D0" }] }),
+        new RegExp(`sensors\\[0\\]\\.pin: D0 \\(GPIO16\\) on board esp8266 has no interrupts for setWatch`));
+    }
+    assert.doesNotThrow(() => check("esp8266", { actuators: [{ name: "relay", type: "relay", pin: "D0" }] }), "a plain output is fine there");
+    assert.match(problemsOf("linux", { actuators: [{ name: "fan", type: "pwm", pin: "D18" }] }), /D18 on board linux has no PWM output/);
+  });
+
+  it("rejects unknown drivers listing the known ones, and drivers in the wrong list", () => {
+    assert.match(problemsOf("esp32", { sensors: [{ name: "x", type: "dht11", pin: "D4" }] }),
+      /sensors\[0\]\.type: "dht11" is not a driver; known: analog, bme280, button, dht22, ds18b20, led, pwm, reed, relay$/m);
+    assert.match(problemsOf("esp32", { actuators: [{ name: "x", type: "dht22", pin: "D4" }] }), /actuators\[0\]\.type: "dht22" is one of the sensors; move it there/);
+  });
+
+  it("lets 1-Wire sensors share a pin, but nothing else", () => {
+    assert.match(problemsOf("esp32", { sensors: [{ name: "tank", type: "ds18b20", pin: "D5" }, { name: "bell", type: "button", pin: "D5" }] }),
+      /sensors\[1\]\.pin: D5 is already used by sensors\[0\] \(tank\) on board esp32/);
+    assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "button", pin: "D5" }], actuators: [{ name: "b", type: "relay", pin: "D5" }] }),
+      /actuators\[0\]\.pin: D5 is already used by sensors\[0\] \(a\) on board esp32/);
+  });
+
+  it("puts I2C devices on the board's default I2C pins unless given, one address per bus", () => {
+    const esp32 = check("esp32", { sensors: [{ name: "air", type: "bme280" }, { name: "out", type: "bme280", options: { address: 0x77 } }] });
+    assert.deepEqual(esp32.sensors[0], { name: "air", type: "bme280", pin: "D21", options: { sda: "D21", scl: "D22", address: 0x76 } });
+    assert.deepEqual(check("esp8266", { sensors: [{ name: "air", type: "bme280" }] }).sensors[0]!.options, { sda: "D2", scl: "D1", address: 0x76 });
+    assert.match(problemsOf("linux", { sensors: [{ name: "air", type: "bme280" }] }), /sensors\[0\]\.options: board linux has no default I2C pins; give "sda" and "scl"/);
+    assert.equal(check("linux", { sensors: [{ name: "air", type: "bme280", options: { sda: "D2", scl: "D3" } }] }).sensors[0]!.pin, "D2");
+    assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "bme280" }, { name: "b", type: "bme280" }] }),
+      /sensors\[1\]\.options\.address: 0x76 on the I2C bus D21\/D22 is already used by sensors\[0\] \(a\)/);
+    assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "bme280", options: { address: 0x78 } }] }),
+      /sensors\[0\]\.options\.address: 120 is not allowed; a bme280 answers at 0x76 or 0x77/);
+    assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "bme280", options: { sda: "D34", scl: "D22" } }] }),
+      /sensors\[0\]\.options\.sda: D34 on board esp32 cannot drive an output/);
+    assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "bme280" }], actuators: [{ name: "b", type: "relay", pin: "D22" }] }),
+      /actuators\[0\]\.pin: D22 is already used by sensors\[0\] \(a\) on board esp32/);
+  });
+
+  it("fails the build on a driver its pin cannot serve", async () => {
+    const nodeFile = tempFile("node.json", JSON.stringify({ id: "n", broker: { host: "b" }, actuators: [{ name: "fan", type: "pwm", pin: "D0" }] }));
+    await assert.rejects(buildBundle({ board: "esp8266", nodeFile }), /actuators\[0\]\.pin: D0 \(GPIO16\) on board esp8266 has no PWM output/);
   });
 });

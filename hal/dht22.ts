@@ -1,0 +1,131 @@
+/**
+ * DHT22 / AM2302 on one pin (Aosong AM2302 datasheet, section 7). The driver
+ * holds the line low for `start` ms, lets it go, and times the sensor's high
+ * pulses with a falling-edge watch: `time - lastTime` is the width of the
+ * high pulse just ended (the technique of Espruino's DHT22 module). A 0 bit
+ * is high for 22-30 µs, a 1 bit for 68-75 µs; the last 40 pulses are the
+ * frame (the ones before are the sensor's response). The watch is set before
+ * the line is pulled low and the pin mode is set after it, because on ESP32
+ * `setWatch` turns the pin into an input (targets/esp32/jshardware.c).
+ */
+import { deliver, deliverError } from "./deliver.ts";
+import type { HalPin, Io, WatchEvent } from "./io.ts";
+import type { Sensor, SampleCallback } from "./sensor.ts";
+
+/** Between TH0 (max 30 µs) and TH1 (min 68 µs), in seconds. */
+const ONE_THRESHOLD = 0.00005;
+/** Longest high pulse that belongs to a frame (Treh max 85 µs, with margin), in seconds. */
+const LONGEST_PULSE = 0.0002;
+/** A whole frame takes at most about 5.6 ms after the release (datasheet maxima). */
+const FRAME_MILLISECONDS = 8;
+/** Widths kept per sample: 40 bits and the response pulses before them. */
+const MAXIMUM_PULSES = 48;
+
+/** Settings of a DHT22. */
+export interface Dht22Options {
+  /** Host start signal in ms (datasheet Tbe: 0.8-20 ms; default 2). */
+  start: number;
+}
+
+/** Readings of a DHT22. */
+export interface Dht22Readings {
+  [name: string]: number;
+  /** °C, 0.1 resolution, -40..80. */
+  temperature: number;
+  /** %RH, 0.1 resolution. */
+  humidity: number;
+}
+
+/** A DHT22 sensor. */
+export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
+  readonly units = { temperature: "°C", humidity: "%RH" };
+  private start = 2;
+  private busy = false;
+  private watch = 0;
+  private count = 0;
+  private callback: SampleCallback<Dht22Readings> | null = null;
+  private readonly widths = new Uint8Array(MAXIMUM_PULSES);
+  private readonly frame = new Uint8Array(5);
+  private readonly onEdge: (event: WatchEvent) => void;
+  private readonly onRelease: () => void;
+  private readonly onFinish: () => void;
+
+  /** Leaves the line released (input with pull-up), then applies `options`. */
+  constructor(
+    private readonly io: Io,
+    private readonly pin: HalPin,
+    options?: Partial<Dht22Options>,
+  ) {
+    const self = this;
+    this.onEdge = function (event: WatchEvent) {
+      self.edge(event);
+    };
+    this.onRelease = function () {
+      self.io.digitalWrite(self.pin, 1);
+      self.io.setTimeout(self.onFinish, FRAME_MILLISECONDS);
+    };
+    this.onFinish = function () {
+      self.finish();
+    };
+    io.pinMode(pin, "input_pullup");
+    this.configure(options || {});
+  }
+
+  /** Changes the start signal length. */
+  configure(options: Partial<Dht22Options>): void {
+    if (options.start !== undefined) this.start = Math.max(1, Math.min(20, options.start));
+  }
+
+  /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
+  sample(callback: SampleCallback<Dht22Readings>): void {
+    if (this.busy) {
+      deliverError(this.io, callback, "busy");
+      return;
+    }
+    this.busy = true;
+    this.callback = callback;
+    this.count = 0;
+    this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
+    this.io.pinMode(this.pin, "opendrain_pullup");
+    this.io.digitalWrite(this.pin, 0);
+    this.io.setTimeout(this.onRelease, this.start);
+  }
+
+  private edge(event: WatchEvent): void {
+    if (event.lastTime === undefined) return;
+    const width = event.time - event.lastTime;
+    if (width >= LONGEST_PULSE || this.count >= MAXIMUM_PULSES) return;
+    this.widths[this.count++] = Math.round(width * 1e6);
+  }
+
+  private finish(): void {
+    this.io.clearWatch(this.watch);
+    this.io.pinMode(this.pin, "input_pullup");
+    this.watch = 0;
+    this.busy = false;
+    const callback = this.callback;
+    this.callback = null;
+    if (callback === null) return;
+    if (this.count < 40) {
+      deliverError(this.io, callback, this.count === 0 ? "absent" : "timeout");
+      return;
+    }
+    const frame = this.frame;
+    frame.fill(0);
+    const first = this.count - 40;
+    for (let index = 0; index < 40; index++) {
+      if (this.widths[first + index]! > ONE_THRESHOLD * 1e6) frame[index >> 3] = frame[index >> 3]! | (0x80 >> (index & 7));
+    }
+    if (((frame[0]! + frame[1]! + frame[2]! + frame[3]!) & 255) !== frame[4]) {
+      deliverError(this.io, callback, "checksum");
+      return;
+    }
+    const humidity = ((frame[0]! << 8) | frame[1]!) / 10;
+    const magnitude = (((frame[2]! & 0x7f) << 8) | frame[3]!) / 10;
+    if (humidity > 100 || magnitude > 80) {
+      deliverError(this.io, callback, "invalid");
+      return;
+    }
+    deliver(this.io, callback, { ok: true, readings: { temperature: frame[2]! & 0x80 ? -magnitude : magnitude, humidity: humidity } });
+  }
+}

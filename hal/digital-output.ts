@@ -1,0 +1,50 @@
+/**
+ * A relay, LED or any on/off load on one pin. The constructor drives the
+ * load off before anything else can run, writing the level before switching
+ * the pin to output (Espruino's jshPinOutput order), so an active-low relay
+ * never clicks at boot.
+ */
+import type { HalPin, Io } from "./io.ts";
+import type { Actuator } from "./sensor.ts";
+
+/** Settings of a digital output. */
+export interface DigitalOutputOptions {
+  /** The load is on while the pin is low (most relay modules, the ESP8266 on-board LED). Default false. */
+  activeLow: boolean;
+  /** Only ever pull low and let go for "high" (loads on another supply through a pull-up). Default false. */
+  openDrain: boolean;
+}
+
+/** An on/off output; `state` is true while the load is on. */
+export class DigitalOutput implements Actuator<boolean, DigitalOutputOptions> {
+  state = false;
+  private activeLow = false;
+  private openDrain = false;
+
+  /** Drives the load off (the safe state), then applies `options`. */
+  constructor(
+    private readonly io: Io,
+    private readonly pin: HalPin,
+    options?: Partial<DigitalOutputOptions>,
+  ) {
+    this.configure(options || {});
+  }
+
+  /** Changes polarity or drive; the load keeps its logical state. */
+  configure(options: Partial<DigitalOutputOptions>): void {
+    if (options.activeLow !== undefined) this.activeLow = options.activeLow;
+    if (options.openDrain !== undefined) this.openDrain = options.openDrain;
+    this.apply();
+  }
+
+  /** Switches the load on (true) or off (false). */
+  write(value: boolean): void {
+    this.state = !!value;
+    this.apply();
+  }
+
+  private apply(): void {
+    this.io.digitalWrite(this.pin, this.state !== this.activeLow);
+    this.io.pinMode(this.pin, this.openDrain ? "opendrain" : "output");
+  }
+}

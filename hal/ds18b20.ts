@@ -1,0 +1,174 @@
+/**
+ * DS18B20 thermometer on a 1-Wire bus (Maxim DS18B20 datasheet 19-7487):
+ * CONVERT T (0x44) with the line held high for parasite power, a wait of the
+ * datasheet's maximum conversion time for the resolution (Table 2), READ
+ * SCRATCHPAD (0xBE) and its CRC-8, two's-complement temperature in 1/16 °C
+ * (Table 1). One driver per sensor, addressed by ROM id; several share a bus.
+ * 85 °C is the power-on value of the temperature register: a reading of
+ * exactly 0x0550 means no conversion happened and is reported as `power-on`
+ * (a true 85.0 °C reads the same and is lost with it).
+ */
+import { crc8 } from "./crc8.ts";
+import { deliver, deliverError } from "./deliver.ts";
+import type { Io, OneWireBus } from "./io.ts";
+import type { Sensor, SampleCallback, SensorError } from "./sensor.ts";
+
+/** Family code of the DS18B20 (first ROM byte). */
+const FAMILY = "28";
+/** Function commands (datasheet "DS18B20 function commands"). */
+const CONVERT_T = 0x44;
+const READ_SCRATCHPAD = 0xbe;
+const WRITE_SCRATCHPAD = 0x4e;
+/** Temperature register at power-on: +85 °C. */
+const POWER_ON_RAW = 0x0550;
+/** Maximum conversion time in ms for 9..12 bits (Table 2: 93.75, 187.5, 375, 750), rounded up. */
+const CONVERSION_MILLISECONDS = [94, 188, 375, 750];
+
+/** ROM ids of the DS18B20s on a bus (family 0x28), in search order. */
+export function findDs18b20(bus: OneWireBus): string[] {
+  const found = bus.search();
+  const out: string[] = [];
+  for (let index = 0; index < found.length; index++) {
+    if (found[index]!.substr(0, 2) === FAMILY) out.push(found[index]!);
+  }
+  return out;
+}
+
+/** Settings of a DS18B20. */
+export interface Ds18b20Options {
+  /** 16-hex-digit ROM id (from findDs18b20); "" uses the first DS18B20 found (default). */
+  rom: string;
+  /** Resolution in bits, 9..12 (default 12: 0.0625 °C, 750 ms). */
+  resolution: number;
+}
+
+/** Readings of a DS18B20. */
+export interface Ds18b20Readings {
+  [name: string]: number;
+  /** °C, -55..125. */
+  temperature: number;
+}
+
+/** A DS18B20 sensor. */
+export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
+  readonly units = { temperature: "°C" };
+  private rom = "";
+  private resolution = 12;
+  private resolutionPending = true;
+  private busy = false;
+  private callback: SampleCallback<Ds18b20Readings> | null = null;
+  private readonly onConverted: () => void;
+
+  /** Applies `options`; the bus is not touched until the first sample. */
+  constructor(
+    private readonly io: Io,
+    private readonly bus: OneWireBus,
+    options?: Partial<Ds18b20Options>,
+  ) {
+    const self = this;
+    this.onConverted = function () {
+      self.converted();
+    };
+    this.configure(options || {});
+  }
+
+  /** The ROM id in use ("" until found). */
+  get romId(): string {
+    return this.rom;
+  }
+
+  /** Changes the ROM id or the resolution (written to the sensor on the next sample). */
+  configure(options: Partial<Ds18b20Options>): void {
+    if (options.rom !== undefined) this.rom = options.rom.toLowerCase();
+    if (options.resolution !== undefined) {
+      this.resolution = Math.max(9, Math.min(12, Math.round(options.resolution)));
+      this.resolutionPending = true;
+    }
+  }
+
+  /** Starts a conversion; calls back when it is read (up to 750 ms later). */
+  sample(callback: SampleCallback<Ds18b20Readings>): void {
+    if (this.busy) {
+      deliverError(this.io, callback, "busy");
+      return;
+    }
+    const error = this.startConversion();
+    if (error !== null) {
+      deliverError(this.io, callback, error);
+      return;
+    }
+    this.busy = true;
+    this.callback = callback;
+    this.io.setTimeout(this.onConverted, CONVERSION_MILLISECONDS[this.resolution - 9]!);
+  }
+
+  private startConversion(): SensorError | null {
+    try {
+      const present = this.bus.reset();
+      if (!present) return "absent";
+      if (this.rom === "") {
+        const found = findDs18b20(this.bus);
+        if (found.length === 0) return "bus";
+        this.rom = found[0]!;
+      }
+      if (this.resolutionPending) this.writeResolution();
+      this.bus.select(this.rom);
+      this.bus.write(CONVERT_T, true);
+      return null;
+    } catch {
+      return "bus";
+    }
+  }
+
+  private writeResolution(): void {
+    this.bus.select(this.rom);
+    this.bus.write(READ_SCRATCHPAD);
+    const scratchpad = this.bus.read(9);
+    this.bus.select(this.rom);
+    this.bus.write([WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
+    this.resolutionPending = false;
+  }
+
+  private converted(): void {
+    this.busy = false;
+    const callback = this.callback;
+    this.callback = null;
+    if (callback === null) return;
+    let scratchpad: Uint8Array;
+    try {
+      if (!this.bus.reset()) {
+        deliverError(this.io, callback, "absent");
+        return;
+      }
+      this.bus.select(this.rom);
+      this.bus.write(READ_SCRATCHPAD);
+      scratchpad = this.bus.read(9);
+    } catch {
+      deliverError(this.io, callback, "bus");
+      return;
+    }
+    const error = this.check(scratchpad);
+    if (error !== null) {
+      deliverError(this.io, callback, error);
+      return;
+    }
+    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
+    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
+  }
+
+  /** Classifies a scratchpad: all ones (nobody answered), all zeros (line held low), CRC, power-on value. */
+  private check(scratchpad: Uint8Array): SensorError | null {
+    let ones = 0;
+    let zeros = 0;
+    for (let index = 0; index < 9; index++) {
+      if (scratchpad[index] === 0xff) ones++;
+      if (scratchpad[index] === 0) zeros++;
+    }
+    if (ones === 9) return "absent";
+    if (zeros === 9) return "bus";
+    if (crc8(scratchpad, 8) !== scratchpad[8]) return "checksum";
+    if (((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
+    if ((scratchpad[0]! | (scratchpad[1]! << 8)) === POWER_ON_RAW) return "power-on";
+    return null;
+  }
+}

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { Ds18b20, findDs18b20 } from "../../hal/ds18b20.ts";
+import { Ds18b20Model } from "../../sim/devices/ds18b20.ts";
+import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
+
+function bench(models: Ds18b20Model[], boardId = "esp32") {
+  const setup = rig(boardId);
+  for (const model of models) setup.hardware.attachOneWire("D4", model);
+  return { ...setup, bus: setup.oneWire("D4") };
+}
+
+describe("Ds18b20 driver", () => {
+  it("reads the datasheet's Table 1 temperatures: +125, +25.0625, 0, -10.125, -55 °C", () => {
+    const model = new Ds18b20Model();
+    const setup = bench([model]);
+    const sensor = new Ds18b20(setup.io, setup.bus);
+    for (const celsius of [125, 25.0625, 0, -10.125, -55]) {
+      model.temperature = celsius;
+      assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: celsius });
+    }
+    assert.equal(sensor.romId, model.romId, "found by search");
+    assert.equal(sensor.units.temperature, "°C");
+  });
+
+  it("waits the conversion time of its resolution before reading (750 ms at 12 bits, 94 ms at 9)", () => {
+    const model = new Ds18b20Model({ temperature: 21.3125 });
+    const setup = bench([model]);
+    const sensor = new Ds18b20(setup.io, setup.bus);
+    let result: unknown = null;
+    sensor.sample((outcome) => (result = outcome));
+    setup.clock.advance(749);
+    assert.equal(result, null);
+    setup.clock.advance(2);
+    assert.deepEqual(result, { ok: true, readings: { temperature: 21.3125 } });
+    sensor.configure({ resolution: 9 });
+    const started = setup.clock.now();
+    assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: 21 }, "9 bits: 0.5 °C steps");
+    assert.ok(setup.clock.now() - started <= 95);
+    assert.equal(model.resolution, 9, "written to the sensor's configuration register");
+  });
+
+  it("reads several sensors on one bus by ROM id", () => {
+    const models = [new Ds18b20Model({ serial: 11, temperature: 19.5 }), new Ds18b20Model({ serial: 12, temperature: -3.25 }), new Ds18b20Model({ serial: 13, temperature: 40.0625 })];
+    const setup = bench(models);
+    const roms = findDs18b20(setup.bus);
+    assert.deepEqual([...roms].sort(), models.map((model) => model.romId).sort());
+    for (const model of models) {
+      const sensor = new Ds18b20(setup.io, setup.bus, { rom: model.romId.toUpperCase() });
+      assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: model.temperature });
+    }
+    assert.deepEqual(models.map((model) => model.conversions), [1, 1, 1], "only the selected sensor converts");
+  });
+
+  it("treats the 85 °C power-on value as an error", () => {
+    const model = new Ds18b20Model({ temperature: 22 });
+    const setup = bench([model]);
+    const sensor = new Ds18b20(setup.io, setup.bus);
+    model.fault = "power-on-reset";
+    assert.equal(errorOf(sampleNow(setup, sensor)), "power-on");
+    model.fault = null;
+    assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: 22 });
+  });
+
+  it("reports an absent sensor, a bad CRC and a stuck bus", () => {
+    const model = new Ds18b20Model();
+    const other = new Ds18b20Model({ serial: 2 });
+    const setup = bench([model, other]);
+    const sensor = new Ds18b20(setup.io, setup.bus, { rom: model.romId });
+    model.fault = "bad-crc";
+    assert.equal(errorOf(sampleNow(setup, sensor)), "checksum");
+    model.fault = "stuck";
+    assert.equal(errorOf(sampleNow(setup, sensor)), "bus");
+    model.fault = "absent";
+    assert.equal(errorOf(sampleNow(setup, sensor)), "absent", "its reads come back all ones");
+    setup.hardware.detach(other);
+    assert.equal(errorOf(sampleNow(setup, sensor)), "absent", "no presence pulse at all");
+    assert.equal(errorOf(sampleNow(setup, new Ds18b20(setup.io, setup.bus))), "absent");
+  });
+
+  it("says busy while a conversion runs, and works on ESP8266", () => {
+    const setup = bench([new Ds18b20Model({ temperature: 5.5 })], "esp8266");
+    const sensor = new Ds18b20(setup.io, setup.bus);
+    sensor.sample(() => undefined);
+    assert.equal(errorOf(sampleNow(setup, sensor)), "busy");
+    setup.clock.advance(800);
+    assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: 5.5 });
+  });
+});
