@@ -479,6 +479,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function end(): void {
     ended = true;
+    clearTimer();
     if (state >= STATE_CONNECTED) sendPacket(encodeEmpty(buffer, 0, DISCONNECT));
     fail(REASON_ENDED);
   }

@@ -28,7 +28,6 @@ export class NodeTransport implements Transport {
     const current = () => this.socket === socket;
     socket.once(this.secure ? "secureConnect" : "connect", () => current() && this.events.onOpen());
     socket.on("data", (chunk: Buffer) => current() && this.events.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
-    socket.on("drain", () => current() && this.events.onDrain());
     socket.on("error", () => socket.destroy());
     socket.on("close", () => {
       if (!current()) return;
@@ -38,7 +37,14 @@ export class NodeTransport implements Transport {
   }
 
   send(buffer: Uint8Array, start: number, end: number): void {
-    this.socket?.write(Buffer.from(buffer.subarray(start, end)));
+    const socket = this.socket;
+    if (!socket) return;
+    // Node emits `drain` only after write() returned false (16 KiB queued by
+    // default); the client bounds its queue far below that, so report each
+    // time the socket has written everything out.
+    socket.write(Buffer.from(buffer.subarray(start, end)), () => {
+      if (this.socket === socket && socket.writableLength === 0) this.events.onDrain();
+    });
   }
 
   pending(): number {
