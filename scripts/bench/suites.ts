@@ -1,0 +1,6 @@
+/** Every benchmark suite, in report order. A new suite adds one line here. */
+import { clientSuite } from "./client.ts";
+import { codecSuite } from "./codec.ts";
+import type { BenchSuite } from "./measure.ts";
+
+export const SUITES: BenchSuite[] = [codecSuite, clientSuite];
