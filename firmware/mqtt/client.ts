@@ -26,7 +26,7 @@ import {
   checkTopicFilter, connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength,
 } from "./encode.ts";
 import { Framer } from "./framer.ts";
-import { createPacketRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
+import { createClientRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
 import { readUtf8 } from "./utf8.ts";
@@ -165,7 +165,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
   const buffer = new Uint8Array(options.sendBuffer);
-  const record = createPacketRecord();
+  const record = createClientRecord();
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   const incomingQos2: number[] = [];

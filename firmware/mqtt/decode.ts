@@ -14,7 +14,7 @@ import {
   ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TRAILING_BYTES, ERR_TRUNCATED,
   ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
 } from "./constants.ts";
-import type { FixedHeader, PacketRecord } from "./packets.ts";
+import type { ClientPacketRecord, FixedHeader } from "./packets.ts";
 import { checkTopic } from "./topic.ts";
 import { checkUtf8 } from "./utf8.ts";
 
@@ -60,7 +60,7 @@ export function readFixedHeader(buffer: Uint8Array, start: number, end: number, 
  * PUBREL, SUBSCRIBE, UNSUBSCRIBE and 0 on the rest [MQTT-2.2.2-1], [MQTT-2.2.2-2],
  * and for DUP on a QoS 0 PUBLISH [MQTT-3.3.1-2]; ERR_QOS for PUBLISH QoS 3 [MQTT-3.3.1-4].
  */
-export function decodeFixedHeader(buffer: Uint8Array, start: number, end: number, record: PacketRecord): number {
+export function decodeFixedHeader(buffer: Uint8Array, start: number, end: number, record: ClientPacketRecord): number {
   const position = readFixedHeader(buffer, start, end, record);
   const flags = record.flags;
   if (position < 0) return position;
@@ -88,7 +88,7 @@ export function readField(buffer: Uint8Array, position: number, end: number, tex
 }
 
 /** Reads a non-zero packet identifier into the record [MQTT-2.3.1-1]; returns the position after it, ERR_STRING_LENGTH or ERR_PACKET_ID. */
-export function readPacketId(buffer: Uint8Array, position: number, end: number, record: PacketRecord): number {
+export function readPacketId(buffer: Uint8Array, position: number, end: number, record: ClientPacketRecord): number {
   if (position + 2 > end) return ERR_STRING_LENGTH;
   record.packetId = readU16(buffer, position);
   return record.packetId ? position + 2 : ERR_PACKET_ID;
@@ -99,7 +99,7 @@ export function readPacketId(buffer: Uint8Array, position: number, end: number, 
  * fixed header is in `record`, for the types a broker sends; ERR_UNEXPECTED_TYPE
  * for the others. Returns `end` or an ERR_*.
  */
-export function decodeBrokerBody(buffer: Uint8Array, position: number, end: number, record: PacketRecord): number {
+export function decodeBrokerBody(buffer: Uint8Array, position: number, end: number, record: ClientPacketRecord): number {
   const type = record.type;
   if (type == PUBLISH) {
     // [MQTT-3.3.2-1] UTF-8 topic name; [MQTT-3.3.2-2] no wildcards; [MQTT-4.7.3-1] not empty
@@ -153,7 +153,7 @@ export function decodeBrokerBody(buffer: Uint8Array, position: number, end: numb
  * (ERR_TRUNCATED if end comes first; ERR_UNEXPECTED_TYPE for the other types).
  * Fills `record`. Allocates nothing.
  */
-export function decodeFromBroker(buffer: Uint8Array, start: number, end: number, record: PacketRecord): number {
+export function decodeFromBroker(buffer: Uint8Array, start: number, end: number, record: ClientPacketRecord): number {
   const position = decodeFixedHeader(buffer, start, end, record);
   if (position < 0) return position;
   const packetEnd = start + record.packetLength;

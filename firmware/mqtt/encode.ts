@@ -6,7 +6,9 @@
  *
  * Each packet has one body function that both measures (buffer null) and
  * writes (buffer given), so the two can never disagree. Body helpers pass a
- * negative position (an error) through unchanged.
+ * negative position (an error) through unchanged. PUBLISH, the hot path, is
+ * the exception: it checks and measures each field once (publishRemaining),
+ * then writes; an ASCII topic or payload is copied without UTF-8 encoding.
  */
 import {
   CONNECT, ERR_BUFFER_TOO_SMALL, ERR_CONNECT_FLAGS, ERR_NO_FILTERS, ERR_PACKET_ID, ERR_PROTOCOL,
@@ -125,28 +127,70 @@ export function encodeConnect(buffer: Uint8Array, position: number, options: Con
   return position < 0 ? position : connectBody(buffer, position, options);
 }
 
-/** PUBLISH variable header and payload (3.3.2, 3.3.3). */
-function publishBody(buffer: Uint8Array | null, position: number, options: PublishOptions): number {
+/**
+ * Length of `text` when every character is ASCII, so one byte in UTF-8; as a
+ * topic name (`topic`) it must also be non-empty and free of U+0000, `#` and
+ * `+`. Else -1: the general path decides.
+ */
+function asciiLength(text: string, topic: boolean): number {
+  let index = text.length;
+  if (topic && !index) return -1;
+  while (index--) {
+    const code = text.charCodeAt(index);
+    if (code > 0x7F || topic && (!code || code == 0x23 || code == 0x2B)) return -1;
+  }
+  return text.length;
+}
+
+/** Writes already-checked text as UTF-8, copying ASCII characters directly; returns the new position. */
+function putText(buffer: Uint8Array, position: number, text: string): number {
+  const start = position;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code > 0x7F) return encodeUtf8(buffer, start, text, false);
+    buffer[position++] = code;
+  }
+  return position;
+}
+
+/**
+ * PUBLISH remaining length (3.3.2, 3.3.3), or its error, checking each field
+ * once: an ASCII topic name or string payload takes one light loop, anything
+ * else the general UTF-8 path.
+ */
+function publishRemaining(options: PublishOptions): number {
   const qos = options.qos;
+  const topic = options.topic;
+  const payload = options.payload;
   if (checkQos(qos)) return ERR_QOS;
   if (qos && checkPacketId(options.packetId)) return ERR_PACKET_ID;
   if (!qos && options.dup) return ERR_RESERVED_FLAGS;
-  position = putTopic(buffer, position, options.topic, false);
+  let position = asciiLength(topic, true) < 0 || topic.length > 65535 ? putTopic(null, 0, topic, false) : topic.length + 2;
   if (position < 0) return position;
-  if (qos && buffer) writeU16(buffer, position, options.packetId);
-  return putData(buffer, qos ? position + 2 : position, options.payload, false);
+  if (qos) position += 2;
+  return typeof payload == "string" && asciiLength(payload, false) < 0 ? putData(null, position, payload, false) : position + payload.length;
 }
 
 /** Whole PUBLISH bytes, or ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS (DUP at QoS 0 [MQTT-3.3.1-2]) / a topic or UTF-8 error / ERR_VALUE. */
 export function publishLength(options: PublishOptions): number {
-  return totalLength(publishBody(null, 0, options));
+  return totalLength(publishRemaining(options));
 }
 
-/** Writes PUBLISH (3.3): topic, packet id at QoS 1 and 2, payload. */
+/** Writes PUBLISH (3.3): topic, packet id at QoS 1 and 2, payload; measured and checked once (publishRemaining). */
 export function encodePublish(buffer: Uint8Array, position: number, options: PublishOptions): number {
-  position = writeFixedHeader(buffer, position,
-    PUBLISH << 4 | (options.dup ? 8 : 0) | options.qos << 1 | (options.retain ? 1 : 0), publishBody(null, 0, options));
-  return position < 0 ? position : publishBody(buffer, position, options);
+  const qos = options.qos;
+  const topic = options.topic;
+  const payload = options.payload;
+  const remaining = publishRemaining(options);
+  position = writeFixedHeader(buffer, position, PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0), remaining);
+  if (position < 0) return position;
+  const end = position + remaining;
+  const topicEnd = putText(buffer, position + 2, topic);
+  writeU16(buffer, position, topicEnd - position - 2);
+  position = qos ? writeU16(buffer, topicEnd, options.packetId) : topicEnd;
+  if (typeof payload != "string") buffer.set(payload, position);
+  else putText(buffer, position, payload);
+  return end;
 }
 
 /** PUBACK, PUBREC, PUBREL (flags 0b0010 [MQTT-3.6.1-1]), PUBCOMP, UNSUBACK: 4 bytes. ERR_UNEXPECTED_TYPE for another type. */

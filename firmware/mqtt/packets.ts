@@ -55,11 +55,10 @@ export interface FixedHeader {
 }
 
 /**
- * One reusable decode record: decoders overwrite the fields that their packet
- * type uses and leave the others alone. Offsets index the buffer given to the
- * decoder; an absent optional field has start = end = -1.
+ * The part of the decode record that decodeFromBroker fills: what a client
+ * receives. A client allocates only this (createClientRecord).
  */
-export interface PacketRecord extends FixedHeader {
+export interface ClientPacketRecord extends FixedHeader {
   /** PUBLISH (0 at QoS 0), PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK. */
   packetId: number;
   /** PUBLISH. */
@@ -75,6 +74,14 @@ export interface PacketRecord extends FixedHeader {
   /** CONNACK. */
   sessionPresent: boolean;
   returnCode: number;
+}
+
+/**
+ * One reusable decode record: decoders overwrite the fields that their packet
+ * type uses and leave the others alone. Offsets index the buffer given to the
+ * decoder; an absent optional field has start = end = -1.
+ */
+export interface PacketRecord extends ClientPacketRecord {
   /** CONNECT. */
   protocolLevel: number;
   cleanSession: boolean;
@@ -92,6 +99,14 @@ export interface PacketRecord extends FixedHeader {
   usernameEnd: number;
   passwordStart: number;
   passwordEnd: number;
+}
+
+/** A client's record (what decodeFromBroker fills), offsets at -1, numbers at 0; one per connection, at start. */
+export function createClientRecord(): ClientPacketRecord {
+  return {
+    type: 0, flags: 0, packetLength: 0, packetId: 0, qos: 0, dup: false, retain: false,
+    topicStart: -1, topicEnd: -1, payloadStart: -1, payloadEnd: -1, sessionPresent: false, returnCode: 0,
+  };
 }
 
 /** A record with every offset at -1 and every number at 0; allocate one per connection, at start. */
