@@ -15,7 +15,7 @@
  */
 import {
   CONNACK, DISCONNECT, ERR_BUFFER_TOO_SMALL, ERR_QOS, PINGREQ, PINGRESP, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
-  SUBACK, SUBACK_FAILURE, UNSUBACK,
+  ERR_UNEXPECTED_TYPE, SUBACK, SUBACK_FAILURE, UNSUBACK,
 } from "./constants.ts";
 import {
   ERR_QUEUE_FULL, REASON_CLOSED, REASON_CONNECT_TIMEOUT, REASON_ENDED, REASON_KEEPALIVE_TIMEOUT, REASON_MALFORMED,
@@ -23,7 +23,7 @@ import {
 } from "./client-constants.ts";
 import { decodeFromBroker } from "./decode.ts";
 import {
-  checkTopicFilter, connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength,
+  connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength,
 } from "./encode.ts";
 import { Framer } from "./framer.ts";
 import { createClientRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
@@ -82,7 +82,7 @@ export interface Subscription {
   filter: string;
   qos: number;
   handler: MessageHandler;
-  /** Packet id of the SUBSCRIBE awaiting its SUBACK, 0 when none. */
+  /** Packet id of the SUBSCRIBE awaiting its SUBACK; 0 once acknowledged; -1 not sent yet (made while offline). */
   packetId: number;
 }
 
@@ -160,6 +160,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   if (connectLength(connectOptions) < 0 || (connectOptions.clientId == "" && !connectOptions.cleanSession)) {
     throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
   }
+  if (connectLength(connectOptions) > options.sendBuffer) {
+    throw new Error("mqtt: CONNECT needs " + connectLength(connectOptions) + " bytes, sendBuffer is " + options.sendBuffer);
+  }
+  if (!(options.jitter >= 0 && options.jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + options.jitter);
   if (!(options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin)) {
     throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
@@ -169,6 +173,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   const incomingQos2: number[] = [];
+  const unsubscribes: string[] = [];
   const scratch: PublishOptions = { topic: "", payload: "", qos: 0, retain: false, dup: false, packetId: 1 };
   const counters: ClientCounters = {
     sent: 0, received: 0, acknowledged: 0, resent: 0, dropped: 0, disconnects: 0, reconnects: 0, malformed: 0, unknownAcks: 0, duplicates: 0, handlerErrors: 0,
@@ -265,7 +270,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     clearTimer();
     counters.disconnects++;
     transport.close();
-    client.onDisconnect(reason);
+    try {
+      client.onDisconnect(reason);
+    } catch (error) {
+      counters.handlerErrors++;
+    }
     if (ended) return;
     const base = Math.min(options.reconnectMax, options.reconnectMin * Math.pow(2, attempts++));
     schedule(base * (1 - options.jitter * (options.random ? options.random() : Math.random())), () => {
@@ -317,11 +326,19 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     attempts = 0;
     const fresh = connectOptions.cleanSession || !sessionPresent;
     if (fresh) incomingQos2.splice(0, incomingQos2.length);
+    for (const filter of unsubscribes) {
+      if (!fresh) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+    }
+    unsubscribes.splice(0, unsubscribes.length);
     for (const subscription of subscriptions) {
       if (fresh || subscription.packetId) sendSubscribe(subscription);
     }
     keepalive();
-    client.onConnect(sessionPresent);
+    try {
+      client.onConnect(sessionPresent);
+    } catch (error) {
+      counters.handlerErrors++;
+    }
     flush();
   }
 
@@ -362,7 +379,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
     const topic = readUtf8(bytes, record.topicStart, record.topicEnd);
     const payload = bytes.subarray(record.payloadStart, record.payloadEnd);
-    for (const subscription of subscriptions) {
+    for (let index = 0; index < subscriptions.length; index++) {
+      const subscription = subscriptions[index]!;
       if (matchTopic(subscription.filter, topic)) {
         try {
           subscription.handler(topic, payload, record.retain, qos);
@@ -370,6 +388,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
           counters.handlerErrors++;
         }
       }
+      if (subscriptions[index] !== subscription) index--;
     }
   }
 
@@ -380,12 +399,19 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       return;
     }
     subscription.packetId = 0;
-    if (bytes[record.payloadStart] == SUBACK_FAILURE) client.onSubscribeFailed(subscription.filter);
+    if (bytes[record.payloadStart] != SUBACK_FAILURE) return;
+    try {
+      client.onSubscribeFailed(subscription.filter);
+    } catch (error) {
+      counters.handlerErrors++;
+    }
   }
 
   function receive(bytes: Uint8Array, start: number, end: number): void {
     if (state < STATE_CONNECTED) return;
-    if (decodeFromBroker(bytes, start, end, record) < 0) return malformed();
+    const decoded = decodeFromBroker(bytes, start, end, record);
+    if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
+    if (decoded < 0) return malformed();
     const type = record.type;
     const packetId = record.packetId;
     if (type == CONNACK) return connacked(record.sessionPresent, record.returnCode);
@@ -404,6 +430,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /** Makes room for `message` by dropping the oldest unsent QoS 0 messages; false when that is not enough. */
   function makeRoom(message: OutgoingMessage): boolean {
+    let count = queue.length;
+    let bytes = queuedBytes;
+    for (let scan = 0; scan < queue.length && (count >= options.queueMessages || bytes + size(message) > options.queueBytes); scan++) {
+      if (queue[scan]!.qos == 0 && queue[scan]!.unsent) {
+        count--;
+        bytes -= size(queue[scan]!);
+      }
+    }
+    if (count >= options.queueMessages || bytes + size(message) > options.queueBytes) return false;
     let index = 0;
     while (queue.length >= options.queueMessages || queuedBytes + size(message) > options.queueBytes) {
       while (index < queue.length && !(queue[index]!.qos == 0 && queue[index]!.unsent)) index++;
@@ -448,6 +483,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function restore(messages: OutgoingMessage[]): void {
     for (const message of messages) {
+      scratch.topic = message.topic;
+      scratch.payload = message.payload;
+      scratch.qos = message.qos;
+      scratch.retain = message.retain;
+      const length = publishLength(scratch);
+      if (length < 0 || length > buffer.length) {
+        counters.dropped++;
+        continue;
+      }
       message.state = 0;
       message.unsent = true;
       message.packetId = 0;
@@ -456,9 +500,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
-    const check = checkTopicFilter(filter);
+    const check = encodeSubscribe(buffer, 0, 1, [filter], [qos]);
     if (check < 0) return check;
-    const subscription: Subscription = { filter, qos, handler, packetId: 0 };
+    const subscription: Subscription = { filter, qos, handler, packetId: -1 };
     subscriptions.push(subscription);
     if (state == STATE_READY) sendSubscribe(subscription);
     return 0;
@@ -469,6 +513,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
     if (state == STATE_READY) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+    else if (!connectOptions.cleanSession) unsubscribes.push(filter);
   }
 
   function start(): void {
