@@ -27,6 +27,7 @@ import {
 } from "./encode.ts";
 import { Framer } from "./framer.ts";
 import { createClientRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
+import { publishString } from "./publish-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
 import { readUtf8 } from "./utf8.ts";
@@ -200,12 +201,19 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     timer = clock.setTimeout(callback, milliseconds);
   }
 
-  /** Hands the first `length` bytes of the send buffer to the transport. */
-  function sendPacket(length: number): void {
-    if (length > 0) {
+  /** Hands a binary string packet, or the first `packet` bytes of the send buffer, to the transport. */
+  function sendPacket(packet: number | string): void {
+    if (typeof packet == "string" || packet > 0) {
       lastSent = clock.now();
-      transport.send(buffer, 0, length);
+      if (typeof packet == "string") transport.sendString(packet);
+      else transport.send(buffer, 0, packet);
     }
+  }
+
+  /** PUBLISH as a binary string (publishString: no loop over characters), else written to the send buffer: its length or ERR_*. */
+  function encodeMessage(message: PublishOptions): number | string {
+    const packet = publishString(message);
+    return typeof packet == "string" ? packet : encodePublish(buffer, 0, message);
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
@@ -249,15 +257,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       const resend = message.state > 0;
       message.dup = resend;
       if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
-      const length = QOS2 && message.state == 2 ? encodeAck(buffer, 0, PUBREL, message.packetId) : encodePublish(buffer, 0, message);
-      if (!room(length)) return;
+      const packet = QOS2 && message.state == 2 ? encodeAck(buffer, 0, PUBREL, message.packetId) : encodeMessage(message);
+      if (!room(typeof packet == "string" ? packet.length : packet)) return;
       if (message.state == 0 && message.qos > 0) {
         message.state = 1;
         inflight++;
       }
       if (message.state == 1 || message.qos == 0) counters.sent++;
       if (resend) counters.resent++;
-      sendPacket(length);
+      sendPacket(packet);
       message.unsent = false;
       if (message.qos == 0) remove(index--);
     }
@@ -459,7 +467,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     scratch.payload = payload;
     scratch.qos = qos;
     scratch.retain = retain;
-    let length = !QOS2 && qos == 2 ? ERR_QOS : publishLength(scratch);
+    const packet = publishString(scratch);
+    let length = !QOS2 && qos == 2 ? ERR_QOS : typeof packet == "string" ? packet.length : publishLength(scratch);
     if (length > buffer.length) length = ERR_BUFFER_TOO_SMALL;
     if (length < 0) {
       counters.dropped++;
@@ -467,7 +476,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
     if (qos == 0 && state == STATE_READY && !queue.some((message) => message.unsent) && room(length)) {
       counters.sent++;
-      sendPacket(encodePublish(buffer, 0, scratch));
+      sendPacket(typeof packet == "string" ? packet : encodePublish(buffer, 0, scratch));
       return 0;
     }
     const message: OutgoingMessage = { topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true };

@@ -54,6 +54,11 @@ export function createEspruinoTransport(secure: boolean): Transport {
       queued += end - start;
       socket.write(E.toString(buffer.subarray(start, end)));
     },
+    sendString(data: string): void {
+      if (!socket) return;
+      queued += data.length;
+      socket.write(data);
+    },
     pending(): number {
       return queued;
     },

@@ -37,12 +37,20 @@ export class NodeTransport implements Transport {
   }
 
   send(buffer: Uint8Array, start: number, end: number): void {
+    this.write(Buffer.from(buffer.subarray(start, end)));
+  }
+
+  sendString(data: string): void {
+    this.write(Buffer.from(data, "latin1"));
+  }
+
+  private write(bytes: Buffer): void {
     const socket = this.socket;
     if (!socket) return;
     // Node emits `drain` only after write() returned false (16 KiB queued by
     // default); the client bounds its queue far below that, so report each
     // time the socket has written everything out.
-    socket.write(Buffer.from(buffer.subarray(start, end)), () => {
+    socket.write(bytes, () => {
       if (this.socket === socket && socket.writableLength === 0) this.events.onDrain();
     });
   }

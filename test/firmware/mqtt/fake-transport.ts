@@ -161,6 +161,14 @@ export class FakeTransport implements Transport {
     this.frame();
   }
 
+  /** Takes a binary string (one char per byte) exactly as `send` takes those bytes; a char above 0xFF is a breach. */
+  sendString(data: string): void {
+    const wide = /[^\x00-\xff]/.exec(data);
+    if (wide) this.violations.push(`sendString char ${wide[0].charCodeAt(0)} at ${wide.index}: not a binary string`);
+    const bytes = Buffer.from(data, "latin1");
+    this.send(bytes, 0, bytes.length);
+  }
+
   pending(): number {
     return this.pendingBytes;
   }

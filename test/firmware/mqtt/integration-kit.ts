@@ -111,6 +111,10 @@ export class TestTransport extends NodeTransport {
     if (!this.cut) super.send(buffer, start, end);
   }
 
+  override sendString(data: string): void {
+    if (!this.cut) super.sendString(data);
+  }
+
   /** From now on drops what is sent, and destroys the socket on the next turn: the link dies after a receipt, before any reply leaves. */
   cutBeforeReply(): void {
     this.cut = true;

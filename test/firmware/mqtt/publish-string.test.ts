@@ -1,0 +1,237 @@
+/**
+ * publishString (firmware/mqtt/publish-string.ts): the PUBLISH packet as one
+ * binary string, byte for byte what encodePublish writes, or a decline (< 0)
+ * for anything outside its ASCII fast path. Then the client end to end: what
+ * goes out through Transport.sendString is exactly encodePublish's bytes, and
+ * what is declined still goes through `send`. Seeded: MOTE_FC_SEED replays
+ * another seed.
+ */
+import { strict as assert } from "node:assert";
+import { Buffer } from "node:buffer";
+import fc from "fast-check";
+import { createClient } from "../../../firmware/mqtt/client.ts";
+import * as C from "../../../firmware/mqtt/constants.ts";
+import { decodePacket } from "../../../firmware/mqtt/broker.ts";
+import { encodePublish } from "../../../firmware/mqtt/encode.ts";
+import { errorName } from "../../../firmware/mqtt/errors.ts";
+import { createPacketRecord, type PublishOptions } from "../../../firmware/mqtt/packets.ts";
+import { publishString } from "../../../firmware/mqtt/publish-string.ts";
+import { VirtualClock } from "../../../sim/clock.ts";
+import { makeOptions } from "./client-harness.ts";
+import { ack, connack, FakeTransport } from "./fake-transport.ts";
+
+const RUNS = 2000;
+const SEED = Number(process.env["MOTE_FC_SEED"] ?? 0x6d6f7465);
+
+/** encodePublish's bytes as a latin1 string, or its error code. */
+function encoded(options: PublishOptions): string | number {
+  const buffer = new Uint8Array(options.topic.length * 3 + (typeof options.payload == "string" ? options.payload.length * 3 : options.payload.length) + 16);
+  const end = encodePublish(buffer, 0, options);
+  return end < 0 ? end : Buffer.from(buffer.subarray(0, end)).toString("latin1");
+}
+
+/** What the fast path must take: string payload, all chars 0x01..0x7F, a non-empty wildcard-free topic, valid QoS / id / DUP. */
+function eligible(options: PublishOptions): boolean {
+  const { topic, payload, qos, packetId, dup } = options;
+  return typeof payload == "string" && topic.length > 0 && !/[^\x01-\x7f]|[+#]/.test(topic) && !/[^\x01-\x7f]/.test(payload)
+    && (qos === 0 ? !dup : (qos === 1 || qos === 2) && Number.isInteger(packetId) && packetId >= 1 && packetId <= 65535);
+}
+
+function show(value: string | number): string {
+  return typeof value == "string" ? Buffer.from(value, "latin1").toString("hex") : `${value} (${errorName(value)})`;
+}
+
+const ascii = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.integer({ min: 0x01, max: 0x7f }).map((code) => String.fromCharCode(code)), minLength: min, maxLength: max });
+/** Mostly clean ASCII, sometimes one intruder: a wildcard, U+0000, Latin-1, BMP or astral. */
+const spoiled = (base: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.oneof(
+  { weight: 6, arbitrary: base },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(base, fc.constantFrom("+", "#", "\u0000", "\u0080", "\u00e9", "\u00ff", "\u0100", "\u20ac", "\ud83d\ude00"), fc.nat())
+      .map(([text, intruder, at]) => text.slice(0, at % (text.length + 1)) + intruder + text.slice(at % (text.length + 1))),
+  },
+);
+const valid = fc.record({
+  topic: ascii(1, 40).filter((topic) => !/[+#]/.test(topic)),
+  payload: ascii(0, 300),
+  qos: fc.constantFrom(0, 1, 2),
+  retain: fc.boolean(),
+  dup: fc.boolean(),
+  packetId: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(1, 127, 128, 255, 256, 32767, 32768, 65535)),
+}).map((options) => ({ ...options, dup: options.qos > 0 && options.dup }));
+const anything = fc.record({
+  topic: spoiled(ascii(0, 40)),
+  payload: fc.oneof({ weight: 4, arbitrary: spoiled(ascii(0, 300)) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }) }),
+  qos: fc.constantFrom(0, 1, 2, 0, 1, 2, 3, -1, 1.5, Number.NaN),
+  retain: fc.boolean(),
+  dup: fc.boolean(),
+  packetId: fc.constantFrom(0, 1, 2, 255, 256, 65535, 65536, -1, 1.5, Number.NaN),
+});
+
+describe("publishString: PUBLISH as one binary string", function () {
+  it(`equals encodePublish's bytes for valid ASCII messages (${RUNS} runs)`, function () {
+    fc.assert(fc.property(valid, (options) => {
+      const packet = publishString(options);
+      assert.equal(typeof packet, "string", `declined ${JSON.stringify(options)}`);
+      assert.equal(show(packet), show(encoded(options)));
+    }), { numRuns: RUNS, seed: SEED });
+  });
+
+  it(`takes exactly the eligible messages, and never one encodePublish refuses (${RUNS} runs)`, function () {
+    fc.assert(fc.property(anything, (options) => {
+      const packet = publishString(options);
+      if (eligible(options)) assert.equal(show(packet), show(encoded(options)));
+      else assert.ok(typeof packet == "number" && packet < 0, `took ${JSON.stringify(options)}`);
+    }), { numRuns: RUNS, seed: SEED + 1 });
+  });
+
+  it("writes 1-, 2-, 3- and 4-byte remaining lengths at their boundaries", function () {
+    for (const remaining of [127, 128, 16383, 16384, 2097151, 2097152]) {
+      const options: PublishOptions = { topic: "t/x", payload: "p".repeat(remaining - 7), qos: 1, retain: true, dup: true, packetId: 0x1234 };
+      const packet = publishString(options) as string;
+      assert.equal(typeof packet, "string");
+      assert.equal(packet === encoded(options), true, `remaining length ${remaining}`);
+    }
+  });
+
+  it("takes a 65,535-character topic and declines a 65,536-character one", function () {
+    const long: PublishOptions = { topic: "a".repeat(65535), payload: "x", qos: 0, retain: false, dup: false, packetId: 0 };
+    assert.equal(publishString(long) === encoded(long), true);
+    assert.ok((publishString({ ...long, topic: "a".repeat(65536) }) as number) < 0);
+    assert.equal(encoded({ ...long, topic: "a".repeat(65536) }), C.ERR_VALUE);
+  });
+
+  it("declines non-ASCII, wildcards, empty topics, U+0000, Uint8Array payloads and invalid QoS, ids or DUP", function () {
+    const base: PublishOptions = { topic: "a/b", payload: "{\"t\":21.5}", qos: 1, retain: false, dup: false, packetId: 7 };
+    assert.equal(typeof publishString(base), "string");
+    const declined: Partial<PublishOptions>[] = [
+      { topic: "" }, { topic: "a/+" }, { topic: "a/#" }, { topic: "+" }, { topic: "caf\u00e9" }, { topic: "a\u0000b" }, { topic: "\u20ac" },
+      { payload: "\u00e9" }, { payload: "\u0080" }, { payload: "x\u0000" }, { payload: "\ud83d\ude00" }, { payload: new Uint8Array([1, 2]) },
+      { payload: new Uint8Array(0) }, { qos: 3 }, { qos: -1 }, { qos: 1.5 }, { qos: Number.NaN }, { packetId: 0 }, { packetId: 65536 },
+      { packetId: 1.5 }, { qos: 0, dup: true },
+    ];
+    for (const change of declined) {
+      const packet = publishString({ ...base, ...change });
+      assert.ok(typeof packet == "number" && packet < 0, `took ${JSON.stringify(change)}`);
+    }
+    assert.equal(typeof publishString({ ...base, qos: 0, packetId: 0 }), "string", "QoS 0 ignores the packet id");
+    assert.equal(typeof publishString({ ...base, payload: "" }), "string", "an empty payload is fine");
+  });
+
+  it("emits only chars 0..255 (a binary string) even for the largest ids and lengths", function () {
+    const packet = publishString({ topic: "z".repeat(65535), payload: "\x7f".repeat(300), qos: 2, retain: true, dup: true, packetId: 65535 }) as string;
+    assert.equal(/[^\x00-\xff]/.test(packet), false);
+  });
+});
+
+/** A FakeTransport that also keeps the raw stream and which method each packet took. */
+class RecordingTransport extends FakeTransport {
+  readonly stream: number[] = [];
+  readonly calls: { method: "send" | "sendString"; bytes: Buffer }[] = [];
+  private inString = false;
+
+  override send(buffer: Uint8Array, start: number, end: number): void {
+    const bytes = Buffer.from(buffer.subarray(start, end));
+    if (!this.inString) this.calls.push({ method: "send", bytes });
+    this.stream.push(...bytes);
+    super.send(buffer, start, end);
+  }
+
+  override sendString(data: string): void {
+    this.calls.push({ method: "sendString", bytes: Buffer.from(data, "latin1") });
+    this.inString = true;
+    try {
+      super.sendString(data);
+    } finally {
+      this.inString = false;
+    }
+  }
+}
+
+/** Re-encodes one client PUBLISH with encodePublish from its decoded fields: the bytes the Uint8Array path writes. */
+function reencode(bytes: Buffer): Buffer {
+  const record = createPacketRecord();
+  assert.equal(decodePacket(bytes, 0, bytes.length, record), bytes.length, "one whole packet");
+  assert.equal(record.type, C.PUBLISH);
+  const options: PublishOptions = {
+    topic: bytes.subarray(record.topicStart, record.topicEnd).toString("utf8"),
+    payload: new Uint8Array(bytes.subarray(record.payloadStart, record.payloadEnd)),
+    qos: record.qos, retain: record.retain, dup: record.dup, packetId: record.qos ? record.packetId : 0,
+  };
+  const buffer = new Uint8Array(bytes.length + 16);
+  return Buffer.from(buffer.subarray(0, encodePublish(buffer, 0, options)));
+}
+
+describe("MQTT client: PUBLISH through Transport.sendString", function () {
+  it("sends eligible messages as strings and the rest as bytes, every PUBLISH byte for byte encodePublish's", function () {
+    const clock = new VirtualClock();
+    const transport = new RecordingTransport(clock);
+    const client = createClient(makeOptions({ sendBuffer: 4096, queueBytes: 1 << 16 }), transport, clock);
+    client.start();
+    client.publish("offline/q0", "queued while connecting", 0, false);
+    client.publish("offline/q1", "{\"seq\":1}", 1, true);
+    transport.accept();
+    transport.deliver(connack(false, 0));
+    client.publish("sensors/node-7/temperature/c", "{\"t\":21.5,\"h\":40,\"ts\":1718000000,\"node\":\"mote-7\",\"seq\":12345,\"ok\":1}", 0, false);
+    client.publish("a/b", "x".repeat(500), 1, false);
+    client.publish("q2", "exactly once", 2, true);
+    client.publish("caf\u00e9", "non-ASCII topic", 0, false);
+    client.publish("t", "non-ASCII payload \u00e9\u20ac", 1, false);
+    client.publish("t", new Uint8Array([0, 1, 2, 255]), 0, false);
+    client.publish("t", "nul\u0000inside", 0, false);
+    transport.drop();
+    clock.advanceTo(clock.nextDue()!);
+    transport.accept();
+    transport.deliver(connack(true, 0));
+    transport.deliver(ack(C.PUBACK, 1), ack(C.PUBACK, 2), ack(C.PUBREC, 3), ack(C.PUBCOMP, 3), ack(C.PUBACK, 4));
+
+    assert.deepEqual(transport.violations, []);
+    assert.deepEqual(transport.takeSummaries(), [
+      "CONNECT mote-1",
+      "PUBLISH q0 offline/q0 \"queued while connecting\"",
+      "PUBLISH q1 #1 retain offline/q1 \"{\\\"seq\\\":1}\"",
+      "PUBLISH q0 sensors/node-7/temperature/c \"{\\\"t\\\":21.5,\\\"h\\\":40,\\\"ts\\\":1718000000,\\\"node\\\":\\\"mote-7\\\",\\\"seq\\\":12345,\\\"ok\\\":1}\"",
+      `PUBLISH q1 #2 a/b "${"x".repeat(500)}"`,
+      "PUBLISH q2 #3 retain q2 \"exactly once\"",
+      "PUBLISH q0 caf\u00e9 \"non-ASCII topic\"",
+      "PUBLISH q1 #4 t \"non-ASCII payload \u00e9\u20ac\"",
+      "PUBLISH q0 t \"\\u0000\\u0001\\u0002\ufffd\"",
+      "PUBLISH q0 t \"nul\\u0000inside\"",
+      "CONNECT mote-1",
+      "PUBLISH q1 #1 dup retain offline/q1 \"{\\\"seq\\\":1}\"",
+      "PUBLISH q1 #2 dup a/b \"" + "x".repeat(500) + "\"",
+      "PUBLISH q2 #3 dup retain q2 \"exactly once\"",
+      "PUBLISH q1 #4 dup t \"non-ASCII payload \u00e9\u20ac\"",
+      "PUBREL #3",
+    ]);
+
+    const publishes = transport.calls.filter((call) => call.bytes[0]! >> 4 == C.PUBLISH);
+    assert.deepEqual(publishes.map((call) => call.method), [
+      "sendString", "sendString", "sendString", "sendString", "sendString", "send", "send", "send", "send",
+      "sendString", "sendString", "sendString", "send",
+    ]);
+    for (const call of publishes) assert.equal(call.bytes.toString("hex"), reencode(call.bytes).toString("hex"));
+    assert.deepEqual(transport.calls.filter((call) => call.bytes[0]! >> 4 != C.PUBLISH).map((call) => call.method), Array(3).fill("send"));
+    assert.equal(transport.bytesSent, transport.stream.length);
+    assert.equal(Buffer.concat(transport.calls.map((call) => call.bytes)).equals(Buffer.from(transport.stream)), true);
+  });
+
+  it("counts string sends against socketQueue like byte sends", function () {
+    const clock = new VirtualClock();
+    const transport = new RecordingTransport(clock);
+    const client = createClient(makeOptions({ socketQueue: 100 }), transport, clock);
+    client.start();
+    transport.accept();
+    transport.deliver(connack(false, 0));
+    transport.take();
+    transport.holdSends = true;
+    client.publish("t", "a".repeat(60), 0, false);
+    client.publish("t", "b".repeat(60), 0, false);
+    assert.equal(transport.pendingBytes, 65, "the second waits: 65 + 65 > 100");
+    assert.deepEqual(transport.takeSummaries(), [`PUBLISH q0 t "${"a".repeat(60)}"`]);
+    transport.drain();
+    assert.deepEqual(transport.takeSummaries(), [`PUBLISH q0 t "${"b".repeat(60)}"`]);
+    assert.deepEqual(transport.violations, []);
+  });
+});
