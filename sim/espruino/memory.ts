@@ -1,0 +1,194 @@
+/**
+ * An estimate of Espruino heap variables (what `process.memory().usage` and
+ * `E.getSizeOf` report), counted over what the emulated interpreter really
+ * holds: the globals device code added, the values in its closures (read
+ * through the inspector, ./memory-scopes.ts), its timers' callbacks and
+ * arguments, its open sockets and their queued bytes, and its loaded modules.
+ *
+ * Each value is counted as Espruino would store it, with rules fitted to
+ * `E.getSizeOf` on the 2v29 Linux build (27-byte variables) and scaled by
+ * the board's variable size: an object or array is 1 variable plus, per
+ * member, its name (1, or more for names longer than fit inline) and its
+ * value (integers and booleans live inside the name; other numbers, null and
+ * undefined take 1; strings a chain of variables, ~20 chars in the first and
+ * ~21 in each next at 27 bytes); a typed array 2 plus its bytes; a function
+ * 1, 1 per parameter, its source text (or 1 when the code runs from flash:
+ * `.bootcde` on ESP32/ESP8266) and its closure scope. Shared objects count
+ * once. A fixed base stands for the interpreter's own root objects (37 on a
+ * fresh Linux build), 8 per built-in module loaded, 4 per timer and 8 per
+ * socket. It is an estimate: V8 drops closure variables no function uses
+ * (Espruino keeps them), and parse-time temporaries are not modelled.
+ */
+import type { Interpreter } from "./interpreter.ts";
+import { ScopeReader, type ScopeRecord } from "./memory-scopes.ts";
+import { EmulatedSocket } from "./modules/socket.ts";
+
+/** Variables of a fresh interpreter (measured on the Linux build). */
+export const BASE_VARIABLES = 37;
+const PER_MODULE = 8;
+const PER_TIMER = 4;
+const PER_SOCKET = 8;
+
+/** How one board stores values. */
+export interface HeapLayout {
+  bytesPerVariable: number;
+  /** Function code stays in memory-mapped flash (not counted as text). */
+  codeInFlash: boolean;
+}
+
+const SKIPPED_FUNCTION_KEYS = new Set(["length", "name", "prototype", "arguments", "caller"]);
+
+/** Counts variables over a graph of values, each shared object once. */
+export class VariableCounter {
+  private readonly seen = new WeakSet<object>();
+  private readonly scopeSignatures = new Set<string>();
+  private readonly identities = new WeakMap<object, number>();
+  private nextIdentity = 1;
+  private readonly firstChars: number;
+  private readonly nextChars: number;
+  private readonly inlineName: number;
+
+  constructor(
+    private readonly layout: HeapLayout,
+    private readonly isBuiltIn: (value: object) => boolean,
+    private readonly scopes: ((fn: object) => ScopeRecord[]) | null,
+  ) {
+    this.firstChars = Math.max(4, layout.bytesPerVariable - 7);
+    this.nextChars = Math.max(4, layout.bytesPerVariable - 6);
+    this.inlineName = Math.max(4, layout.bytesPerVariable - 18);
+  }
+
+  /** Variables of a string of `length` chars. */
+  stringVariables(length: number): number {
+    return length <= this.firstChars ? 1 : 1 + Math.ceil((length - this.firstChars) / this.nextChars);
+  }
+
+  /** Variables of a value on its own (as `E.getSizeOf` counts it). */
+  count(value: unknown): number {
+    if (typeof value === "string") return this.stringVariables(value.length);
+    if (value === null || typeof value !== "object" && typeof value !== "function") return 1;
+    return this.countObject(value);
+  }
+
+  /** Variables of one member: its name and, unless stored inside the name, its value. */
+  member(name: string, value: unknown): number {
+    const nameVariables = name.length <= this.inlineName ? 1 : 1 + Math.ceil((name.length - this.inlineName) / this.nextChars);
+    return nameVariables + this.valueVariables(value);
+  }
+
+  private valueVariables(value: unknown): number {
+    if (typeof value === "boolean") return 0;
+    if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) < 2 ** 31 ? 0 : 1;
+    if (typeof value === "string") return this.stringVariables(value.length);
+    if (value === null || value === undefined || typeof value === "symbol" || typeof value === "bigint") return 1;
+    return this.countObject(value);
+  }
+
+  private countObject(value: object): number {
+    if (this.seen.has(value) || this.isBuiltIn(value)) return 0;
+    this.seen.add(value);
+    const tag = Object.prototype.toString.call(value);
+    if (tag === "[object ArrayBuffer]") return this.bytesVariables((value as ArrayBuffer).byteLength);
+    if (ArrayBuffer.isView(value)) return 1 + this.countObject(value.buffer);
+    let total = 1;
+    if (typeof value === "function") total += this.functionVariables(value as (...args: unknown[]) => unknown);
+    if (tag === "[object Date]") total += 1;
+    if (tag === "[object RegExp]") total += this.stringVariables((value as RegExp).source.length);
+    for (const key of Object.getOwnPropertyNames(value)) {
+      if (typeof value === "function" && SKIPPED_FUNCTION_KEYS.has(key)) continue;
+      if (key === "stack" || (Array.isArray(value) && key === "length")) continue;
+      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+      if (descriptor.get !== undefined || descriptor.set !== undefined) {
+        total += 1 + this.valueVariables(descriptor.get) + this.valueVariables(descriptor.set);
+      } else total += this.member(key, descriptor.value);
+    }
+    if (typeof value === "function") {
+      const prototype = (value as { prototype?: unknown }).prototype;
+      if (typeof prototype === "object" && prototype !== null && Object.getOwnPropertyNames(prototype).length > 1) total += this.member("prototype", prototype);
+    }
+    const prototype = Object.getPrototypeOf(value) as object | null;
+    if (prototype !== null && !this.isBuiltIn(prototype)) total += this.member("__proto__", prototype);
+    return total;
+  }
+
+  private bytesVariables(length: number): number {
+    const chained = this.stringVariables(length);
+    return 1 + (chained <= 4 ? chained : 1 + Math.ceil(length / this.layout.bytesPerVariable));
+  }
+
+  private functionVariables(fn: (...args: unknown[]) => unknown): number {
+    let total = fn.length;
+    if (this.layout.codeInFlash) total += 1;
+    else total += 1 + this.stringVariables(Function.prototype.toString.call(fn).length);
+    if (this.scopes === null) return total;
+    for (const scope of this.scopes(fn)) {
+      const signature = this.signature(scope);
+      if (this.scopeSignatures.has(signature)) continue;
+      this.scopeSignatures.add(signature);
+      total += 2;
+      for (const [name, item] of Object.entries(scope.variables)) total += this.member(name, item);
+    }
+    return total;
+  }
+
+  /** Two reads of the same closure give the same signature (same names, same values). */
+  private signature(scope: ScopeRecord): string {
+    const parts: string[] = [scope.kind];
+    for (const [name, item] of Object.entries(scope.variables)) {
+      let identity: string;
+      if ((typeof item === "object" && item !== null) || typeof item === "function") {
+        let id = this.identities.get(item);
+        if (id === undefined) {
+          id = this.nextIdentity++;
+          this.identities.set(item, id);
+        }
+        identity = "#" + id;
+      } else identity = typeof item + ":" + String(item);
+      parts.push(name + "=" + identity);
+    }
+    return parts.join("\u0000");
+  }
+}
+
+/** The heap layout of an interpreter's board and code origin. */
+export function layoutOf(interpreter: Interpreter): HeapLayout {
+  return {
+    bytesPerVariable: interpreter.board.heap.bytesPerVariable,
+    codeInFlash: interpreter.codeFromFlash && interpreter.board.network === "wifi",
+  };
+}
+
+/** Estimated heap variables in use by an interpreter (see the file comment). */
+export function estimateUsage(interpreter: Interpreter, reader: ScopeReader | null): number {
+  const realm = interpreter.realm;
+  const counter = new VariableCounter(layoutOf(interpreter), (value) => realm.isBuiltIn(value), reader === null ? null : (fn) => reader.scopesOf(fn));
+  let total = BASE_VARIABLES + PER_MODULE * interpreter.modules.size + PER_TIMER * interpreter.timers.count;
+  try {
+    for (const key of Object.getOwnPropertyNames(realm.global)) {
+      const descriptor = Object.getOwnPropertyDescriptor(realm.global, key)!;
+      if (!("value" in descriptor)) continue;
+      const value: unknown = descriptor.value;
+      const isObject = (typeof value === "object" && value !== null) || typeof value === "function";
+      if (descriptor.enumerable === true || (isObject && !realm.isBuiltIn(value))) total += counter.member(key, value);
+    }
+    for (const script of reader === null ? [] : scriptScope(interpreter, reader)) {
+      for (const [name, item] of Object.entries(script.variables)) total += counter.member(name, item);
+    }
+    for (const held of interpreter.timers.held()) total += counter.count(held);
+    for (const module of interpreter.modules.values()) total += counter.count(module);
+    for (const resource of interpreter.tracked()) {
+      if (!(resource instanceof EmulatedSocket)) continue;
+      total += PER_SOCKET + counter.count(resource.object);
+      if (resource.queuedBytes > 0) total += counter.stringVariables(resource.queuedBytes);
+    }
+  } finally {
+    reader?.release();
+  }
+  return total;
+}
+
+/** Top-level `let`/`const` of uploaded code live in the realm's script scope, seen through any top-level function. */
+function scriptScope(interpreter: Interpreter, reader: ScopeReader): ScopeRecord[] {
+  const probe = interpreter.realm.evaluate("(function () {})", "espruino:memory");
+  return reader.scopesOf(probe as object).filter((scope) => scope.kind === "script");
+}
