@@ -167,3 +167,6 @@ declare function setWatch(
   pin: Pin,
   options: { repeat?: boolean; edge?: "rising" | "falling" | "both"; debounce?: number; data?: Pin },
 ): number;
+
+/** The OneWire class (`new OneWire(pin)`); @types/espruino declares only its instances. */
+declare var OneWire: { new (pin: Pin): OneWire };
