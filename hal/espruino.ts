@@ -17,6 +17,7 @@ export function espruinoIo(): Io {
     analogWrite: analogWrite,
     setWatch: setWatch,
     clearWatch: clearWatch,
+    digitalPulse: digitalPulse,
     setTimeout: setTimeout,
     clearTimeout: clearTimeout,
     getTime: getTime,

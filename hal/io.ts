@@ -46,6 +46,8 @@ export interface Io {
   /** Returns the watch id. */
   setWatch(callback: (event: WatchEvent) => void, pin: HalPin, options: WatchOptions): number;
   clearWatch(id: number): void;
+  /** Drives `value` for `milliseconds` (an array: alternating pulse lengths), then the opposite level; returns at once. */
+  digitalPulse(pin: HalPin, value: boolean | number, milliseconds: number | number[]): void;
   setTimeout(callback: () => void, milliseconds: number): number;
   clearTimeout(id: number): void;
   /** Seconds, same time base as WatchEvent.time. */

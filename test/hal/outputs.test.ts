@@ -71,3 +71,18 @@ describe("PwmOutput", () => {
     assert.equal(bench.hardware.pin("D14").pwm?.duty, 0.5);
   });
 });
+
+describe("Io.digitalPulse", () => {
+  it("drives a pulse train and returns at once, then leaves the opposite level", () => {
+    const bench = rig();
+    const pin = bench.pin("D27");
+    bench.io.pinMode(pin, "output");
+    bench.io.digitalPulse(pin, 1, [5, 2, 4]);
+    const levels: boolean[] = [];
+    for (const at of [1, 6, 8, 12]) {
+      bench.clock.advanceTo(at);
+      levels.push(bench.hardware.pin("D27").level);
+    }
+    assert.deepEqual(levels, [true, false, true, false]);
+  });
+});

@@ -37,6 +37,7 @@ export function rig(boardId = "esp32"): Rig {
     analogWrite: api.analogWrite,
     setWatch: api.setWatch,
     clearWatch: api.clearWatch,
+    digitalPulse: api.digitalPulse,
     setTimeout: (callback: () => void, milliseconds: number) => clock.setTimeout(callback, milliseconds),
     clearTimeout: (id: number) => clock.clear(id),
     getTime: () => clock.now() / 1000,
