@@ -8,7 +8,7 @@ import * as C from "../../../firmware/mqtt/constants.ts";
 import { decodePacket } from "../../../firmware/mqtt/broker.ts";
 import { decodeFromBroker } from "../../../firmware/mqtt/decode.ts";
 import { encodeConnect, encodePublish, encodeSubscribe, encodeUnsubscribe } from "../../../firmware/mqtt/encode.ts";
-import { ERROR_NAMES, errorName } from "../../../firmware/mqtt/errors.ts";
+import { ERROR_NAMES, errorName, reasonName } from "../../../firmware/mqtt/errors.ts";
 import { Framer } from "../../../firmware/mqtt/framer.ts";
 import { createPacketRecord } from "../../../firmware/mqtt/packets.ts";
 import { DECODE_CASES, ENCODE_CASES, SERVER_BOUND } from "./error-cases.ts";
@@ -96,5 +96,17 @@ describe("mqtt codec errors", function () {
     const seen = new Set<number>([...DECODE_CASES, ...ENCODE_CASES, ...FRAMER_CASES].map((sample) => sample.error));
     const missing = Object.entries(C).filter(([name, code]) => name.startsWith("ERR_") && !seen.has(code)).map(([name]) => name);
     assert.deepEqual(missing, []);
+  });
+});
+
+describe("reasonName", function () {
+  it("names every disconnect reason, CONNACK refusals 1-5 included", function () {
+    assert.deepEqual([1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15].map(reasonName), [
+      "REASON_UNACCEPTABLE_PROTOCOL", "REASON_IDENTIFIER_REJECTED", "REASON_SERVER_UNAVAILABLE", "REASON_BAD_CREDENTIALS",
+      "REASON_NOT_AUTHORIZED", "REASON_CONNECT_TIMEOUT", "REASON_KEEPALIVE_TIMEOUT", "REASON_MALFORMED", "REASON_PROTOCOL",
+      "REASON_CLOSED", "REASON_ENDED",
+    ]);
+    assert.equal(reasonName(99), "REASON_UNKNOWN(99)");
+    assert.equal(errorName(-40), "ERR_QUEUE_FULL");
   });
 });
