@@ -1,5 +1,5 @@
 /**
- * Builds one device bundle: checks the node description against the board,
+ * Builds one device bundle: checks the node description (and its secrets) against the board,
  * bundles firmware/main.ts with esbuild for Espruino, runs the compatibility
  * gate on the result, and measures it against the board's budget.
  * Nothing is written here; the CLI (scripts/build.ts) writes what passes.
@@ -10,7 +10,7 @@ import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
 import { bundleForEspruino } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
-import { checkDescription, readDescription } from "./node-description.ts";
+import { loadNode } from "./node-description.ts";
 import { moduleSizes, type ModuleSize } from "./size-table.ts";
 
 /** The repository root (this file is scripts/build/build.ts). */
@@ -53,7 +53,7 @@ export function boardById(id: string): Board {
 export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const board = boardById(request.board);
   const nodeFile = request.nodeFile ?? EXAMPLE_NODE;
-  const node = checkDescription(nodeFile, readDescription(nodeFile), board);
+  const node = loadNode(nodeFile, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     define: { MOTE_NODE: JSON.stringify(node) },

@@ -1,13 +1,18 @@
 /**
- * Reads and checks a node description (JSON) against a board. Every problem
- * is reported at once, each naming the field, the value and what is allowed,
- * so a bad description fails the build instead of the device.
- * The format grows with the node application; see README "Node description".
+ * Reads and checks a node description (JSON): first against its JSON Schema
+ * (schema/node.schema.json), then against the board (pins, buses, TLS), with
+ * the passwords kept out of it (secrets.ts). Every problem is reported at
+ * once, each naming the field, the value and what is allowed, so a bad
+ * description fails the build instead of the device.
+ * The format is in README "Node description".
  */
 import { readFileSync } from "node:fs";
 import type { Board } from "../../boards/board.ts";
-import type { NodeConfig, PartConfig } from "../../firmware/config.ts";
+import { BOARD_IDS, BOARDS } from "../../boards/index.ts";
+import type { ActuatorConfig, NodeConfig, PartConfig, SensorConfig } from "../../firmware/config.ts";
 import { DRIVER_NAMES, DRIVER_TYPES, pinProblem } from "./part-types.ts";
+import { compileSchema, readNodeSchema, schemaProblems, showValue, type SchemaProblem } from "./schema-problems.ts";
+import { passwordsInDescription, readSecrets, type Secrets } from "./secrets.ts";
 
 /** Thrown for a description the build cannot use; `problems` lists each fault. */
 export class DescriptionError extends Error {
@@ -20,8 +25,6 @@ export class DescriptionError extends Error {
   }
 }
 
-const NAME_PATTERN = /^[a-z0-9_-]{1,32}$/;
-
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -29,7 +32,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  return showValue("", value);
 }
 
 /** Loads a description file and parses it; malformed JSON is a DescriptionError. */
@@ -101,95 +104,142 @@ function checkI2cPart(where: string, type: string, owner: string, options: Json,
   return { ...options, sda: sda as string, scl: scl as string, address: address as number };
 }
 
-function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, problems: string[]): PartConfig[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`${kind}: ${show(value)} is not allowed; expected an array of parts`);
-    return [];
-  }
+/** Records a board-check problem at a field path. */
+type Report = (path: string, message: string) => void;
+
+/** A Report that drops a problem when the schema already reported its field or a field that holds it, so each fault is told once. */
+function reporter(schemaFound: readonly SchemaProblem[], problems: string[]): Report {
+  return (path, message) => {
+    const covered = schemaFound.some((found) => path === found.path || path.startsWith(`${found.path}.`) || path.startsWith(`${found.path}[`));
+    if (!covered) problems.push(message);
+  };
+}
+
+/** The message for a part's `type` the schema rejected, as before the schema: unknown driver, or one of the other list. */
+function partTypeProblem(kind: string, type: unknown): string {
+  if (typeof type !== "string" || type === "") return `${show(type)} is not allowed; expected a driver name`;
+  const driver = DRIVER_TYPES[type];
+  if (driver === undefined) return `${show(type)} is not a driver; known: ${DRIVER_NAMES.join(", ")}`;
+  return driver.role === kind ? `${show(type)} is not allowed here` : `${show(type)} is one of the ${driver.role}; move it there`;
+}
+
+function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, report: Report): PartConfig[] {
+  if (!Array.isArray(value)) return [];
   const parts: PartConfig[] = [];
   value.forEach((part: unknown, index: number) => {
     const where = `${kind}[${index}]`;
-    if (!isObject(part)) {
-      problems.push(`${where}: ${show(part)} is not allowed; expected an object with name, type and pin`);
-      return;
-    }
-    const name = part["name"];
-    const type = part["type"];
+    if (!isObject(part)) return;
+    const type = typeof part["type"] === "string" ? part["type"] : "";
     let pin = part["pin"];
-    const owner = `${where} (${String(name)})`;
-    if (typeof name !== "string" || !NAME_PATTERN.test(name)) {
-      problems.push(`${where}.name: ${show(name)} is not allowed; expected 1-32 characters of a-z, 0-9, _ or -`);
-    }
-    const driver = typeof type === "string" ? DRIVER_TYPES[type] : undefined;
-    if (typeof type !== "string" || type === "") {
-      problems.push(`${where}.type: ${show(type)} is not allowed; expected a driver name`);
-    } else if (driver === undefined) {
-      problems.push(`${where}.type: ${show(type)} is not a driver; known: ${DRIVER_NAMES.join(", ")}`);
-    } else if (driver.role !== kind) {
-      problems.push(`${where}.type: ${show(type)} is one of the ${driver.role}; move it there`);
-    }
-    let options = isObject(part["options"]) ? (part["options"] as Json) : undefined;
+    const owner = `${where} (${String(part["name"])})`;
+    const driver = DRIVER_TYPES[type];
+    const problems: string[] = [];
+    let options = isObject(part["options"]) ? part["options"] : undefined;
     if (driver !== undefined && driver.bus === "i2c") {
-      options = checkI2cPart(where, type as string, owner, options ?? {}, board, used, addresses, problems);
+      options = checkI2cPart(where, type, owner, options ?? {}, board, used, addresses, problems);
       pin = options["sda"];
-    } else if (checkPin(`${where}.pin`, typeof type === "string" ? type : "", pin, board, problems)) {
+    } else if (pin === undefined) {
+      problems.push(`${where}.pin: missing; a ${type || "part"} needs a pin of board ${board.id}: ${Object.keys(board.pins).join(", ")}`);
+    } else if (checkPin(`${where}.pin`, type, pin, board, problems)) {
       claimPin(pin, `${where}.pin`, owner, driver?.bus === "onewire" ? "onewire" : null, board, used, problems);
     }
-    const entry: PartConfig = { name: String(name), type: String(type), pin: String(pin) };
+    for (const problem of problems) report(problem.slice(0, problem.indexOf(":")), problem);
+    const entry: PartConfig & { period?: number; threshold?: number; qos?: number } = { name: String(part["name"]), type, pin: String(pin) };
     if (options !== undefined) entry.options = options as Record<string, string | number | boolean>;
+    for (const key of ["period", "threshold", "qos"] as const) {
+      const setting = part[key];
+      if (typeof setting === "number") entry[key] = setting;
+    }
     parts.push(entry);
   });
   return parts;
 }
 
+/** The default the schema gives at a property path, `[]` stepping into an array's items: `defaultOf(schema, "broker", "port")` is 1883. */
+function defaultOf(schema: Json, ...keys: string[]): unknown {
+  let node: unknown = schema;
+  for (const key of keys) {
+    node = key === "[]" ? (node as Json)["items"] : ((node as Json)["properties"] as Json | undefined)?.[key];
+    const ref = (node as Json | undefined)?.["$ref"];
+    if (typeof ref === "string") node = ref.slice(2).split("/").reduce<unknown>((at, step) => (at as Json)[step], schema);
+  }
+  return (node as Json | undefined)?.["default"];
+}
+
+/** What a section of the description says, or {} when absent. */
+function section(description: Json, key: string): Json {
+  const value = description[key];
+  return isObject(value) ? value : {};
+}
+
 /**
- * Checks a parsed description against a board and returns what the firmware
- * gets; throws a DescriptionError listing every problem.
+ * Checks a parsed description against its schema and a board, adds the
+ * secrets, and returns what the firmware gets, every default filled in;
+ * throws a DescriptionError listing every problem (secrets shown as <hidden>).
+ * `secrets` and `secretProblems` come from readSecrets.
  */
-export function checkDescription(file: string, description: unknown, board: Board): NodeConfig {
-  const problems: string[] = [];
+export function checkDescription(file: string, description: unknown, board: Board, secrets: Secrets = {}, secretProblems: readonly string[] = []): NodeConfig {
   if (!isObject(description)) throw new DescriptionError(file, [`the file holds ${show(description)}; expected a JSON object`]);
-  const id = description["id"];
-  if (typeof id !== "string" || !NAME_PATTERN.test(id)) {
-    problems.push(`id: ${show(id)} is not allowed; expected 1-32 characters of a-z, 0-9, _ or -`);
+  const schema = readNodeSchema();
+  const misplaced = passwordsInDescription(file, description);
+  const schemaFound = [
+    ...misplaced,
+    ...schemaProblems(compileSchema(schema), schema, description, (path, value) => {
+      const part = /^(sensors|actuators)\[\d+\]\.type$/.exec(path);
+      return part === null ? null : partTypeProblem(part[1]!, value);
+    }).filter((found) => !misplaced.some((password) => password.path === found.path)),
+  ];
+  const problems = [...schemaFound.map((found) => found.message), ...secretProblems];
+  const report = reporter(schemaFound, problems);
+  if (description["board"] !== undefined && describedBoard(description) !== board.id) {
+    report("board", `board: ${show(description["board"])} does not match the board being built (${board.id})`);
   }
-  const named = describedBoard(description);
-  if (description["board"] !== undefined && named !== board.id) {
-    problems.push(`board: ${show(description["board"])} does not match the board being built (${board.id})`);
+  const broker = section(description, "broker");
+  if (broker["tls"] === true && !board.tls) {
+    const able = BOARD_IDS.filter((id) => BOARDS[id]!.tls);
+    report("broker.tls", `broker.tls: true is not allowed on board ${board.id}, whose Espruino build has no tls module; allowed on: ${able.join(", ")}`);
   }
-  const broker = description["broker"];
-  let host = "";
-  let port = 1883;
-  if (!isObject(broker)) {
-    problems.push(`broker: ${show(broker)} is not allowed; expected { "host": "…", "port": 1883 }`);
-  } else {
-    if (typeof broker["host"] !== "string" || broker["host"] === "") {
-      problems.push(`broker.host: ${show(broker["host"])} is not allowed; expected a host name or IP address`);
-    } else host = broker["host"];
-    if (broker["port"] !== undefined) {
-      const value = broker["port"];
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65535) {
-        problems.push(`broker.port: ${show(value)} is not allowed; expected an integer from 1 to 65535`);
-      } else port = value;
-    }
-  }
-  const prefix = description["topicPrefix"] ?? "mote";
-  if (typeof prefix !== "string" || prefix === "" || /[+#\u0000]/.test(prefix) || prefix.startsWith("/") || prefix.endsWith("/")) {
-    problems.push(`topicPrefix: ${show(prefix)} is not allowed; expected topic levels without +, #, NUL or a leading/trailing /`);
+  const brokerPassword = secrets.brokerPassword;
+  if (brokerPassword !== undefined && typeof broker["username"] !== "string") {
+    report("broker.password", "broker.password: <hidden> is set without broker.username; MQTT 3.1.1 sends a password only with a user name [MQTT-3.1.2-22]");
   }
   const usedPins: PinRegistry = new Map();
   const addresses = new Map<string, string>();
-  const sensors = checkParts("sensors", description["sensors"], board, usedPins, addresses, problems);
-  const actuators = checkParts("actuators", description["actuators"], board, usedPins, addresses, problems);
+  const sensors = checkParts("sensors", description["sensors"], board, usedPins, addresses, report) as SensorConfig[];
+  const commandQos = defaultOf(schema, "actuators", "[]", "qos") as ActuatorConfig["qos"];
+  const actuators = checkParts("actuators", description["actuators"], board, usedPins, addresses, report)
+    .map((part): ActuatorConfig => ({ ...part, qos: (part as Partial<ActuatorConfig>).qos ?? commandQos }));
   if (problems.length > 0) throw new DescriptionError(file, problems);
+  const wifi = section(description, "wifi");
+  const telemetry = section(description, "telemetry");
+  const deepSleep = section(description, "deepSleep");
+  const watchdog = section(description, "watchdog");
+  const pick = <T>(given: unknown, ...path: string[]): T => (given ?? defaultOf(schema, ...path)) as T;
   return {
-    id: id as string,
+    id: description["id"] as string,
     board: board.id,
-    broker: { host, port },
-    topicPrefix: prefix as string,
+    wifi: board.network === "wifi" && typeof wifi["ssid"] === "string" ? { ssid: wifi["ssid"], password: secrets.wifiPassword ?? null } : null,
+    broker: {
+      host: broker["host"] as string,
+      port: pick(broker["port"], "broker", "port"),
+      tls: pick(broker["tls"], "broker", "tls"),
+      username: (broker["username"] as string | undefined) ?? null,
+      password: brokerPassword ?? null,
+      clientId: (broker["clientId"] as string | undefined) ?? (description["id"] as string),
+    },
+    topicPrefix: pick(description["topicPrefix"], "topicPrefix"),
+    telemetry: { period: pick(telemetry["period"], "telemetry", "period"), qos: pick(telemetry["qos"], "telemetry", "qos") },
     sensors,
     actuators,
+    discovery: pick(description["discovery"], "discovery"),
+    deepSleep: { enabled: deepSleep["enabled"] === true, awakeLimit: pick(deepSleep["awakeLimit"], "deepSleep", "awakeLimit") },
+    watchdog: { offlineMinutes: pick(watchdog["offlineMinutes"], "watchdog", "offlineMinutes") },
     buffers: board.buffers,
   };
+}
+
+/** Reads a description and its secrets (`environment`, then the secrets file) and checks them against a board. */
+export function loadNode(file: string, board: Board, environment: Readonly<Record<string, string | undefined>> = process.env): NodeConfig {
+  const { secrets, problems } = readSecrets(file, environment);
+  return checkDescription(file, readDescription(file), board, secrets, problems);
 }
