@@ -1,0 +1,75 @@
+/**
+ * The node's topic layout, under a configurable prefix (default `mote`):
+ *
+ * - `<prefix>/<node>/status`: `online` (retained, after connect), `offline` (retained, the last will)
+ * - `<prefix>/<node>/telemetry`: one JSON object with every sensor's readings and the node's counters
+ * - `<prefix>/<node>/<actuator>/set`: commands; `<prefix>/<node>/<actuator>/state`: retained state
+ * - `<prefix>/<node>/error`: `{"error": "…", "input": "…"}`
+ *
+ * Each builder concatenates once and returns a new string: call them at boot
+ * and keep the results. Imports nothing, so esbuild inlines the constants.
+ * Node ids and part names are `[a-z0-9_-]` (checked by the build), so no
+ * topic built here holds a wildcard or a non-ASCII character.
+ */
+
+/** Suffixes after `<prefix>/<node>`; discovery.ts writes them after HA's `~` base. */
+export const STATUS_SUFFIX = "/status";
+export const TELEMETRY_SUFFIX = "/telemetry";
+export const ERROR_SUFFIX = "/error";
+export const COMMAND_SUFFIX = "/set";
+export const STATE_SUFFIX = "/state";
+
+/** Payloads of the status topic: `online` is published retained after connect, `offline` is the last will. */
+export const ONLINE = "online";
+export const OFFLINE = "offline";
+/** State and command payloads of relays and LEDs (Home Assistant's defaults for switch and light). */
+export const ON = "ON";
+export const OFF = "OFF";
+
+/** `<prefix>/<node>`: the base of every topic of the node (Home Assistant's `~`). */
+export function nodeTopic(prefix: string, node: string): string {
+  return prefix + "/" + node;
+}
+
+/** `<prefix>/<node>/status`. */
+export function statusTopic(prefix: string, node: string): string {
+  return prefix + "/" + node + STATUS_SUFFIX;
+}
+
+/** `<prefix>/<node>/telemetry`. */
+export function telemetryTopic(prefix: string, node: string): string {
+  return prefix + "/" + node + TELEMETRY_SUFFIX;
+}
+
+/** `<prefix>/<node>/error`. */
+export function errorTopic(prefix: string, node: string): string {
+  return prefix + "/" + node + ERROR_SUFFIX;
+}
+
+/** `<prefix>/<node>/<actuator>/set`. */
+export function commandTopic(prefix: string, node: string, actuator: string): string {
+  return prefix + "/" + node + "/" + actuator + COMMAND_SUFFIX;
+}
+
+/** `<prefix>/<node>/<actuator>/state`. */
+export function stateTopic(prefix: string, node: string, actuator: string): string {
+  return prefix + "/" + node + "/" + actuator + STATE_SUFFIX;
+}
+
+/** `<prefix>/<node>/+/set`: the one subscription that receives every actuator's commands. */
+export function commandFilter(prefix: string, node: string): string {
+  return prefix + "/" + node + "/+" + COMMAND_SUFFIX;
+}
+
+/**
+ * The actuator a command topic addresses: `topic` is `<base>/<actuator>/set`
+ * with `base` from {@link nodeTopic}. Returns the name, or "" when the topic
+ * is not a command topic of this node (or names no actuator).
+ */
+export function commandActuator(base: string, topic: string): string {
+  const start = base.length + 1;
+  const end = topic.length - COMMAND_SUFFIX.length;
+  if (end <= start || topic.charAt(base.length) != "/" || topic.indexOf(base) != 0 || topic.substr(end) != COMMAND_SUFFIX) return "";
+  const name = topic.substring(start, end);
+  return name.indexOf("/") < 0 ? name : "";
+}

@@ -1,0 +1,69 @@
+/**
+ * A node with every driver type (and an analog input with a non-ASCII unit,
+ * and a hyphenated sensor name), its discovery messages collected, and what
+ * the drivers really produce, read from driver instances on the test rig.
+ */
+import type { NodeConfig } from "../../../firmware/config.ts";
+import { discoveryMessage, type DiscoveryMessage, type DiscoveryOptions } from "../../../firmware/node/discovery.ts";
+import { AnalogInput } from "../../../hal/analog-input.ts";
+import { Bme280 } from "../../../hal/bme280.ts";
+import { Dht22 } from "../../../hal/dht22.ts";
+import { DigitalInput } from "../../../hal/digital-input.ts";
+import { Ds18b20 } from "../../../hal/ds18b20.ts";
+import { rig } from "../../hal/rig.ts";
+
+export const NODE: NodeConfig = {
+  id: "greenhouse",
+  board: "esp8266",
+  wifi: null,
+  broker: { host: "192.168.1.10", port: 1883, tls: false, username: null, password: null, clientId: "greenhouse" },
+  topicPrefix: "mote",
+  telemetry: { period: 60, qos: 1 },
+  sensors: [
+    { name: "climate", type: "dht22", pin: "D5" },
+    { name: "water", type: "ds18b20", pin: "D6" },
+    { name: "air", type: "bme280", pin: "D2", options: { sda: "D2", scl: "D1", address: 0x76 } },
+    { name: "battery", type: "analog", pin: "A0", options: { scale: 2 } },
+    { name: "soil-ec", type: "analog", pin: "A0", options: { unit: "\u00b5S/cm", scale: 1000 } },
+    { name: "door", type: "reed", pin: "D7" },
+    { name: "button", type: "button", pin: "D3" },
+  ],
+  actuators: [
+    { name: "pump", type: "relay", pin: "D0", qos: 1 },
+    { name: "lamp", type: "led", pin: "D4", qos: 1 },
+    { name: "fan", type: "pwm", pin: "D8", qos: 1 },
+  ],
+  discovery: true,
+  deepSleep: { enabled: false, awakeLimit: 30 },
+  watchdog: { offlineMinutes: 15 },
+  buffers: { receive: 1024, send: 512, socketQueue: 1024 },
+};
+
+export const OPTIONS: DiscoveryOptions = { discoveryPrefix: "homeassistant", model: "NodeMCU / Wemos D1 mini (4 MB)" };
+
+/** Every message, pulled by index until discoveryMessage says there are no more. */
+export function collect(config: NodeConfig, options: DiscoveryOptions): DiscoveryMessage[] {
+  const messages: DiscoveryMessage[] = [];
+  const message: DiscoveryMessage = { topic: "", payload: "" };
+  for (let index = 0; discoveryMessage(config, index, options, message); index++) messages.push({ topic: message.topic, payload: message.payload });
+  return messages;
+}
+
+/** The `units` of a driver of `type` configured with `options`, from a real instance on the rig. */
+export function driverUnits(type: string, options: Record<string, unknown> = {}): Record<string, string> {
+  const bench = rig("esp32");
+  switch (type) {
+    case "dht22":
+      return { ...new Dht22(bench.io, bench.pin("D4")).units };
+    case "ds18b20":
+      return { ...new Ds18b20(bench.io, bench.oneWire("D4")).units };
+    case "bme280":
+      return { ...new Bme280(bench.io, bench.i2c()).units };
+    case "analog":
+      return { ...new AnalogInput(bench.io, bench.pin("D32"), options).units };
+    case "button":
+    case "reed":
+      return { ...new DigitalInput(bench.io, bench.pin("D4")).units };
+  }
+  throw new Error("no sensor driver " + type);
+}
