@@ -1,0 +1,214 @@
+/**
+ * Commands to actuators, received on `<prefix>/<node>/<actuator>/set`
+ * (topics.ts). Each payload is parsed into a value, and only a valid value
+ * reaches the actuator: a bad command changes nothing and is answered on the
+ * node's error topic instead.
+ *
+ * Accepted payloads (surrounding whitespace ignored, words in any case):
+ *
+ * - relay, led (hal/digital-output.ts): `ON`, `OFF`, `TOGGLE`, `1`, `0`,
+ *   `true`, `false`; JSON `{"state": "ON"|"OFF"|"TOGGLE"}` or
+ *   `{"state": true|false}`.
+ * - pwm (hal/pwm-output.ts): a percentage `0`..`100` written as digits with
+ *   an optional fraction (`50`, `12.5`; no sign, exponent or hex), `ON` (100),
+ *   `OFF` (0); JSON `{"value": n}` with n a JSON number. Not `brightness`:
+ *   Home Assistant's JSON lights mean 0..255 by it. Values are rounded to
+ *   0.01 %, finer than any board's PWM, so that the state payload prints the
+ *   same on Espruino as on Node (Espruino prints about 12 significant digits).
+ *
+ * Out of range is an error, never clamped. Payloads longer than
+ * {@link MAX_COMMAND_LENGTH} are refused unread. JSON is only tried on a
+ * payload that starts with `{` and ends with `}`; Espruino's JSON.parse is
+ * laxer than V8's (single quotes, trailing commas), so such a payload may be
+ * accepted on a device and be "not JSON" on Node.
+ */
+import type { PartConfig } from "../config.ts";
+import { OFF, ON, commandActuator } from "./topics.ts";
+
+/** Longest payload that is parsed, in characters; longer ones are refused unread. */
+export const MAX_COMMAND_LENGTH = 256;
+/** Characters of the payload quoted back as `input` in an error message. */
+export const ERROR_INPUT_LENGTH = 64;
+
+/** Error codes of {@link parseCommand} (values are >= 0); {@link commandReason} names them. */
+export const ERR_EMPTY = -1;
+export const ERR_TOO_LONG = -2;
+export const ERR_NOT_JSON = -3;
+export const ERR_NOT_ON_OFF = -4;
+export const ERR_NOT_PERCENT = -5;
+export const ERR_UNKNOWN_ACTUATOR = -6;
+export const ERR_NOT_COMMANDABLE = -7;
+
+/** Reasons by error code, negated. */
+const REASONS = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"];
+
+
+/** An on/off actuator (relay, led): `state` true while on. */
+export interface SwitchActuator {
+  readonly state: boolean;
+  write(value: boolean): void;
+}
+
+/** A percentage actuator (pwm): `state` 0..100. */
+export interface LevelActuator {
+  readonly state: number;
+  write(percent: number): void;
+}
+
+/** The HAL object behind an actuator part; its part's `type` says which. */
+export type CommandActuator = SwitchActuator | LevelActuator;
+
+/** What one command did. Allocate one per node and pass it to every call. */
+export interface CommandOutcome {
+  /** Index of the addressed actuator in the node's list; -1 when the topic names none. */
+  index: number;
+  /** After success: the state payload to publish retained on the actuator's `…/state` (`ON`/`OFF`, or the percentage); "" after an error. */
+  state: string;
+  /** After an error: `{"error":"<actuator>: <reason>","input":"<payload>"}` (ASCII JSON) for the node's `…/error`; "" after success. */
+  error: string;
+}
+
+/** The short reason for an error code of {@link parseCommand}, as the error message gives it. */
+export function commandReason(code: number): string {
+  return REASONS[-code] || "bad command";
+}
+
+/** 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF. `word` is trimmed. */
+function parseSwitchWord(word: string, current: boolean | number): number {
+  if (word.length > 6) return ERR_NOT_ON_OFF;
+  const upper = word.toUpperCase();
+  if (upper == ON || upper == "1" || upper == "TRUE") return 1;
+  if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
+  return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
+}
+
+/** `value` rounded to 0.01 when it is a number from 0 to 100, else ERR_NOT_PERCENT. */
+function checkPercent(value: unknown): number {
+  if (typeof value != "number" || !(value >= 0 && value <= 100)) return ERR_NOT_PERCENT;
+  return value > 0 ? Math.round(value * 100) / 100 : 0;
+}
+
+/**
+ * `text` as a percentage when it is digits with an optional fraction (`7`,
+ * `12.5`), else ERR_NOT_PERCENT. Scanned by hand: Espruino 2v29's regular
+ * expressions get `^[0-9]+(\.[0-9]+)?$` wrong (no match for `12.5` or `12`).
+ */
+function parseDecimal(text: string): number {
+  let dot = -1;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code == 46 && dot < 0 && index > 0 && index < text.length - 1) dot = index;
+    else if (code < 48 || code > 57) return ERR_NOT_PERCENT;
+  }
+  return checkPercent(parseFloat(text));
+}
+
+/** The object a `{…}` payload holds, or null when it is not JSON. */
+function parseObject(text: string): { [key: string]: unknown } | null {
+  if (text.charAt(text.length - 1) != "}") return null;
+  try {
+    return JSON.parse(text) as { [key: string]: unknown };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses a command for an actuator of driver type `type` (`relay`, `led`,
+ * `pwm`). `current` is the actuator's state, for `TOGGLE`. Returns the value
+ * to write (relay, led: 1 on, 0 off; pwm: 0..100) or an `ERR_*` code < 0.
+ * Never throws.
+ */
+export function parseCommand(type: string, payload: string, current: boolean | number): number {
+  if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
+  const level = type == "pwm";
+  if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
+  const text = payload.trim();
+  if (!text) return ERR_EMPTY;
+  if (text.charAt(0) == "{") {
+    const parsed = parseObject(text);
+    if (parsed === null) return ERR_NOT_JSON;
+    if (level) return checkPercent(parsed["value"]);
+    const state = parsed["state"];
+    if (typeof state == "boolean") return state ? 1 : 0;
+    return typeof state == "string" ? parseSwitchWord(state, current) : ERR_NOT_ON_OFF;
+  }
+  if (!level) return parseSwitchWord(text, current);
+  const upper = text.length <= 3 ? text.toUpperCase() : "";
+  return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
+}
+
+/**
+ * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
+ * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
+ * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
+ * count bytes in a string holding characters above U+00FF (as readUtf8 gives
+ * them) while length and charAt count characters.
+ */
+function quoteAscii(text: string, limit: number): string {
+  const end = text.length < limit ? text.length : limit;
+  let quoted = '"';
+  for (let index = 0; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
+    else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
+    else quoted += text.charAt(index);
+  }
+  return quoted + '"';
+}
+
+/**
+ * The error topic's message: `{"error":"<actuator>: <reason>","input":"<payload>"}`,
+ * the payload cut to {@link ERROR_INPUT_LENGTH} characters. Pure ASCII on
+ * Espruino and Node alike (both engines' JSON.stringify differ here, so it
+ * is not used).
+ */
+export function commandError(actuator: string, reason: string, payload: string): string {
+  const error = actuator + ": " + reason;
+  return '{"error":' + quoteAscii(error, error.length) + ',"input":' + quoteAscii(payload, ERROR_INPUT_LENGTH) + "}";
+}
+
+/**
+ * Applies `payload` to the actuator `name` of driver type `type`. Returns
+ * true after writing the actuator, with `outcome.state` set (published even
+ * when the state did not change, so the sender sees it); false with
+ * `outcome.error` set and the actuator untouched. Leaves `outcome.index` alone.
+ */
+export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+  const value = parseCommand(type, payload, actuator.state);
+  if (value < 0) {
+    outcome.state = "";
+    outcome.error = commandError(name, commandReason(value), payload);
+    return false;
+  }
+  outcome.error = "";
+  if (type == "pwm") {
+    (actuator as LevelActuator).write(value);
+    outcome.state = "" + actuator.state;
+  } else {
+    (actuator as SwitchActuator).write(value == 1);
+    outcome.state = actuator.state ? ON : OFF;
+  }
+  return true;
+}
+
+/**
+ * Handles a message on the node's command subscription: `base` is
+ * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
+ * Finds the actuator `topic` addresses ({@link commandActuator}) and applies
+ * the payload as {@link applyCommand} does, with `outcome.index` set; a name
+ * that is no actuator of the node is an error (`<name>: unknown actuator`).
+ */
+export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
+  const name = commandActuator(base, topic);
+  for (let index = 0; name && index < parts.length; index++) {
+    if (parts[index]!.name == name) {
+      outcome.index = index;
+      return applyCommand(name, parts[index]!.type, actuators[index]!, payload, outcome);
+    }
+  }
+  outcome.index = -1;
+  outcome.state = "";
+  outcome.error = commandError(name || topic, commandReason(ERR_UNKNOWN_ACTUATOR), payload);
+  return false;
+}
