@@ -4,6 +4,7 @@
  */
 import type * as acorn from "acorn";
 import { staticName, type RuleContext } from "./bundle-ast.ts";
+import { unsupportedQuantifier } from "./regex-quantifiers.ts";
 
 const PATTERNS: ReadonlySet<string> = new Set(["ObjectPattern", "ArrayPattern"]);
 const FUNCTIONS: ReadonlySet<string> = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
@@ -27,7 +28,7 @@ function describeTag(tag: acorn.Expression, context: RuleContext): string {
   return "a tag expression";
 }
 
-/** Checks one node for destructuring, default/rest parameters, spread, computed keys, labels, async/generators, tagged templates, `#private`, `new.target`, BigInt literals and `.length` assignments. */
+/** Checks one node for destructuring, default/rest parameters, spread, computed keys, labels, async/generators, tagged templates, `#private`, `new.target`, BigInt literals, `.length` assignments and regular-expression quantifiers Espruino gets wrong. */
 export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNode[], context: RuleContext): void {
   const parent = ancestors[ancestors.length - 2];
   switch (node.type) {
@@ -106,6 +107,12 @@ export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNo
     case "Literal":
       if (node.bigint !== undefined) {
         context.report("no-bigint", node, `BigInt literal \`${node.bigint}n\` is not supported by Espruino: use numbers (exact integers up to 2^53) or two 32-bit halves`);
+      }
+      if (node.regex !== undefined) {
+        const quantifier = unsupportedQuantifier(node.regex.pattern);
+        if (quantifier !== null) {
+          context.report("no-broken-regex", node, `regular expression /${node.regex.pattern}/ uses ${quantifier}, which Espruino 2v29 matches wrongly: spell the alternatives out (\`/^(ab|a)$/\`), use \`*\`/\`+\` on single characters or classes only, or check in a loop`);
+        }
       }
       if (typeof node.value === "string" && node.raw?.includes("\\u{")) {
         context.report("no-codepoint-escape", node, "a `\\u{…}` escape is not supported by Espruino (\"Invalid escape sequence\"): write the surrogate pair `\\uD83D\\uDE00` (the build's esbuild settings do this for you)");
