@@ -14,9 +14,15 @@
  * - Each file costs a 32-byte header plus its size rounded up to 4 bytes;
  *   replaced and erased files stay as trash (counted as used by `getFree`)
  *   until `compact()`, which also runs by itself when a write needs the room.
+ * - `open(name, mode)` gives a StorageFile (storage-file.ts): appendable,
+ *   kept in 992-byte chunk files named `name` (cut to 27) plus the chunk
+ *   number as a char (`"log\1"`, `"log\2"`, …). `list()` shows a
+ *   StorageFile's first chunk only; `list(pattern, {sf: true})` lists
+ *   StorageFiles by name (no chunk char), `{sf: false}` plain files only.
  */
 import { joinBinary, toWireString } from "../binary.ts";
 import type { Interpreter } from "../interpreter.ts";
+import { openStorageFile } from "./storage-file.ts";
 import { readCompactJson, writeCompactJson } from "./storage-json.ts";
 
 const HEADER_BYTES = 32;
@@ -29,6 +35,8 @@ function allocated(size: number): number {
 /** The flash contents of one board: file name → binary string. Reuse the object to keep files across reboots. */
 export class FlashStorage {
   private readonly files = new Map<string, string>();
+  /** Names of the files that are StorageFile chunks (Espruino flags them in the file header). */
+  private readonly chunks = new Set<string>();
   private trash = 0;
 
   /** @param capacity bytes of the Storage area (the board's `storageBytes`). */
@@ -39,8 +47,8 @@ export class FlashStorage {
     return this.files.get(name.slice(0, NAME_LENGTH));
   }
 
-  /** Writes a whole file (binary string); false when it does not fit even after compacting. */
-  write(name: string, contents: string): boolean {
+  /** Writes a whole file (binary string); false when it does not fit even after compacting. `chunk`: a StorageFile chunk. */
+  write(name: string, contents: string, chunk = false): boolean {
     const key = name.slice(0, NAME_LENGTH);
     if (contents.length === 0) return false;
     const old = this.files.get(key);
@@ -49,6 +57,8 @@ export class FlashStorage {
     if (allocated(contents.length) > this.free + freed) this.compact();
     if (old !== undefined) this.trash += freed;
     this.files.set(key, contents);
+    if (chunk) this.chunks.add(key);
+    else this.chunks.delete(key);
     return true;
   }
 
@@ -65,11 +75,18 @@ export class FlashStorage {
     if (old === undefined) return;
     this.trash += allocated(old.length);
     this.files.delete(key);
+    this.chunks.delete(key);
+  }
+
+  /** Whether `name` is a StorageFile chunk. */
+  isChunk(name: string): boolean {
+    return this.chunks.has(name);
   }
 
   /** Removes every file and the trash. */
   eraseAll(): void {
     this.files.clear();
+    this.chunks.clear();
     this.trash = 0;
   }
 
@@ -176,7 +193,15 @@ export function createStorageModule(interpreter: Interpreter): Record<string, un
     }),
     list: realm.bridge((args) => {
       const pattern = args[0];
-      const names = flash.names().filter((name) => {
+      const storageFiles = args[1] === undefined || args[1] === null ? undefined : (args[1] as { sf?: unknown }).sf;
+      const listed = flash.names().flatMap((name) => {
+        const chunk = flash.isChunk(name);
+        if (chunk && name.charCodeAt(name.length - 1) !== 1) return [];
+        if (storageFiles === undefined) return [name];
+        if (Boolean(storageFiles) !== chunk) return [];
+        return [chunk ? name.slice(0, -1) : name];
+      });
+      const names = listed.filter((name) => {
         if (pattern === undefined) return true;
         if (Object.prototype.toString.call(pattern) === "[object RegExp]") return (pattern as RegExp).test(name);
         return name.includes(String(pattern));
@@ -197,5 +222,6 @@ export function createStorageModule(interpreter: Interpreter): Record<string, un
     compact: realm.bridge(() => {
       flash.compact();
     }),
+    open: realm.bridge((args) => openStorageFile(realm, flash, args[0], args[1])),
   });
 }

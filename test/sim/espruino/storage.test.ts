@@ -76,4 +76,35 @@ describe("Storage", () => {
     const second = environment("esp8266", { clock, storage: flash });
     assert.equal(second.run('require("Storage").readJSON("state").count'), 41);
   });
+
+  it("StorageFile: appends in 992-byte chunks, reads lines across them, ends at the first 0xFF (measured on 2v29)", () => {
+    const env = environment("linux");
+    env.run('var s = require("Storage"); var f = s.open("q1", "a"); for (var i = 0; i < 12; i++) f.write("x".repeat(99) + "\\n");');
+    assert.deepEqual(plain(env.run("[f.getLength(), f.chunk, f.offset, s.read('q1\\1').length, s.read('q1\\2').length]")), [1200, 2, 208, 992, 992]);
+    assert.deepEqual(plain(env.run('s.list(/q1/)')), ["q1\u0001"]);
+    assert.deepEqual(plain(env.run('s.write("plain", "1"); [s.list(undefined, {sf: true}), s.list(undefined, {sf: false})]')), [["q1"], ["plain"]]);
+    assert.equal(env.run('var r = s.open("q1", "r"), n = 0, l; while ((l = r.readLine()) !== undefined) { if (l.length == 100) n++; } n'), 12);
+    assert.deepEqual(plain(env.run('var a = s.open("q1", "a"); [a.chunk, a.offset]')), [2, 208]);
+    env.run('var g = s.open("ff", "a"); g.write("ab\\xffcd\\n"); g.write("ef\\n"); var rg = s.open("ff", "r");');
+    assert.deepEqual(plain(env.run("[rg.readLine(), rg.readLine() === undefined]")), ["ab", true]);
+    assert.deepEqual(plain(env.run('var m = s.open("none", "r"); [m.readLine() === undefined, m.read(5) === undefined, m.getLength()]')), [true, true, 0]);
+    assert.equal(env.run('var k = s.open("num", "a"); k.write(123); k.write([1, 2]); k.write(""); s.open("num", "r").read(20)'), "1231,2");
+  });
+
+  it("StorageFile: modes, erase, and writes past one chunk (measured on 2v29)", () => {
+    const env = environment("linux");
+    env.run('var s = require("Storage"); var w = s.open("q", "a"); w.write("old\\n"); w = s.open("q", "w");');
+    assert.equal(env.run('s.open("q", "r").readLine()'), undefined);
+    env.run('w.write("new\\n");');
+    assert.equal(env.run('s.open("q", "r").readLine()'), "new\n");
+    assert.throws(() => env.run("w.readLine()"), /Can't read in this mode/);
+    assert.throws(() => env.run('s.open("q", "x")'), /Invalid mode "x"/);
+    assert.throws(() => env.run('s.open("big", "a").write("a".repeat(1500))'), /Too much data for file size/);
+    assert.throws(() => env.run('var b = s.open("b2", "a"); b.write("x"); b.write("b".repeat(2500))'), /Too much data for file size/);
+    assert.equal(env.run('var r = s.open("b2", "r"), t = 0, l; while ((l = r.read(700)) !== undefined) t += l.length; t'), 992);
+    env.run("b.erase();");
+    assert.deepEqual(plain(env.run('[s.list(/b2/), b.chunk, b.offset, b.mode]')), [[], 1, 0, 0]);
+    assert.throws(() => env.run('b.write("q")'), /Can't write in this mode/);
+    assert.equal(env.run('var e = s.open("e1", "a"); e.write("\\u00e9\\u0100"); s.open("e1", "r").read(10)'), "\u00c3\u00a9\u00c4\u0080");
+  });
 });
