@@ -11,6 +11,10 @@ export interface PartConfig {
   name: string;
   type: string;
   pin: string;
+  /** Espruino's name of `pin` (the board file's `espruino`, e.g. "D14" for the ESP8266's label D5): what the device resolves. */
+  espruino: string;
+  /** I2C parts only: Espruino's name of the SCL pin (`pin` and `espruino` are SDA's). */
+  espruinoScl?: string;
   options?: Record<string, string | number | boolean>;
 }
 

@@ -170,3 +170,6 @@ declare function setWatch(
 
 /** The OneWire class (`new OneWire(pin)`); @types/espruino declares only its instances. */
 declare var OneWire: { new (pin: Pin): OneWire };
+
+/** `new I2C()`: a software I2C bus on any two pins, after `setup({sda, scl})` (@types/espruino declares the type only). */
+declare var I2C: { new (): I2C };

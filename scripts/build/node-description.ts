@@ -123,6 +123,11 @@ function partTypeProblem(kind: string, type: unknown): string {
   return driver.role === kind ? `${show(type)} is not allowed here` : `${show(type)} is one of the ${driver.role}; move it there`;
 }
 
+/** Espruino's name for a board pin label (the label itself when it is no pin: the build reports that and stops). */
+function espruinoName(label: unknown, board: Board): string {
+  return typeof label === "string" && label in board.pins ? board.pins[label]!.espruino : String(label);
+}
+
 function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, report: Report): PartConfig[] {
   if (!Array.isArray(value)) return [];
   const parts: PartConfig[] = [];
@@ -144,7 +149,8 @@ function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board,
       claimPin(pin, `${where}.pin`, owner, driver?.bus === "onewire" ? "onewire" : null, board, used, problems);
     }
     for (const problem of problems) report(problem.slice(0, problem.indexOf(":")), problem);
-    const entry: PartConfig & { period?: number; threshold?: number; qos?: number } = { name: String(part["name"]), type, pin: String(pin) };
+    const entry: PartConfig & { period?: number; threshold?: number; qos?: number } = { name: String(part["name"]), type, pin: String(pin), espruino: espruinoName(pin, board) };
+    if (driver !== undefined && driver.bus === "i2c" && options !== undefined) entry.espruinoScl = espruinoName(options["scl"], board);
     if (options !== undefined) entry.options = options as Record<string, string | number | boolean>;
     for (const key of ["period", "threshold", "qos"] as const) {
       const setting = part[key];

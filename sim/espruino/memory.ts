@@ -38,6 +38,15 @@ export interface HeapLayout {
 
 const SKIPPED_FUNCTION_KEYS = new Set(["length", "name", "prototype", "arguments", "caller"]);
 
+/** Bytes of an ArrayBuffer of any realm, or -1 for an object that only carries its tag (`ArrayBuffer.prototype`). */
+function byteLengthOf(value: object): number {
+  try {
+    return (value as ArrayBuffer).byteLength;
+  } catch {
+    return -1;
+  }
+}
+
 /** Counts variables over a graph of values, each shared object once. */
 export class VariableCounter {
   private readonly seen = new WeakSet<object>();
@@ -52,6 +61,8 @@ export class VariableCounter {
     private readonly layout: HeapLayout,
     private readonly isBuiltIn: (value: object) => boolean,
     private readonly scopes: ((fn: object) => ScopeRecord[]) | null,
+    /** Objects of the host, not of the realm (what a native constructor such as `new I2C()` made): one variable each, not walked. */
+    private readonly isForeign: (value: object) => boolean = () => false,
   ) {
     this.firstChars = Math.max(4, layout.bytesPerVariable - 7);
     this.nextChars = Math.max(4, layout.bytesPerVariable - 6);
@@ -87,9 +98,13 @@ export class VariableCounter {
   private countObject(value: object): number {
     if (this.seen.has(value) || this.isBuiltIn(value)) return 0;
     this.seen.add(value);
-    const tag = Object.prototype.toString.call(value);
-    if (tag === "[object ArrayBuffer]") return this.bytesVariables((value as ArrayBuffer).byteLength);
     if (ArrayBuffer.isView(value)) return 1 + this.countObject(value.buffer);
+    const tag = Object.prototype.toString.call(value);
+    if (tag === "[object ArrayBuffer]") {
+      const length = byteLengthOf(value);
+      if (length >= 0) return this.bytesVariables(length);
+    }
+    if (this.isForeign(value)) return 1;
     let total = 1;
     if (typeof value === "function") total += this.functionVariables(value as (...args: unknown[]) => unknown);
     if (tag === "[object Date]") total += 1;
@@ -161,7 +176,8 @@ export function layoutOf(interpreter: Interpreter): HeapLayout {
 /** Estimated heap variables in use by an interpreter (see the file comment). */
 export function estimateUsage(interpreter: Interpreter, reader: ScopeReader | null): number {
   const realm = interpreter.realm;
-  const counter = new VariableCounter(layoutOf(interpreter), (value) => realm.isBuiltIn(value), reader === null ? null : (fn) => reader.scopesOf(fn));
+  const counter = new VariableCounter(layoutOf(interpreter), (value) => realm.isBuiltIn(value), reader === null ? null : (fn) => reader.scopesOf(fn),
+    (value) => !(value instanceof realm.intrinsics.Object));
   let total = BASE_VARIABLES + PER_MODULE * interpreter.modules.size + PER_TIMER * interpreter.timers.count;
   try {
     for (const key of Object.getOwnPropertyNames(realm.global)) {

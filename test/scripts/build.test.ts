@@ -164,8 +164,10 @@ describe("node description: drivers against the board's pins", () => {
 
   it("puts I2C devices on the board's default I2C pins unless given, one address per bus", () => {
     const esp32 = check("esp32", { sensors: [{ name: "air", type: "bme280" }, { name: "out", type: "bme280", options: { address: 0x77 } }] });
-    assert.deepEqual(esp32.sensors[0], { name: "air", type: "bme280", pin: "D21", options: { sda: "D21", scl: "D22", address: 0x76 } });
+    assert.deepEqual(esp32.sensors[0], { name: "air", type: "bme280", pin: "D21", espruino: "D21", espruinoScl: "D22", options: { sda: "D21", scl: "D22", address: 0x76 } });
     assert.deepEqual(check("esp8266", { sensors: [{ name: "air", type: "bme280" }] }).sensors[0]!.options, { sda: "D2", scl: "D1", address: 0x76 });
+    assert.deepEqual(check("esp8266", { sensors: [{ name: "air", type: "bme280" }] }).sensors[0], { name: "air", type: "bme280", pin: "D2", espruino: "D4", espruinoScl: "D5", options: { sda: "D2", scl: "D1", address: 0x76 } });
+    assert.equal(check("esp8266", { actuators: [{ name: "pump", type: "relay", pin: "D5" }] }).actuators[0]!.espruino, "D14", "board label D5 is GPIO14");
     assert.match(problemsOf("linux", { sensors: [{ name: "air", type: "bme280" }] }), /sensors\[0\]\.options: board linux has no default I2C pins; give "sda" and "scl"/);
     assert.equal(check("linux", { sensors: [{ name: "air", type: "bme280", options: { sda: "D2", scl: "D3" } }] }).sensors[0]!.pin, "D2");
     assert.match(problemsOf("esp32", { sensors: [{ name: "a", type: "bme280" }, { name: "b", type: "bme280" }] }),

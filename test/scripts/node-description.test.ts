@@ -77,8 +77,8 @@ describe("node description: fields, defaults and bounds", () => {
     assert.equal(node.discovery, false);
     assert.deepEqual(node.deepSleep, { enabled: false, awakeLimit: 30 });
     assert.deepEqual(node.watchdog, { offlineMinutes: 15 });
-    assert.deepEqual(node.sensors, [{ name: "bell", type: "button", pin: "D0" }]);
-    assert.deepEqual(node.actuators, [{ name: "relay", type: "relay", pin: "D13", qos: 1 }]);
+    assert.deepEqual(node.sensors, [{ name: "bell", type: "button", pin: "D0", espruino: "D0" }]);
+    assert.deepEqual(node.actuators, [{ name: "relay", type: "relay", pin: "D13", espruino: "D13", qos: 1 }]);
   });
 
   it("passes every given field through", () => {
@@ -96,7 +96,7 @@ describe("node description: fields, defaults and bounds", () => {
     assert.equal(node.discovery, true);
     assert.deepEqual(node.deepSleep, { enabled: true, awakeLimit: 10 });
     assert.deepEqual(node.watchdog, { offlineMinutes: 60 });
-    assert.deepEqual(node.sensors[0], { name: "soil", type: "analog", pin: "D32", period: 30, threshold: 0.5, qos: 0 });
+    assert.deepEqual(node.sensors[0], { name: "soil", type: "analog", pin: "D32", espruino: "D32", period: 30, threshold: 0.5, qos: 0 });
     assert.equal(node.actuators[0]!.qos, 2);
   });
 

@@ -26,9 +26,9 @@ import { rig } from "../../hal/rig.ts";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const PARTS: ActuatorConfig[] = [
-  { name: "relay", type: "relay", pin: "D13", qos: 1 },
-  { name: "led", type: "led", pin: "D2", qos: 1 },
-  { name: "fan", type: "pwm", pin: "D14", qos: 1 },
+  { name: "relay", type: "relay", pin: "D13", espruino: "D13", qos: 1 },
+  { name: "led", type: "led", pin: "D2", espruino: "D2", qos: 1 },
+  { name: "fan", type: "pwm", pin: "D14", espruino: "D14", qos: 1 },
 ];
 const BASE = nodeTopic("mote", "kitchen");
 

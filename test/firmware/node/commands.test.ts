@@ -29,9 +29,9 @@ const ASCII_JSON = /^[\x20-\x7e]*$/;
 
 /** A node with a relay (active low, as most relay modules), an LED and a PWM fan. */
 const PARTS: ActuatorConfig[] = [
-  { name: "relay", type: "relay", pin: "D13", qos: 1, options: { activeLow: true } },
-  { name: "led", type: "led", pin: "D2", qos: 1 },
-  { name: "fan", type: "pwm", pin: "D14", qos: 1 },
+  { name: "relay", type: "relay", pin: "D13", espruino: "D13", qos: 1, options: { activeLow: true } },
+  { name: "led", type: "led", pin: "D2", espruino: "D2", qos: 1 },
+  { name: "fan", type: "pwm", pin: "D14", espruino: "D14", qos: 1 },
 ];
 
 interface Bench {

@@ -271,9 +271,9 @@ describe("discovery messages", () => {
 
   it("throws for a part type without a mapping, naming it", () => {
     const message = { topic: "", payload: "" };
-    const bad: NodeConfig = { ...NODE, sensors: [{ name: "x", type: "sht31", pin: "D1" }] };
+    const bad: NodeConfig = { ...NODE, sensors: [{ name: "x", type: "sht31", pin: "D1", espruino: "D5" }] };
     assert.throws(() => discoveryMessage(bad, 0, OPTIONS, message), /sensor x has type sht31; expected one of/);
-    const badActuator: NodeConfig = { ...NODE, sensors: [], actuators: [{ name: "y", type: "servo", pin: "D1", qos: 1 }] };
+    const badActuator: NodeConfig = { ...NODE, sensors: [], actuators: [{ name: "y", type: "servo", pin: "D1", espruino: "D5", qos: 1 }] };
     assert.throws(() => discoveryMessage(badActuator, 0, OPTIONS, message), /actuator y has type servo; expected one of/);
   });
 });

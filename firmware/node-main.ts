@@ -1,0 +1,46 @@
+/**
+ * Device entry point of the full node: builds the {@link Platform} from
+ * Espruino's globals and modules and starts the node the build baked in
+ * (`MOTE_NODE`, esbuild `define`). Runs top to bottom at boot, so everything
+ * is declared before it is called.
+ */
+import type { NodeConfig } from "./config.ts";
+import { espruinoIo } from "../hal/espruino.ts";
+import type { HalPin, I2CBus, OneWireBus } from "../hal/io.ts";
+import { createEspruinoTransport, espruinoClock } from "./mqtt/espruino-transport.ts";
+import { startNode } from "./node/app.ts";
+import type { QueueStorage } from "./node/flash-queue.ts";
+import type { Platform } from "./node/platform.ts";
+
+declare const MOTE_NODE: NodeConfig;
+
+const wifi = MOTE_NODE.board == "linux" ? null : require("Wifi");
+const globals = global as unknown as { [name: string]: Pin | undefined };
+
+const platform: Platform = {
+  io: espruinoIo(),
+  pin(name: string): HalPin {
+    const pin = globals[name];
+    if (pin === undefined) throw new Error("node: no pin " + name + " on this board");
+    return pin;
+  },
+  oneWire: (pin: HalPin): OneWireBus => new OneWire(pin as Pin) as unknown as OneWireBus,
+  i2c(sda: HalPin, scl: HalPin): I2CBus {
+    const bus = new I2C();
+    bus.setup({ sda: sda as Pin, scl: scl as Pin });
+    return bus as unknown as I2CBus;
+  },
+  storage: require("Storage") as unknown as QueueStorage,
+  wifi,
+  transport: createEspruinoTransport,
+  clock: espruinoClock,
+  memory: () => process.memory().free,
+  rssi(): number | null {
+    if (!wifi) return null;
+    const rssi = wifi.getDetails().rssi;
+    return typeof rssi == "number" ? rssi : null;
+  },
+  reboot: () => E.reboot(),
+};
+
+startNode(MOTE_NODE, platform);

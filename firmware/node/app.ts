@@ -1,0 +1,259 @@
+/**
+ * The node application: ties the drivers (parts.ts), the MQTT client, the
+ * flash queue, the topic layout, commands and discovery into one running
+ * node, over a {@link Platform}.
+ *
+ * - Boot: drivers created (actuators off), the flash queue loaded into the
+ *   client, WiFi joined with backoff (boards with a station), then the
+ *   client started; it reconnects on its own from then on.
+ * - Each connect: `online` retained on the status topic (the last will is
+ *   `offline`, retained, QoS 1), every actuator's state retained, and Home
+ *   Assistant discovery messages one at a time while the queue is short.
+ *   The command subscription `<prefix>/<node>/+/set` is made once; the
+ *   client renews it after each reconnection.
+ * - Every `telemetry.period` seconds (and at once when a button or reed
+ *   contact changes) every sensor is sampled, one after the other, and one
+ *   JSON object is published on the telemetry topic at `telemetry.qos`:
+ *   QoS 1 goes through the flash queue while offline. A failed sample goes
+ *   to the error topic and its sensor is left out of that report.
+ * - A command changes an actuator and publishes its new state retained, or
+ *   changes nothing and publishes why on the error topic (commands.ts).
+ * - Watchdog: no broker connection for `watchdog.offlineMinutes` flushes the
+ *   queue and reboots.
+ *
+ * Everything lives in the closure of one {@link startNode} call. Functions
+ * are declared before the statements that call them (Espruino does not hoist).
+ */
+import type { NodeConfig } from "../config.ts";
+import type { Readings, Sample } from "../../hal/sensor.ts";
+import { STATE_READY } from "../mqtt/client-constants.ts";
+import { createClient, type ClientOptions, type MqttClient } from "../mqtt/client.ts";
+import type { ConnectOptions } from "../mqtt/packets.ts";
+import { readUtf8 } from "../mqtt/utf8.ts";
+import { handleCommand, MAX_COMMAND_LENGTH, type CommandActuator, type CommandOutcome } from "./commands.ts";
+import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./discovery.ts";
+import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
+import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
+import type { Platform } from "./platform.ts";
+import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
+
+/** MQTT keepalive, seconds. */
+export const KEEPALIVE = 60;
+/** WiFi join retries: first delay and longest delay, ms (doubling in between). */
+export const WIFI_RETRY_MIN = 2000;
+export const WIFI_RETRY_MAX = 60000;
+/** Discovery: next message once the client's queue holds fewer than this many; else look again after DISCOVERY_WAIT ms. */
+const DISCOVERY_QUEUE = 2;
+const DISCOVERY_WAIT = 250;
+/** Most often the watchdog looks, ms. */
+const WATCHDOG_CHECK = 60000;
+
+/** A running node, for the device's console and for tests. */
+export interface RunningNode {
+  client: MqttClient;
+  queue: FlashQueue;
+  /** Samples every sensor now and publishes the telemetry report (after the current round, if one is running). */
+  report(): void;
+}
+
+/** The client's settings for `config`: keepalive 60 s, last will `offline` retained QoS 1, credentials when given. */
+export function clientOptions(config: NodeConfig): ClientOptions {
+  const broker = config.broker;
+  const connect: ConnectOptions = {
+    clientId: broker.clientId || config.id,
+    cleanSession: true,
+    keepalive: KEEPALIVE,
+    will: { topic: statusTopic(config.topicPrefix, config.id), payload: OFFLINE, qos: 1, retain: true },
+  };
+  if (broker.username !== null) connect.username = broker.username;
+  if (broker.username !== null && broker.password !== null) connect.password = broker.password;
+  return {
+    host: broker.host,
+    port: broker.port,
+    connect,
+    receiveBuffer: config.buffers.receive,
+    sendBuffer: config.buffers.send,
+    socketQueue: config.buffers.socketQueue,
+    inflightWindow: 4,
+    queueMessages: 32,
+    queueBytes: config.buffers.send * 4,
+    connectTimeout: 15000,
+    reconnectMin: 1000,
+    reconnectMax: 60000,
+    jitter: 0.25,
+  };
+}
+
+/** Starts the node described by `config` on `platform` (see the file comment); throws on a configuration the firmware cannot run. */
+export function startNode(config: NodeConfig, platform: Platform): RunningNode {
+  const clock = platform.clock;
+  const prefix = config.topicPrefix;
+  const base = nodeTopic(prefix, config.id);
+  const status = statusTopic(prefix, config.id);
+  const telemetry = telemetryTopic(prefix, config.id);
+  const errors = errorTopic(prefix, config.id);
+  const qos = config.telemetry.qos;
+  const bootTime = clock.now();
+
+  const buses = createBuses();
+  const sensors: PartSensor[] = [];
+  for (let index = 0; index < config.sensors.length; index++) sensors.push(createSensor(config.sensors[index]!, platform, buses));
+  const actuators: CommandActuator[] = [];
+  const stateTopics: string[] = [];
+  let commandQos = 0;
+  for (let index = 0; index < config.actuators.length; index++) {
+    const part = config.actuators[index]!;
+    actuators.push(createActuator(part, platform));
+    stateTopics.push(stateTopic(prefix, config.id, part.name));
+    if (part.qos > commandQos) commandQos = part.qos;
+  }
+
+  const queue = createFlashQueue(platform.storage, clock, { prefix: "mq", segmentMessages: 8, maxSegments: 3, batchMessages: 4, batchMilliseconds: 5000 });
+  const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
+  client.restore(queue.load());
+  client.store = queue.store;
+
+  const outcome: CommandOutcome = { index: -1, state: "", error: "" };
+  const discovery: DiscoveryMessage = { topic: "", payload: "" };
+  const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
+  const report: { [key: string]: unknown } = {};
+  let discoveryIndex = 0;
+  let discoveryTimer: unknown = null;
+  let sampling = -1;
+  let again = false;
+  let lastOnline = bootTime;
+  let started = false;
+  let wifiDelay = WIFI_RETRY_MIN;
+
+  function publishError(error: string): void {
+    client.publish(errors, JSON.stringify({ error: error }), 0, false);
+  }
+
+  function publishState(index: number): void {
+    client.publish(stateTopics[index]!, statePayload(config.actuators[index]!.type, actuators[index]!), qos, true);
+  }
+
+  function finishReport(): void {
+    report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
+    const rssi = platform.rssi();
+    if (rssi !== null) report["rssi"] = rssi;
+    report["heap"] = platform.memory();
+    report["mqtt"] = client.counters;
+    client.publish(telemetry, JSON.stringify(report), qos, false);
+  }
+
+  /** Samples sensor `sampling`, or publishes the report once every sensor answered. */
+  function sampleNext(): void {
+    if (sampling < sensors.length) {
+      sensors[sampling]!.sample(sampled);
+      return;
+    }
+    sampling = -1;
+    finishReport();
+    if (again) {
+      again = false;
+      startReport();
+    }
+  }
+
+  function sampled(result: Sample<Readings>): void {
+    const name = config.sensors[sampling]!.name;
+    if (result.ok) {
+      report[name] = result.readings;
+    } else {
+      delete report[name];
+      publishError(name + ": " + result.error);
+    }
+    sampling++;
+    sampleNext();
+  }
+
+  function startReport(): void {
+    if (sampling >= 0) {
+      again = true;
+      return;
+    }
+    sampling = 0;
+    sampleNext();
+  }
+
+  function tick(): void {
+    clock.setTimeout(tick, config.telemetry.period * 1000);
+    startReport();
+  }
+
+  function onCommand(topic: string, payload: Uint8Array): void {
+    const text = readUtf8(payload, 0, Math.min(payload.length, 4 * MAX_COMMAND_LENGTH + 4));
+    if (handleCommand(base, topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
+    else client.publish(errors, outcome.error, 0, false);
+  }
+
+  function pumpDiscovery(): void {
+    discoveryTimer = null;
+    while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
+      if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
+      discoveryIndex++;
+      client.publish(discovery.topic, discovery.payload, 1, true);
+    }
+    if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery, DISCOVERY_WAIT);
+  }
+
+  function watchdog(): void {
+    const now = clock.now();
+    if (client.state == STATE_READY) lastOnline = now;
+    else if (now - lastOnline >= config.watchdog.offlineMinutes * 60000) {
+      queue.flush();
+      platform.reboot();
+      return;
+    }
+    clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
+  }
+
+  function startClient(): void {
+    if (started) return;
+    started = true;
+    client.start();
+  }
+
+  function joinWifi(): void {
+    const wifi = config.wifi;
+    if (!platform.wifi || !wifi) return;
+    platform.wifi.connect(wifi.ssid, wifi.password !== null ? { password: wifi.password } : {}, function (error: string | null) {
+      if (!error) {
+        wifiDelay = WIFI_RETRY_MIN;
+        startClient();
+        return;
+      }
+      clock.setTimeout(joinWifi, wifiDelay);
+      wifiDelay = Math.min(wifiDelay * 2, WIFI_RETRY_MAX);
+    });
+  }
+
+  function listenTo(index: number): void {
+    const type = config.sensors[index]!.type;
+    if (type == "button" || type == "reed") {
+      (sensors[index] as unknown as { listen(listener: () => void): void }).listen(startReport);
+    }
+  }
+
+  client.onConnect = function () {
+    lastOnline = clock.now();
+    client.publish(status, ONLINE, 1, true);
+    for (let index = 0; index < actuators.length; index++) publishState(index);
+    if (config.discovery) {
+      discoveryIndex = 0;
+      if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
+      pumpDiscovery();
+    }
+  };
+  client.onDisconnect = function () {
+    lastOnline = clock.now();
+  };
+  if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
+  for (let index = 0; index < sensors.length; index++) listenTo(index);
+  if (platform.wifi && config.wifi) joinWifi();
+  else startClient();
+  clock.setTimeout(tick, 1000);
+  clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
+  return { client, queue, report: startReport };
+}

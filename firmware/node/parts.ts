@@ -1,0 +1,71 @@
+/**
+ * The drivers (hal/) behind a node's sensors and actuators, created once at
+ * boot from the parts the build put in the NodeConfig. Pins are resolved by
+ * their Espruino names (`part.espruino`); DS18B20s on one pin share one
+ * 1-Wire bus, I2C parts on one SDA/SCL pair share one I2C bus.
+ */
+import type { ActuatorConfig, SensorConfig } from "../config.ts";
+import { AnalogInput, type AnalogInputOptions } from "../../hal/analog-input.ts";
+import { Bme280, type Bme280Options } from "../../hal/bme280.ts";
+import { Dht22, type Dht22Options } from "../../hal/dht22.ts";
+import { DigitalInput, type DigitalInputOptions } from "../../hal/digital-input.ts";
+import { DigitalOutput, type DigitalOutputOptions } from "../../hal/digital-output.ts";
+import { Ds18b20, type Ds18b20Options } from "../../hal/ds18b20.ts";
+import type { I2CBus, OneWireBus } from "../../hal/io.ts";
+import { PwmOutput, type PwmOutputOptions } from "../../hal/pwm-output.ts";
+import type { Readings, SampleCallback } from "../../hal/sensor.ts";
+import type { CommandActuator } from "./commands.ts";
+import type { Platform } from "./platform.ts";
+
+/** What the node does with a sensor driver: take one sample. */
+export interface PartSensor {
+  sample(callback: SampleCallback<Readings>): void;
+}
+
+/** Buses created so far, by Espruino pin name (1-Wire) or `sda/scl` (I2C). */
+export interface PartBuses {
+  oneWire: { [pin: string]: OneWireBus };
+  i2c: { [pins: string]: I2CBus };
+}
+
+/** An empty set of buses for {@link createSensor}. */
+export function createBuses(): PartBuses {
+  return { oneWire: {}, i2c: {} };
+}
+
+/** The driver for a sensor part; throws naming the part for a driver type it does not know (the build rejects those first). */
+export function createSensor(part: SensorConfig, platform: Platform, buses: PartBuses): PartSensor {
+  const io = platform.io;
+  const options = part.options || {};
+  const type = part.type;
+  if (type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options>);
+  if (type == "button" || type == "reed") return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions>);
+  if (type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
+  if (type == "ds18b20") {
+    let bus = buses.oneWire[part.espruino];
+    if (!bus) bus = buses.oneWire[part.espruino] = platform.oneWire(platform.pin(part.espruino));
+    return new Ds18b20(io, bus, options as Partial<Ds18b20Options>);
+  }
+  if (type == "bme280") {
+    const scl = part.espruinoScl || "";
+    const key = part.espruino + "/" + scl;
+    let bus = buses.i2c[key];
+    if (!bus) bus = buses.i2c[key] = platform.i2c(platform.pin(part.espruino), platform.pin(scl));
+    return new Bme280(io, bus, options as Partial<Bme280Options>);
+  }
+  throw new Error("node: sensor " + part.name + " has driver type " + type + ", which this firmware lacks");
+}
+
+/** The driver for an actuator part (relay, led: on/off; pwm: 0-100 %), in its off state. */
+export function createActuator(part: ActuatorConfig, platform: Platform): CommandActuator {
+  const pin = platform.pin(part.espruino);
+  const options = part.options || {};
+  if (part.type == "relay" || part.type == "led") return new DigitalOutput(platform.io, pin, options as Partial<DigitalOutputOptions>);
+  if (part.type == "pwm") return new PwmOutput(platform.io, pin, options as Partial<PwmOutputOptions>);
+  throw new Error("node: actuator " + part.name + " has driver type " + part.type + ", which this firmware lacks");
+}
+
+/** The state payload of an actuator: `ON`/`OFF`, or the percentage for pwm. */
+export function statePayload(type: string, actuator: CommandActuator): string {
+  return type == "pwm" ? "" + actuator.state : actuator.state ? "ON" : "OFF";
+}

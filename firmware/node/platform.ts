@@ -1,0 +1,41 @@
+/**
+ * What a device gives the node application (app.ts): the interpreter's pin
+ * functions, its buses, flash, network, MQTT transport, clock and a few
+ * facts about itself. firmware/node-main.ts builds one from Espruino's
+ * globals; a test can build one from anything with the same methods. Types
+ * only: nothing here runs.
+ */
+import type { HalPin, I2CBus, Io, OneWireBus } from "../../hal/io.ts";
+import type { Clock, Transport } from "../mqtt/transport.ts";
+import type { QueueStorage } from "./flash-queue.ts";
+
+/** What the node uses of Espruino's `require("Wifi")` (ESP32, ESP8266). */
+export interface NodeWifi {
+  /** Joins `ssid`; `callback(null)` once it has an address, else an error text (e.g. "NO_AP_FOUND"). */
+  connect(ssid: string, options: { password?: string }, callback: (error: string | null) => void): void;
+}
+
+/** The device as the node application sees it. */
+export interface Platform {
+  /** Pin functions and timers for the drivers (hal/espruino.ts `espruinoIo()` on a device). */
+  io: Io;
+  /** The pin Espruino calls `name` (`D14`, `A0`): the `espruino` names the build puts in each part. */
+  pin(name: string): HalPin;
+  /** A 1-Wire bus on `pin` (`new OneWire(pin)`). */
+  oneWire(pin: HalPin): OneWireBus;
+  /** An I2C bus set up on these pins (`new I2C()` then `setup({sda, scl})`). */
+  i2c(sda: HalPin, scl: HalPin): I2CBus;
+  /** Where the flash queue keeps QoS 1 messages: `require("Storage")`. */
+  storage: QueueStorage;
+  /** The WiFi station, or null where the operating system brings the network up (linux). */
+  wifi: NodeWifi | null;
+  /** A new MQTT byte transport (TLS when `secure`). */
+  transport(secure: boolean): Transport;
+  clock: Clock;
+  /** Free heap variables now. */
+  memory(): number;
+  /** Signal strength in dBm, or null on a board without a radio (linux). */
+  rssi(): number | null;
+  /** Restarts the device (runs the bundle again from the top). */
+  reboot(): void;
+}
