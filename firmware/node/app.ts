@@ -23,6 +23,14 @@
  *
  * Everything lives in the closure of one {@link startNode} call. Functions
  * are declared before the statements that call them (Espruino does not hoist).
+ *
+ * Build switches (esbuild `define`, set by scripts/build/build.ts from the
+ * NodeConfig; absent in Node and the tests, which then get everything):
+ * `MOTE_DISCOVERY` false drops discovery.ts, `MOTE_DRIVER_INPUT` false drops
+ * the button/reed listeners (the drivers' own switches are in parts.ts).
+ * They are read at the very start of {@link startNode}, the only place
+ * esbuild folds them; code behind one is kept out of nested function
+ * declarations, which esbuild keeps even when nothing calls them.
  */
 import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
@@ -36,6 +44,9 @@ import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
+
+declare const MOTE_DISCOVERY: boolean | undefined;
+declare const MOTE_DRIVER_INPUT: boolean | undefined;
 
 /** MQTT keepalive, seconds. */
 export const KEEPALIVE = 60;
@@ -86,6 +97,8 @@ export function clientOptions(config: NodeConfig): ClientOptions {
 
 /** Starts the node described by `config` on `platform` (see the file comment); throws on a configuration the firmware cannot run. */
 export function startNode(config: NodeConfig, platform: Platform): RunningNode {
+  const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
+  const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const clock = platform.clock;
   const prefix = config.topicPrefix;
   const base = nodeTopic(prefix, config.id);
@@ -114,8 +127,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.store = queue.store;
 
   const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-  const discovery: DiscoveryMessage = { topic: "", payload: "" };
-  const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
   const report: { [key: string]: unknown } = {};
   let discoveryIndex = 0;
   let discoveryTimer: unknown = null;
@@ -188,14 +199,20 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     else client.publish(errors, outcome.error, 0, false);
   }
 
-  function pumpDiscovery(): void {
-    discoveryTimer = null;
-    while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
-      if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
-      discoveryIndex++;
-      client.publish(discovery.topic, discovery.payload, 1, true);
-    }
-    if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery, DISCOVERY_WAIT);
+  /** Publishes the next discovery messages while the client's queue is short; null in a build without discovery. */
+  let pumpDiscovery: (() => void) | null = null;
+  if (DISCOVERY) {
+    const discovery: DiscoveryMessage = { topic: "", payload: "" };
+    const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
+    pumpDiscovery = function (): void {
+      discoveryTimer = null;
+      while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
+        if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
+        discoveryIndex++;
+        client.publish(discovery.topic, discovery.payload, 1, true);
+      }
+      if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery!, DISCOVERY_WAIT);
+    };
   }
 
   function watchdog(): void {
@@ -229,28 +246,24 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     });
   }
 
-  function listenTo(index: number): void {
-    const type = config.sensors[index]!.type;
-    if (type == "button" || type == "reed") {
-      (sensors[index] as unknown as { listen(listener: () => void): void }).listen(startReport);
-    }
-  }
-
   client.onConnect = function () {
     lastOnline = clock.now();
     client.publish(status, ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
-    if (config.discovery) {
+    if (DISCOVERY && config.discovery) {
       discoveryIndex = 0;
       if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
-      pumpDiscovery();
+      pumpDiscovery!();
     }
   };
   client.onDisconnect = function () {
     lastOnline = clock.now();
   };
   if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
-  for (let index = 0; index < sensors.length; index++) listenTo(index);
+  if (INPUT) for (let index = 0; index < sensors.length; index++) {
+    const type = config.sensors[index]!.type;
+    if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(startReport);
+  }
   if (platform.wifi && config.wifi) joinWifi();
   else startClient();
   clock.setTimeout(tick, 1000);

@@ -3,6 +3,14 @@
  * boot from the parts the build put in the NodeConfig. Pins are resolved by
  * their Espruino names (`part.espruino`); DS18B20s on one pin share one
  * 1-Wire bus, I2C parts on one SDA/SCL pair share one I2C bus.
+ *
+ * Driver switches: the build (scripts/build/build.ts) defines each
+ * `MOTE_DRIVER_*` below as true or false from the part types the node uses,
+ * and esbuild drops a driver whose switch is false, with its module. Each
+ * switch is read into a local constant at the very start of the function
+ * that uses it: esbuild folds only such constants (not module-level ones, nor
+ * ones after other statements). Node and the tests, with no define, get
+ * every driver.
  */
 import type { ActuatorConfig, SensorConfig } from "../config.ts";
 import { AnalogInput, type AnalogInputOptions } from "../../hal/analog-input.ts";
@@ -16,6 +24,16 @@ import { PwmOutput, type PwmOutputOptions } from "../../hal/pwm-output.ts";
 import type { Readings, SampleCallback } from "../../hal/sensor.ts";
 import type { CommandActuator } from "./commands.ts";
 import type { Platform } from "./platform.ts";
+
+declare const MOTE_DRIVER_ANALOG: boolean | undefined;
+declare const MOTE_DRIVER_BME280: boolean | undefined;
+declare const MOTE_DRIVER_DHT22: boolean | undefined;
+declare const MOTE_DRIVER_DS18B20: boolean | undefined;
+/** button, reed */
+declare const MOTE_DRIVER_INPUT: boolean | undefined;
+/** relay, led */
+declare const MOTE_DRIVER_OUTPUT: boolean | undefined;
+declare const MOTE_DRIVER_PWM: boolean | undefined;
 
 /** What the node does with a sensor driver: take one sample. */
 export interface PartSensor {
@@ -35,18 +53,23 @@ export function createBuses(): PartBuses {
 
 /** The driver for a sensor part; throws naming the part for a driver type it does not know (the build rejects those first). */
 export function createSensor(part: SensorConfig, platform: Platform, buses: PartBuses): PartSensor {
+  const ANALOG = typeof MOTE_DRIVER_ANALOG == "undefined" || MOTE_DRIVER_ANALOG;
+  const BME280 = typeof MOTE_DRIVER_BME280 == "undefined" || MOTE_DRIVER_BME280;
+  const DHT22 = typeof MOTE_DRIVER_DHT22 == "undefined" || MOTE_DRIVER_DHT22;
+  const DS18B20 = typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20;
+  const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const io = platform.io;
   const options = part.options || {};
   const type = part.type;
-  if (type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options>);
-  if (type == "button" || type == "reed") return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions>);
-  if (type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
-  if (type == "ds18b20") {
+  if (DHT22 && type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options>);
+  if (INPUT && (type == "button" || type == "reed")) return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions>);
+  if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
+  if (DS18B20 && type == "ds18b20") {
     let bus = buses.oneWire[part.espruino];
     if (!bus) bus = buses.oneWire[part.espruino] = platform.oneWire(platform.pin(part.espruino));
     return new Ds18b20(io, bus, options as Partial<Ds18b20Options>);
   }
-  if (type == "bme280") {
+  if (BME280 && type == "bme280") {
     const scl = part.espruinoScl || "";
     const key = part.espruino + "/" + scl;
     let bus = buses.i2c[key];
@@ -58,14 +81,17 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
 
 /** The driver for an actuator part (relay, led: on/off; pwm: 0-100 %), in its off state. */
 export function createActuator(part: ActuatorConfig, platform: Platform): CommandActuator {
+  const OUTPUT = typeof MOTE_DRIVER_OUTPUT == "undefined" || MOTE_DRIVER_OUTPUT;
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const pin = platform.pin(part.espruino);
   const options = part.options || {};
-  if (part.type == "relay" || part.type == "led") return new DigitalOutput(platform.io, pin, options as Partial<DigitalOutputOptions>);
-  if (part.type == "pwm") return new PwmOutput(platform.io, pin, options as Partial<PwmOutputOptions>);
+  if (OUTPUT && (part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, options as Partial<DigitalOutputOptions>);
+  if (PWM && part.type == "pwm") return new PwmOutput(platform.io, pin, options as Partial<PwmOutputOptions>);
   throw new Error("node: actuator " + part.name + " has driver type " + part.type + ", which this firmware lacks");
 }
 
 /** The state payload of an actuator: `ON`/`OFF`, or the percentage for pwm. */
 export function statePayload(type: string, actuator: CommandActuator): string {
-  return type == "pwm" ? "" + actuator.state : actuator.state ? "ON" : "OFF";
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  return PWM && type == "pwm" ? "" + actuator.state : actuator.state ? "ON" : "OFF";
 }

@@ -3,6 +3,10 @@
  * bundles firmware/main.ts with esbuild for Espruino, runs the compatibility
  * gate on the result, and measures it against the board's budget.
  * Nothing is written here; the CLI (scripts/build.ts) writes what passes.
+ *
+ * Besides the node (`MOTE_NODE`), every bundle gets the firmware's build
+ * switches from {@link featureDefines}, so that the code for a driver type,
+ * discovery or QoS 2 that the node does not use is left out.
  */
 import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
@@ -17,6 +21,42 @@ import { moduleSizes, type ModuleSize } from "./size-table.ts";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DEFAULT_ENTRY = ROOT + "firmware/main.ts";
 export const EXAMPLE_NODE = ROOT + "nodes/example.json";
+
+/**
+ * The build switch behind each driver type of scripts/build/part-types.ts
+ * (read in firmware/node/parts.ts and app.ts).
+ */
+export const DRIVER_SWITCHES: Readonly<Record<string, string>> = {
+  analog: "MOTE_DRIVER_ANALOG",
+  bme280: "MOTE_DRIVER_BME280",
+  button: "MOTE_DRIVER_INPUT",
+  dht22: "MOTE_DRIVER_DHT22",
+  ds18b20: "MOTE_DRIVER_DS18B20",
+  led: "MOTE_DRIVER_OUTPUT",
+  pwm: "MOTE_DRIVER_PWM",
+  reed: "MOTE_DRIVER_INPUT",
+  relay: "MOTE_DRIVER_OUTPUT",
+};
+
+/**
+ * The firmware's build switches for `node`, as esbuild `define` text: each
+ * `MOTE_DRIVER_*` true when some part uses that driver, `MOTE_DISCOVERY` as
+ * `node.discovery`, `MOTE_QOS2` (firmware/mqtt/client.ts) true when some
+ * actuator subscribes at QoS 2, the only place a node uses it (telemetry and
+ * sensors publish at QoS 0 or 1). Throws on a part type with no switch.
+ */
+export function featureDefines(node: NodeConfig): Record<string, string> {
+  const defines: Record<string, string> = {};
+  for (const name of Object.values(DRIVER_SWITCHES)) defines[name] = "false";
+  for (const part of [...node.sensors, ...node.actuators]) {
+    const name = DRIVER_SWITCHES[part.type];
+    if (name === undefined) throw new Error(`part "${part.name}": driver type "${part.type}" has no build switch; known: ${Object.keys(DRIVER_SWITCHES).join(", ")}`);
+    defines[name] = "true";
+  }
+  defines["MOTE_DISCOVERY"] = String(node.discovery);
+  defines["MOTE_QOS2"] = String(node.actuators.some((part) => part.qos === 2));
+  return defines;
+}
 
 /** What to build. */
 export interface BuildRequest {
@@ -56,7 +96,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const node = loadNode(nodeFile, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    define: { MOTE_NODE: JSON.stringify(node) },
+    define: { ...featureDefines(node), MOTE_NODE: JSON.stringify(node) },
   });
   const violations = checkBundle(bundle.code, bundle.map);
   const total = Buffer.byteLength(bundle.code);

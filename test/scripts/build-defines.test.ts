@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BOARDS } from "../../boards/index.ts";
+import { buildBundle, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { loadNode } from "../../scripts/build/node-description.ts";
+import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
+
+const NODE_ENTRY = ROOT + "firmware/node-main.ts";
+
+/** Every driver module behind a switch, by the part type that pulls it in. */
+const DRIVER_MODULES: Record<string, string[]> = {
+  analog: ["hal/analog-input.ts"],
+  bme280: ["hal/bme280.ts", "hal/bme280-calibration.ts"],
+  button: ["hal/digital-input.ts"],
+  dht22: ["hal/dht22.ts"],
+  ds18b20: ["hal/ds18b20.ts"],
+  led: ["hal/digital-output.ts"],
+  pwm: ["hal/pwm-output.ts"],
+};
+const ALL_DRIVER_MODULES = Object.values(DRIVER_MODULES).flat();
+const DISCOVERY_MODULE = "firmware/node/discovery.ts";
+
+/** A node on esp32 with one part of every driver type. */
+function everyDriverNode(overrides: Record<string, unknown>): string {
+  const node = {
+    id: "every",
+    broker: { host: "192.168.1.10" },
+    sensors: [
+      { name: "room", type: "dht22", pin: "D4" },
+      { name: "water", type: "ds18b20", pin: "D5" },
+      { name: "air", type: "bme280" },
+      { name: "soil", type: "analog", pin: "D32" },
+      { name: "bell", type: "button", pin: "D27" },
+      { name: "door", type: "reed", pin: "D14" },
+    ],
+    actuators: [
+      { name: "relay", type: "relay", pin: "D26" },
+      { name: "lamp", type: "led", pin: "D2" },
+      { name: "fan", type: "pwm", pin: "D25", qos: 2 },
+    ],
+    discovery: true,
+    ...overrides,
+  };
+  const file = join(mkdtempSync(join(tmpdir(), "mote-defines-")), "node.json");
+  writeFileSync(file, JSON.stringify(node));
+  return file;
+}
+
+function modulesOf(result: BuildResult): string[] {
+  return result.sizes.map((row) => row.module);
+}
+
+function bytesOf(result: BuildResult, module: string): number {
+  return result.sizes.find((row) => row.module.endsWith(module))?.bytes ?? 0;
+}
+
+function assertHas(result: BuildResult, module: string): void {
+  assert.ok(bytesOf(result, module) > 0, `${module} missing from ${modulesOf(result).join(", ")}`);
+}
+
+function assertLacks(result: BuildResult, module: string): void {
+  assert.equal(bytesOf(result, module), 0, `${module} should be dropped`);
+}
+
+describe("build switches (featureDefines)", () => {
+  it("has a switch for every driver type the description allows", () => {
+    assert.deepEqual(Object.keys(DRIVER_SWITCHES).sort(), [...DRIVER_NAMES]);
+  });
+
+  it("turns on only the drivers, discovery and QoS 2 the node uses", () => {
+    const relayOnly = loadNode(EXAMPLE_NODE, BOARDS["esp32"]!);
+    assert.deepEqual(featureDefines(relayOnly), {
+      MOTE_DRIVER_ANALOG: "false",
+      MOTE_DRIVER_BME280: "false",
+      MOTE_DRIVER_DHT22: "false",
+      MOTE_DRIVER_DS18B20: "false",
+      MOTE_DRIVER_INPUT: "false",
+      MOTE_DRIVER_OUTPUT: "true",
+      MOTE_DRIVER_PWM: "false",
+      MOTE_DISCOVERY: "false",
+      MOTE_QOS2: "false",
+    });
+    const every = featureDefines({ ...relayOnly, actuators: [{ ...relayOnly.actuators[0]!, qos: 2 }], discovery: true });
+    assert.equal(every["MOTE_QOS2"], "true");
+    assert.equal(every["MOTE_DISCOVERY"], "true");
+  });
+
+  it("rejects a part type it has no switch for", () => {
+    const node = loadNode(EXAMPLE_NODE, BOARDS["esp32"]!);
+    const part = { ...node.actuators[0]!, type: "servo" };
+    assert.throws(() => featureDefines({ ...node, actuators: [part] }), /part "relay": driver type "servo" has no build switch; known: analog, /);
+  });
+});
+
+describe("build: the node bundle leaves out what the node does not use", () => {
+  let relayOnly: BuildResult;
+  let every: BuildResult;
+  let everyQos1: BuildResult;
+
+  before(async () => {
+    relayOnly = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, entry: NODE_ENTRY, budget: 100000 });
+    every = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({}), entry: NODE_ENTRY, budget: 100000 });
+    everyQos1 = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({ discovery: false, actuators: [{ name: "fan", type: "pwm", pin: "D25" }, { name: "relay", type: "relay", pin: "D26" }] }), entry: NODE_ENTRY, budget: 100000 });
+  });
+
+  it("passes the gate in every variant", () => {
+    for (const result of [relayOnly, every, everyQos1]) assert.deepEqual(result.violations, []);
+  });
+
+  it("a relay-only node has the output driver and nothing else of hal/, no discovery", () => {
+    assertHas(relayOnly, "hal/digital-output.ts");
+    for (const module of ALL_DRIVER_MODULES.filter((name) => name != "hal/digital-output.ts")) assertLacks(relayOnly, module);
+    assertLacks(relayOnly, DISCOVERY_MODULE);
+    assert.doesNotMatch(relayOnly.code, /bme280/i);
+  });
+
+  it("a node with every driver keeps every driver and discovery, and is at least 10 KB bigger than the relay-only one", () => {
+    for (const module of ALL_DRIVER_MODULES) assertHas(every, module);
+    assertHas(every, DISCOVERY_MODULE);
+    assert.ok(every.total - relayOnly.total >= 10000, `every driver ${every.total} bytes, relay only ${relayOnly.total} bytes`);
+  });
+
+  it("discovery off drops discovery.ts and keeps the drivers", () => {
+    assertLacks(everyQos1, DISCOVERY_MODULE);
+    for (const module of ALL_DRIVER_MODULES) assertHas(everyQos1, module);
+  });
+
+  it("QoS 2 code is in the client only when an actuator subscribes at QoS 2", () => {
+    assert.ok(bytesOf(every, "firmware/mqtt/client.ts") > bytesOf(everyQos1, "firmware/mqtt/client.ts") + 200,
+      `client.ts: ${bytesOf(every, "firmware/mqtt/client.ts")} bytes with QoS 2, ${bytesOf(everyQos1, "firmware/mqtt/client.ts")} without`);
+  });
+});
