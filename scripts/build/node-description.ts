@@ -205,6 +205,9 @@ export function checkDescription(file: string, description: unknown, board: Boar
     const able = BOARD_IDS.filter((id) => BOARDS[id]!.tls);
     report("broker.tls", `broker.tls: true is not allowed on board ${board.id}, whose Espruino build has no tls module; allowed on: ${able.join(", ")}`);
   }
+  if (section(description, "deepSleep")["enabled"] === true) {
+    report("deepSleep.enabled", "deepSleep.enabled: true is not supported yet (the firmware has no deep-sleep cycle; a battery node would stay awake); allowed: false");
+  }
   const brokerPassword = secrets.brokerPassword;
   if (brokerPassword !== undefined && typeof broker["username"] !== "string") {
     report("broker.password", "broker.password: <hidden> is set without broker.username; MQTT 3.1.1 sends a password only with a user name [MQTT-3.1.2-22]");

@@ -81,12 +81,19 @@ describe("node description: fields, defaults and bounds", () => {
     assert.deepEqual(node.actuators, [{ name: "relay", type: "relay", pin: "D13", espruino: "D13", qos: 1 }]);
   });
 
+  it("refuses deep sleep until the firmware has a deep-sleep cycle", () => {
+    assert.throws(
+      () => checkDescription("node.json", { id: "n", board: "esp32", wifi: { ssid: "home" }, broker: { host: "b" }, deepSleep: { enabled: true } }, BOARDS["esp32"]!),
+      /deepSleep\.enabled: true is not supported yet .*; allowed: false/,
+    );
+  });
+
   it("passes every given field through", () => {
     const node = checkDescription("node.json", {
       id: "n", board: "esp32", wifi: { ssid: "home" },
       broker: { host: "b", port: 8883, tls: true, username: "u", clientId: "Node_1" },
       topicPrefix: "home/garden", telemetry: { period: 300, qos: 0 }, discovery: true,
-      deepSleep: { enabled: true, awakeLimit: 10 }, watchdog: { offlineMinutes: 60 },
+      deepSleep: { enabled: false, awakeLimit: 10 }, watchdog: { offlineMinutes: 60 },
       sensors: [{ name: "soil", type: "analog", pin: "D32", period: 30, threshold: 0.5, qos: 0 }],
       actuators: [{ name: "lamp", type: "led", pin: "D2", qos: 2 }],
     }, BOARDS["esp32"]!, { wifiPassword: WIFI_SECRET, brokerPassword: BROKER_SECRET });
@@ -94,7 +101,7 @@ describe("node description: fields, defaults and bounds", () => {
     assert.deepEqual(node.broker, { host: "b", port: 8883, tls: true, username: "u", password: BROKER_SECRET, clientId: "Node_1" });
     assert.deepEqual(node.telemetry, { period: 300, qos: 0 });
     assert.equal(node.discovery, true);
-    assert.deepEqual(node.deepSleep, { enabled: true, awakeLimit: 10 });
+    assert.deepEqual(node.deepSleep, { enabled: false, awakeLimit: 10 });
     assert.deepEqual(node.watchdog, { offlineMinutes: 60 });
     assert.deepEqual(node.sensors[0], { name: "soil", type: "analog", pin: "D32", espruino: "D32", period: 30, threshold: 0.5, qos: 0 });
     assert.equal(node.actuators[0]!.qos, 2);
