@@ -11,11 +11,20 @@
  *   Assistant discovery messages one at a time while the queue is short.
  *   The command subscription `<prefix>/<node>/+/set` is made once; the
  *   client renews it after each reconnection.
- * - Every `telemetry.period` seconds (and at once when a button or reed
- *   contact changes) every sensor is sampled, one after the other, and one
- *   JSON object is published on the telemetry topic at `telemetry.qos`:
- *   QoS 1 goes through the flash queue while offline. A failed sample goes
- *   to the error topic and its sensor is left out of that report.
+ * - Sampling: each sensor on its own `period` (else `telemetry.period`),
+ *   one sensor at a time: a round samples every sensor that is due. Every
+ *   `telemetry.period` seconds one JSON object with every sensor's latest
+ *   readings is published on the telemetry topic at `telemetry.qos`; QoS 1
+ *   goes through the flash queue while offline. A failed sample goes to the
+ *   error topic and its sensor is left out of the reports until it answers.
+ * - Early reports: a sensor with a `threshold` whose numeric reading moved by
+ *   more than it (a boolean: changed at all) since the last published report,
+ *   and a button or reed contact that changes, publish the same whole report
+ *   at the end of that round, at the highest QoS among the sensors that
+ *   triggered it (a sensor's `qos`, else `telemetry.qos`; with the periodic
+ *   report in the same round, at least `telemetry.qos`). The periodic report
+ *   keeps its own schedule. Drivers hand over a new readings object per
+ *   sample, so the last published ones are kept by reference, not copied.
  * - A command changes an actuator and publishes its new state retained, or
  *   changes nothing and publishes why on the error topic (commands.ts).
  * - Watchdog: no broker connection for `watchdog.offlineMinutes` flushes the
@@ -63,7 +72,7 @@ const WATCHDOG_CHECK = 60000;
 export interface RunningNode {
   client: MqttClient;
   queue: FlashQueue;
-  /** Samples every sensor now and publishes the telemetry report (after the current round, if one is running). */
+  /** Samples every sensor now and publishes the telemetry report at `telemetry.qos` (after the current round, if one is running). */
   report(): void;
 }
 
@@ -121,6 +130,20 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (part.qos > commandQos) commandQos = part.qos;
   }
 
+  /** Per sensor: its period (ms), when it is next due (clock ms), sampled in the next round whatever is due, its report QoS, and the readings of the last published report. */
+  const periods: number[] = [];
+  const due: number[] = [];
+  const forced: boolean[] = [];
+  const sensorQos: number[] = [];
+  const sent: Readings[] = [];
+  for (let index = 0; index < config.sensors.length; index++) {
+    const part = config.sensors[index]!;
+    periods.push((part.period || config.telemetry.period) * 1000);
+    due.push(bootTime + 1000);
+    forced.push(false);
+    sensorQos.push(part.qos !== undefined ? part.qos : qos);
+  }
+
   const queue = createFlashQueue(platform.storage, clock, { prefix: "mq", segmentMessages: 8, maxSegments: 3, batchMessages: 4, batchMilliseconds: 5000 });
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
   client.restore(queue.load());
@@ -132,6 +155,12 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let discoveryTimer: unknown = null;
   let sampling = -1;
   let again = false;
+  /** The round's start time; the QoS of the report it ends with (-1: none), and of one asked for before the next round. */
+  let roundTime = 0;
+  let roundQos = -1;
+  let requested = -1;
+  let nextReport = bootTime + 1000;
+  let timer: unknown = null;
   let lastOnline = bootTime;
   let started = false;
   let wifiDelay = WIFI_RETRY_MIN;
@@ -150,47 +179,91 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (rssi !== null) report["rssi"] = rssi;
     report["heap"] = platform.memory();
     report["mqtt"] = client.counters;
-    client.publish(telemetry, JSON.stringify(report), qos, false);
+    client.publish(telemetry, JSON.stringify(report), roundQos, false);
+    for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
   }
 
-  /** Samples sensor `sampling`, or publishes the report once every sensor answered. */
+  /** True when a reading moved by more than `threshold` from `last` (a boolean: changed; not in the last report: true). */
+  function moved(readings: Readings, last: Readings | undefined, threshold: number): boolean {
+    if (!last) return true;
+    for (const key in readings) {
+      const value = readings[key]!;
+      const before = last[key];
+      if (typeof value == "number" ? !(Math.abs(value - (before as number)) <= threshold) : value !== before) return true;
+    }
+    return false;
+  }
+
+  /** Wakes for the next sensor or report due, whichever comes first. */
+  function schedule(): void {
+    let wake = nextReport;
+    for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
+    if (timer !== null) clock.clearTimeout(timer);
+    timer = clock.setTimeout(onTimer, Math.max(0, wake - clock.now()));
+  }
+
+  /** The time one `period` after `time`, or after this round when that is past already (a late round does not catch up). */
+  function next(time: number, period: number): number {
+    return time + period > roundTime ? time + period : roundTime + period;
+  }
+
+  /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
   function sampleNext(): void {
+    while (sampling < sensors.length && due[sampling]! > roundTime && !forced[sampling]) sampling++;
     if (sampling < sensors.length) {
+      forced[sampling] = false;
+      if (due[sampling]! <= roundTime) due[sampling] = next(due[sampling]!, periods[sampling]!);
       sensors[sampling]!.sample(sampled);
       return;
     }
     sampling = -1;
-    finishReport();
+    if (roundQos >= 0) finishReport();
     if (again) {
       again = false;
-      startReport();
-    }
+      startRound();
+    } else schedule();
   }
 
   function sampled(result: Sample<Readings>): void {
-    const name = config.sensors[sampling]!.name;
+    const part = config.sensors[sampling]!;
     if (result.ok) {
-      report[name] = result.readings;
+      if (part.threshold !== undefined && sensorQos[sampling]! > roundQos && moved(result.readings, sent[sampling], part.threshold)) roundQos = sensorQos[sampling]!;
+      report[part.name] = result.readings;
     } else {
-      delete report[name];
-      publishError(name + ": " + result.error);
+      delete report[part.name];
+      publishError(part.name + ": " + result.error);
     }
     sampling++;
     sampleNext();
   }
 
-  function startReport(): void {
+  function onTimer(): void {
+    timer = null;
+    startRound();
+  }
+
+  /** Starts a round: samples the sensors due, with the periodic report when it is due (after the current round, if one is running). */
+  function startRound(): void {
     if (sampling >= 0) {
       again = true;
       return;
+    }
+    roundTime = clock.now();
+    roundQos = requested;
+    requested = -1;
+    if (roundTime >= nextReport) {
+      nextReport = next(nextReport, config.telemetry.period * 1000);
+      if (qos > roundQos) roundQos = qos;
     }
     sampling = 0;
     sampleNext();
   }
 
-  function tick(): void {
-    clock.setTimeout(tick, config.telemetry.period * 1000);
-    startReport();
+  /** Samples sensor `index` (-1: every sensor) now, keeping its schedule, and reports at `reportQos` (at least) at the end of that round. */
+  function trigger(index: number, reportQos: number): void {
+    for (let each = 0; each < forced.length; each++) if (index < 0 || each == index) forced[each] = true;
+    if (reportQos > requested) requested = reportQos;
+    startRound();
   }
 
   function onCommand(topic: string, payload: Uint8Array): void {
@@ -260,13 +333,27 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     lastOnline = clock.now();
   };
   if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
-  if (INPUT) for (let index = 0; index < sensors.length; index++) {
-    const type = config.sensors[index]!.type;
-    if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(startReport);
+  if (INPUT) {
+    /** A button's or reed contact's listener: a change reports at once, at its QoS. */
+    const onInput = function (index: number): () => void {
+      return function () {
+        trigger(index, sensorQos[index]!);
+      };
+    };
+    for (let index = 0; index < sensors.length; index++) {
+      const type = config.sensors[index]!.type;
+      if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(onInput(index));
+    }
   }
   if (platform.wifi && config.wifi) joinWifi();
   else startClient();
-  clock.setTimeout(tick, 1000);
+  schedule();
   clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
-  return { client, queue, report: startReport };
+  return {
+    client,
+    queue,
+    report: function () {
+      trigger(-1, qos);
+    },
+  };
 }
