@@ -143,6 +143,27 @@ function aedesVersion(): string {
  */
 const MOSQUITTO_GONE = /^\d+: (?:Client (\S+) (?:disconnected|closed its connection|has exceeded timeout|already connected)|Socket error on client (\S+),)/;
 
+/** The Broker both kinds return: restart = halt then launch; stop (once) = halt then clean up. */
+function brokerHandle(name: string, port: number, launch: () => Promise<void>, halt: () => Promise<void>, disconnects: Disconnects, cleanUp: () => Promise<void>): Broker {
+  let stopped = false;
+  return {
+    name,
+    host: LOOPBACK,
+    port,
+    async restart() {
+      await halt();
+      await launch();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await halt();
+      await cleanUp();
+    },
+    waitForDisconnect: (clientId, timeout) => disconnects.wait(clientId, timeout, name),
+  };
+}
+
 /**
  * Starts mosquitto on a free port. Runs as the current user (root otherwise
  * drops to "mosquitto", which cannot write the temp dir); logs to stderr
@@ -175,7 +196,6 @@ export async function startMosquitto(options: BrokerOptions): Promise<Broker> {
   const disconnects = new Disconnects();
   const recentLog: string[] = [];
   let child: ChildProcess | null = null;
-  let stopped = false;
 
   async function launch(): Promise<void> {
     const launched = spawn(executable, ["-c", configuration], { stdio: ["ignore", "ignore", "pipe"] });
@@ -211,22 +231,7 @@ export async function startMosquitto(options: BrokerOptions): Promise<Broker> {
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-  return {
-    name,
-    host: LOOPBACK,
-    port,
-    async restart() {
-      await halt();
-      await launch();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await halt();
-      await rm(directory, { recursive: true, force: true });
-    },
-    waitForDisconnect: (clientId, timeout) => disconnects.wait(clientId, timeout, name),
-  };
+  return brokerHandle(name, port, launch, halt, disconnects, () => rm(directory, { recursive: true, force: true }));
 }
 
 /**
@@ -243,7 +248,6 @@ export async function startAedes(options: BrokerOptions): Promise<Broker> {
   const sockets = new Set<net.Socket>();
   let broker: Aedes | null = null;
   let server: net.Server | null = null;
-  let stopped = false;
 
   async function launch(): Promise<void> {
     const instance = await Aedes.createBroker(persistence ? { persistence } : {});
@@ -273,21 +277,7 @@ export async function startAedes(options: BrokerOptions): Promise<Broker> {
   }
 
   await launch();
-  return {
-    name,
-    host: LOOPBACK,
-    port,
-    async restart() {
-      await halt();
-      await launch();
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await halt();
-    },
-    waitForDisconnect: (clientId, timeout) => disconnects.wait(clientId, timeout, name),
-  };
+  return brokerHandle(name, port, launch, halt, disconnects, async () => {});
 }
 
 /** mosquitto first when installed, then aedes (always): the brokers these tests can start. */

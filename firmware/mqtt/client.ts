@@ -158,12 +158,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
   const connectOptions = options.connect;
-  if (connectLength(connectOptions) < 0 || (connectOptions.clientId == "" && !connectOptions.cleanSession)) {
-    throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  }
-  if (connectLength(connectOptions) > options.sendBuffer) {
-    throw new Error("mqtt: CONNECT needs " + connectLength(connectOptions) + " bytes, sendBuffer is " + options.sendBuffer);
-  }
+  const connectBytes = connectLength(connectOptions);
+  if (connectBytes < 0) throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
+  if (connectBytes > options.sendBuffer) throw new Error("mqtt: CONNECT needs " + connectBytes + " bytes, sendBuffer is " + options.sendBuffer);
   if (!(options.jitter >= 0 && options.jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + options.jitter);
   if (!(options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin)) {
     throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
