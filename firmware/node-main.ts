@@ -8,9 +8,8 @@ import type { NodeConfig } from "./config.ts";
 import { espruinoIo } from "../hal/espruino.ts";
 import type { HalPin, I2CBus, OneWireBus } from "../hal/io.ts";
 import { createEspruinoTransport, espruinoClock } from "./mqtt/espruino-transport.ts";
-import { startNode } from "./node/app.ts";
-import type { QueueStorage } from "./node/flash-queue.ts";
-import type { Platform } from "./node/platform.ts";
+import { startNode, type RunningNode } from "./node/app.ts";
+import type { NodeStorage, Platform } from "./node/platform.ts";
 
 declare const MOTE_NODE: NodeConfig;
 
@@ -30,7 +29,7 @@ const platform: Platform = {
     bus.setup({ sda: sda as Pin, scl: scl as Pin });
     return bus as unknown as I2CBus;
   },
-  storage: require("Storage") as unknown as QueueStorage,
+  storage: require("Storage") as unknown as NodeStorage,
   wifi,
   transport: createEspruinoTransport,
   clock: espruinoClock,
@@ -43,4 +42,5 @@ const platform: Platform = {
   reboot: () => E.reboot(),
 };
 
-startNode(MOTE_NODE, platform);
+/** The running node as the global `mote`: at the Espruino console `mote.report()` publishes now, `mote.client.counters` shows the MQTT counters (the simulator reads it too). */
+(global as unknown as { mote: RunningNode }).mote = startNode(MOTE_NODE, platform);

@@ -15,7 +15,12 @@
  *   one sensor at a time: a round samples every sensor that is due. Every
  *   `telemetry.period` seconds one JSON object with every sensor's latest
  *   readings is published on the telemetry topic at `telemetry.qos`; QoS 1
- *   goes through the flash queue while offline. A failed sample goes to the
+ *   goes through the flash queue, written to flash at once while the client
+ *   is not connected (a power loss then loses nothing that was produced;
+ *   online, the queue batches and an acknowledgement usually comes first).
+ *   Each report carries `boot` (a count kept in Storage, one write per
+ *   start) and `seq` (1, 2, … per boot), so a receiver can tell every report
+ *   apart, find gaps and put them in order. A failed sample goes to the
  *   error topic and its sensor is left out of the reports until it answers.
  * - Early reports: a sensor with a `threshold` whose numeric reading moved by
  *   more than it (a boolean: changed at all) since the last published report,
@@ -57,6 +62,8 @@ import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, stat
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
 
+/** Storage file holding the boot count (decimal text), read and rewritten at every start. */
+export const BOOT_FILE = "mote.boot";
 /** MQTT keepalive, seconds. */
 export const KEEPALIVE = 60;
 /** WiFi join retries: first delay and longest delay, ms (doubling in between). */
@@ -149,8 +156,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.restore(queue.load());
   client.store = queue.store;
 
+  const boot = (parseInt(platform.storage.read(BOOT_FILE) || "0", 10) || 0) + 1;
+  platform.storage.write(BOOT_FILE, "" + boot);
+
   const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-  const report: { [key: string]: unknown } = {};
+  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
+  const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
+  let seq = 0;
   let discoveryIndex = 0;
   let discoveryTimer: unknown = null;
   let sampling = -1;
@@ -174,12 +186,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function finishReport(): void {
+    report["seq"] = ++seq;
     report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
     const rssi = platform.rssi();
     if (rssi !== null) report["rssi"] = rssi;
     report["heap"] = platform.memory();
     report["mqtt"] = client.counters;
     client.publish(telemetry, JSON.stringify(report), roundQos, false);
+    if (roundQos > 0 && client.state != STATE_READY) queue.flush();
     for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
   }
 

@@ -15,6 +15,14 @@ export interface NodeWifi {
   connect(ssid: string, options: { password?: string }, callback: (error: string | null) => void): void;
 }
 
+/** What the node uses of Espruino's Storage module: the flash queue's part, and whole small files. */
+export interface NodeStorage extends QueueStorage {
+  /** The file's contents, or undefined when there is none. */
+  read(name: string): string | undefined;
+  /** Replaces the file; false when it does not fit. */
+  write(name: string, data: string): boolean;
+}
+
 /** The device as the node application sees it. */
 export interface Platform {
   /** Pin functions and timers for the drivers (hal/espruino.ts `espruinoIo()` on a device). */
@@ -25,8 +33,8 @@ export interface Platform {
   oneWire(pin: HalPin): OneWireBus;
   /** An I2C bus set up on these pins (`new I2C()` then `setup({sda, scl})`). */
   i2c(sda: HalPin, scl: HalPin): I2CBus;
-  /** Where the flash queue keeps QoS 1 messages: `require("Storage")`. */
-  storage: QueueStorage;
+  /** Where the flash queue keeps QoS 1 messages and the node its boot count: `require("Storage")`. */
+  storage: NodeStorage;
   /** The WiFi station, or null where the operating system brings the network up (linux). */
   wifi: NodeWifi | null;
   /** A new MQTT byte transport (TLS when `secure`). */

@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import type { NodeConfig, SensorConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { startNode, type RunningNode } from "../../../firmware/node/app.ts";
-import type { QueueFile, QueueStorage } from "../../../firmware/node/flash-queue.ts";
-import type { Platform } from "../../../firmware/node/platform.ts";
+import { BOOT_FILE, startNode, type RunningNode } from "../../../firmware/node/app.ts";
+import type { QueueFile } from "../../../firmware/node/flash-queue.ts";
+import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { AnalogSource } from "../../../sim/devices/analog-source.ts";
 import { ButtonModel } from "../../../sim/devices/button.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
@@ -19,9 +19,14 @@ import { rig, type Rig } from "../../hal/rig.ts";
 const TELEMETRY = "mote/n1/telemetry";
 
 /** Storage files as strings in a map. */
-function memoryStorage(): QueueStorage {
+function memoryStorage(): NodeStorage {
   const files: Record<string, string> = {};
   return {
+    read: (name: string) => files[name],
+    write(name: string, data: string) {
+      files[name] = data;
+      return true;
+    },
     open(name: string, mode: "r" | "a"): QueueFile {
       let position = 0;
       return {
@@ -78,7 +83,7 @@ function analog(name: string, pin: string, extra: Partial<SensorConfig> = {}): S
 }
 
 /** Boots the node at virtual time 0 and connects it. */
-function boot(config: NodeConfig): Bench {
+function boot(config: NodeConfig, options: { storage?: NodeStorage; online?: boolean } = {}): Bench {
   const bench = rig("esp32");
   const transport = new FakeTransport(bench.clock);
   const reads: Record<string, number> = {};
@@ -93,7 +98,7 @@ function boot(config: NodeConfig): Bench {
     pin: (name) => bench.pin(name),
     oneWire: () => assert.fail("no 1-Wire here"),
     i2c: () => assert.fail("no I2C here"),
-    storage: memoryStorage(),
+    storage: options.storage ?? memoryStorage(),
     wifi: null,
     transport: () => transport,
     clock: bench.clock,
@@ -110,8 +115,10 @@ function boot(config: NodeConfig): Bench {
     }
   }
   const node = startNode(config, platform);
-  transport.accept();
-  transport.deliver(connack());
+  if (options.online !== false) {
+    transport.accept();
+    transport.deliver(connack());
+  }
   broker();
   return {
     rig: bench, transport, node, reads, reports,
@@ -228,5 +235,32 @@ describe("node application: per-sensor periods, deadband and QoS", () => {
     bench.runTo(31000);
     assert.equal(readsOf(bench, "D32"), 3, "still due at 31 s");
     assert.equal(bench.reports.length, 3, "no threshold: no early report");
+  });
+
+  it("numbers every report: boot counts starts in Storage, seq counts reports of this boot from 1", () => {
+    const storage = memoryStorage();
+    const config = nodeConfig([analog("soil", "D32")], { period: 60, qos: 1 });
+    const first = boot(config, { storage });
+    first.runTo(121000);
+    assert.deepEqual(first.reports.map((report) => [report.body["boot"], report.body["seq"]]), [[1, 1], [1, 2], [1, 3]]);
+    assert.deepEqual(Object.keys(first.reports[0]!.body).slice(0, 2), ["boot", "seq"], "boot and seq lead the report");
+    const second = boot(config, { storage });
+    second.runTo(61000);
+    assert.deepEqual(second.reports.map((report) => [report.body["boot"], report.body["seq"]]), [[2, 1], [2, 2]]);
+    assert.equal(storage.read(BOOT_FILE), "2");
+  });
+
+  it("writes a QoS 1 report to flash at once while the client is not connected, and batches while it is", () => {
+    const config = nodeConfig([analog("soil", "D32")], { period: 60, qos: 1 });
+    const offline = memoryStorage();
+    const down = boot(config, { storage: offline, online: false });
+    down.runTo(1000);
+    assert.equal(down.node.queue.counters.written, 1, "written when produced, not after the 5 s batch window");
+    assert.deepEqual(offline.list(undefined, { sf: true }).filter((name) => name.startsWith("mq.")).length, 1, "one segment file");
+    const online = memoryStorage();
+    const up = boot(config, { storage: online });
+    up.runTo(61000);
+    assert.equal(up.reports.length, 2);
+    assert.equal(up.node.queue.counters.written, 0, "acknowledged before the batch window ended: never written");
   });
 });
