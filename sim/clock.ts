@@ -17,11 +17,22 @@ interface Timer {
   sequence: number;
 }
 
+/** Whether `a` fires before `b`: earlier due time, ties in creation (or rescheduling) order. */
+function before(a: Timer, b: Timer): boolean {
+  return a.due < b.due || (a.due === b.due && a.sequence < b.sequence);
+}
+
+/**
+ * Timers are kept in a binary min-heap (a fleet of emulated nodes holds
+ * thousands); a cancelled timer leaves the id map at once and the heap when
+ * it reaches the top.
+ */
 export class VirtualClock {
   private time: number;
   private nextId = 1;
   private sequence = 0;
-  private readonly timers: Timer[] = [];
+  private heap: Timer[] = [];
+  private readonly live = new Map<number, Timer>();
   /** Called with an exception thrown by a timer callback (the clock goes on). */
   onError: (error: unknown) => void = (error) => {
     console.error("Uncaught", error);
@@ -49,10 +60,7 @@ export class VirtualClock {
 
   /** Cancels a timer; unknown ids are ignored. Returns whether one was cancelled. */
   clear(id: number): boolean {
-    const index = this.timers.findIndex((timer) => timer.id === id);
-    if (index < 0) return false;
-    this.timers.splice(index, 1);
-    return true;
+    return this.live.delete(id);
   }
 
   /** Same as {@link clear}, under the name the MQTT client's Clock interface uses. */
@@ -62,17 +70,18 @@ export class VirtualClock {
 
   /** Cancels every timer (a reboot). */
   clearAll(): void {
-    this.timers.length = 0;
+    this.live.clear();
+    this.heap = [];
   }
 
   /** Number of pending timers. */
   get pending(): number {
-    return this.timers.length;
+    return this.live.size;
   }
 
   /** Due time of the earliest timer, or undefined when none is pending. */
   nextDue(): number | undefined {
-    return this.timers.length === 0 ? undefined : this.earliest().due;
+    return this.earliest()?.due;
   }
 
   /**
@@ -86,15 +95,16 @@ export class VirtualClock {
   /** Moves time forward to `target` (never backwards), running due timers in order. */
   advanceTo(target: number): void {
     for (;;) {
-      if (this.timers.length === 0) break;
       const timer = this.earliest();
-      if (timer.due > target) break;
+      if (timer === undefined || timer.due > target) break;
+      this.pop();
       this.time = Math.max(this.time, timer.due);
       if (timer.interval > 0) {
         timer.due += timer.interval;
         timer.sequence = this.sequence++;
+        this.push(timer);
       } else {
-        this.clear(timer.id);
+        this.live.delete(timer.id);
       }
       try {
         timer.callback();
@@ -108,16 +118,49 @@ export class VirtualClock {
   private add(callback: TimerCallback, milliseconds: number, interval: number): number {
     const delay = milliseconds > 0 ? milliseconds : 0;
     const timer: Timer = { id: this.nextId++, due: this.time + delay, interval, callback, sequence: this.sequence++ };
-    this.timers.push(timer);
+    this.live.set(timer.id, timer);
+    this.push(timer);
     return timer.id;
   }
 
-  private earliest(): Timer {
-    let best = this.timers[0]!;
-    for (const timer of this.timers) {
-      if (timer.due < best.due || (timer.due === best.due && timer.sequence < best.sequence)) best = timer;
+  /** The live timer that fires next (cancelled ones on top are discarded on the way). */
+  private earliest(): Timer | undefined {
+    while (this.heap.length > 0) {
+      const top = this.heap[0]!;
+      if (this.live.get(top.id) === top) return top;
+      this.pop();
     }
-    return best;
+    return undefined;
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap;
+    let index = heap.length;
+    heap.push(timer);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(timer, heap[parent]!)) break;
+      heap[index] = heap[parent]!;
+      index = parent;
+    }
+    heap[index] = timer;
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && before(heap[right]!, heap[left]!) ? right : left;
+      if (!before(heap[child]!, last)) break;
+      heap[index] = heap[child]!;
+      index = child;
+    }
+    heap[index] = last;
   }
 }
 

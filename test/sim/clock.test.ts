@@ -1,5 +1,34 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { VirtualClock, followRealTime } from "../../sim/clock.ts";
+
+/** The clock's rules written the slow, obvious way: scan every timer for the next one. */
+class ReferenceClock {
+  time = 0;
+  private nextId = 1;
+  private sequence = 0;
+  timers: { id: number; due: number; interval: number; sequence: number; name: string }[] = [];
+  add(name: string, delay: number, interval: number): number {
+    this.timers.push({ id: this.nextId, due: this.time + delay, interval, sequence: this.sequence++, name });
+    return this.nextId++;
+  }
+  clear(id: number): void {
+    this.timers = this.timers.filter((timer) => timer.id !== id);
+  }
+  advanceTo(target: number, fired: string[]): void {
+    for (;;) {
+      const next = [...this.timers].sort((a, b) => a.due - b.due || a.sequence - b.sequence)[0];
+      if (next === undefined || next.due > target) break;
+      this.time = Math.max(this.time, next.due);
+      if (next.interval > 0) {
+        next.due += next.interval;
+        next.sequence = this.sequence++;
+      } else this.clear(next.id);
+      fired.push(`${next.name}@${this.time}`);
+    }
+    this.time = Math.max(this.time, target);
+  }
+}
 
 describe("VirtualClock", () => {
   it("runs timers in due order, ties in creation order, each at its due time", () => {
@@ -74,5 +103,44 @@ describe("VirtualClock", () => {
     stop();
     assert.ok(fired);
     assert.ok(clock.now() >= 20);
+  });
+
+  it("fires the same timers at the same times as a scan-everything reference, through random adds, clears and advances", () => {
+    type Op = { op: "timeout" | "interval"; delay: number } | { op: "clear"; pick: number } | { op: "advance"; by: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constantFrom("timeout" as const, "interval" as const), delay: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({ op: fc.constant("clear" as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant("advance" as const), by: fc.integer({ min: 0, max: 120 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const clock = new VirtualClock();
+        const reference = new ReferenceClock();
+        const fired: string[] = [];
+        const expected: string[] = [];
+        const ids: [number, number][] = [];
+        ops.forEach((step, index) => {
+          if (step.op == "advance") {
+            clock.advanceTo(clock.now() + step.by);
+            reference.advanceTo(reference.time + step.by, expected);
+          } else if (step.op == "clear") {
+            if (ids.length == 0) return;
+            const [ours, theirs] = ids[step.pick % ids.length]!;
+            clock.clear(ours);
+            reference.clear(theirs);
+          } else {
+            const name = `t${index}`;
+            const interval = step.op == "interval" ? Math.max(1, step.delay) : 0;
+            const callback = () => fired.push(`${name}@${clock.now()}`);
+            const ours = interval > 0 ? clock.setInterval(callback, step.delay) : clock.setTimeout(callback, step.delay);
+            ids.push([ours, reference.add(name, step.delay, interval)]);
+          }
+          assert.equal(clock.pending, reference.timers.length);
+          assert.equal(clock.nextDue(), reference.timers.length == 0 ? undefined : Math.min(...reference.timers.map((timer) => timer.due)));
+        });
+        assert.deepEqual(fired, expected);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
   });
 });
