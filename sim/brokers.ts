@@ -39,6 +39,10 @@ export interface Broker {
   readonly port: number;
   /** Stops the broker (its connections drop without DISCONNECT), starts it again on the same port, and resolves when the port accepts. */
   restart(): Promise<void>;
+  /** The first half of a restart: stops the broker (connections drop without DISCONNECT); {@link launch} starts it again. */
+  halt(): Promise<void>;
+  /** Starts a halted broker again on the same port; resolves when the port accepts. */
+  launch(): Promise<void>;
   /** Stops the broker for good and removes its files; safe to call twice. */
   stop(): Promise<void>;
   /** Resolves the next time (after this call) the broker reports that client `clientId`'s connection ended; rejects after `timeout` ms. */
@@ -154,6 +158,8 @@ function brokerHandle(name: string, port: number, launch: () => Promise<void>, h
       await halt();
       await launch();
     },
+    halt,
+    launch,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -63,6 +63,8 @@ export interface BuildRequest {
   board: string;
   /** Node description file; the example node when absent. */
   nodeFile?: string;
+  /** A node already checked (by loadNode) and adjusted, used instead of reading `nodeFile` (the fleet simulator's template). */
+  node?: NodeConfig;
   /** Entry file; firmware/main.ts when absent (tests point it elsewhere). */
   entry?: string;
   /** Overrides the board's bundle budget, in bytes. */
@@ -93,7 +95,7 @@ export function boardById(id: string): Board {
 export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const board = boardById(request.board);
   const nodeFile = request.nodeFile ?? EXAMPLE_NODE;
-  const node = loadNode(nodeFile, board);
+  const node = request.node ?? loadNode(nodeFile, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     define: { ...featureDefines(node), MOTE_NODE: JSON.stringify(node) },

@@ -46,6 +46,8 @@ export interface EnvironmentOptions {
   unixTimeAtZero?: number;
   /** Tuning of {@link EspruinoEnvironment.settle}. */
   settle?: SettleOptions;
+  /** Called after each power-on (boot, reboot, wake) once .bootcde ran, e.g. to instrument what it set up. */
+  onPowerOn?: (interpreter: Interpreter) => void;
 }
 
 /** A deep sleep the firmware asked for. */
@@ -89,6 +91,7 @@ export class EspruinoEnvironment {
   private readonly print: (line: string) => void;
   private readonly unixTimeAtZero: number;
   private readonly settleOptions: SettleOptions;
+  private readonly onPowerOn: ((interpreter: Interpreter) => void) | undefined;
   private readonly scopes = new ScopeReader();
   private current: Interpreter;
   private powerOnAt = 0;
@@ -106,6 +109,7 @@ export class EspruinoEnvironment {
     this.print = options.print ?? ((line) => this.output.push(line));
     this.unixTimeAtZero = options.unixTimeAtZero ?? DEFAULT_UNIX_TIME_AT_ZERO;
     this.settleOptions = options.settle ?? {};
+    this.onPowerOn = options.onPowerOn;
     this.current = this.powerOn(false);
   }
 
@@ -152,6 +156,13 @@ export class EspruinoEnvironment {
     this.current.stop();
     this.hardware?.reset();
     this.current = this.powerOn(false);
+  }
+
+  /** Power cut: the interpreter stops where it is (sockets cut, timers gone, RAM lost); Storage stays. {@link reboot} powers on again. */
+  powerOff(): void {
+    this.cancelPending();
+    this.current.stop();
+    this.hardware?.reset();
   }
 
   /** Everything off: sockets closed, timers cleared (end of a test). */
@@ -238,6 +249,7 @@ export class EspruinoEnvironment {
         interpreter.report(error);
       }
     }
+    this.onPowerOn?.(interpreter);
     return interpreter;
   }
 

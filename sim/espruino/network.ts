@@ -35,8 +35,24 @@ export interface NetworkOptions {
   joinDelayMs?: number;
   /** Virtual milliseconds added before received data is delivered (default 0). */
   latencyMs?: number;
+  /** Up to this many more virtual milliseconds, at random, on each delivery (default 0). */
+  jitterMs?: number;
+  /** Most bytes per `data` event and per write pumped to the server (default 536, Espruino's; lower splits packets finer). */
+  chunkBytes?: number;
   /** Whether the network starts up (default true). */
   up?: boolean;
+}
+
+/** Sees every socket's bytes (binary strings) as the device sends and receives them; `socket` is unique in the process. */
+export interface NetworkTap {
+  /** Bytes the device handed to the server (when they go out). */
+  sent(socket: number, data: string): void;
+  /** Bytes that came in from the server (as they arrive, before any added latency). */
+  arrived?(socket: number, data: string): void;
+  /** Bytes delivered to the device (a `data` event, after any added latency). */
+  received(socket: number, data: string): void;
+  /** The socket closed (its streams are over). */
+  closed(socket: number): void;
 }
 
 /** Called with the new state when the network drops or comes back. */
@@ -53,6 +69,10 @@ export class NetworkModel {
   rssi: number;
   joinDelayMs: number;
   latencyMs: number;
+  jitterMs: number;
+  chunkBytes: number;
+  /** Sees the bytes of every socket on this network (null: nothing watches). */
+  tap: NetworkTap | null = null;
   private isUp: boolean;
   private readonly listeners = new Set<NetworkListener>();
   private readonly routes = new Map<string, Endpoint>();
@@ -67,6 +87,8 @@ export class NetworkModel {
     this.rssi = options.rssi ?? -60;
     this.joinDelayMs = options.joinDelayMs ?? 1500;
     this.latencyMs = options.latencyMs ?? 0;
+    this.jitterMs = options.jitterMs ?? 0;
+    this.chunkBytes = options.chunkBytes ?? 536;
     this.isUp = options.up ?? true;
   }
 

@@ -63,6 +63,8 @@ type State = "connecting" | "open" | "closed";
 export class EmulatedSocket implements WorkerSocketEvents {
   private state: State = "connecting";
   private id = 0;
+  /** The worker id for the network's tap (kept after the socket is detached; 0 once the tap was told it closed). */
+  private tapId = 0;
   private sendQueue = "";
   private received = "";
   private readable = "";
@@ -98,6 +100,7 @@ export class EmulatedSocket implements WorkerSocketEvents {
     interpreter.options.io.openSockets++;
     const opened = interpreter.options.sockets().open({ host: destination.host, port: destination.port, tls: target.tls, waitMs: CONNECT_WAIT_MS }, this);
     this.id = opened.id;
+    this.tapId = opened.id;
     if (opened.status === "not-found" || (opened.status === "refused" && linux)) {
       this.discard();
       if (opened.status === "refused") interpreter.print("ERROR: Connect failed (err 111)");
@@ -140,6 +143,7 @@ export class EmulatedSocket implements WorkerSocketEvents {
   kill(): void {
     this.discard();
     this.state = "closed";
+    this.tapClosed();
   }
 
   /** The network dropped under the socket. */
@@ -166,10 +170,14 @@ export class EmulatedSocket implements WorkerSocketEvents {
   onData(bytes: Uint8Array): void {
     this.interpreter.options.io.touch();
     if (this.state === "closed") return;
-    this.received += bytesToBinary(bytes);
+    const binary = bytesToBinary(bytes);
+    if (this.tapId !== 0) this.interpreter.options.network.tap?.arrived?.(this.tapId, binary);
+    this.received += binary;
     if (!this.receiving) {
       this.receiving = true;
-      this.interpreter.timers.defer(() => this.deliverChunk(), this.interpreter.options.network.latencyMs);
+      const network = this.interpreter.options.network;
+      const delay = network.latencyMs + (network.jitterMs > 0 ? Math.floor(this.interpreter.options.random() * (network.jitterMs + 1)) : 0);
+      this.interpreter.timers.defer(() => this.deliverChunk(), delay);
     }
   }
 
@@ -199,11 +207,13 @@ export class EmulatedSocket implements WorkerSocketEvents {
       this.receiving = false;
       return;
     }
-    const limit = Math.min(this.received.length, CHUNK_BYTES);
+    const network = this.interpreter.options.network;
+    const limit = Math.min(this.received.length, CHUNK_BYTES, Math.max(1, network.chunkBytes));
     const random = this.interpreter.options.random;
     const size = random() < 0.25 ? limit : 1 + Math.floor(random() * limit);
     const chunk = this.received.slice(0, size);
     this.received = this.received.slice(size);
+    if (this.tapId !== 0) network.tap?.received(this.tapId, chunk);
     if (!this.interpreter.callListeners(this.object, "data", [chunk])) this.readable += chunk;
     if (this.received !== "") {
       this.interpreter.timers.defer(() => this.deliverChunk());
@@ -230,7 +240,9 @@ export class EmulatedSocket implements WorkerSocketEvents {
     this.pumping = false;
     if (this.state !== "open" || this.sendQueue === "") return;
     if (this.inFlightBytes > IN_FLIGHT_LIMIT) return;
-    const chunk = this.sendQueue.slice(0, CHUNK_BYTES);
+    const network = this.interpreter.options.network;
+    const chunk = this.sendQueue.slice(0, Math.min(CHUNK_BYTES, Math.max(1, network.chunkBytes)));
+    network.tap?.sent(this.tapId, chunk);
     this.sendQueue = this.sendQueue.slice(chunk.length);
     this.inFlightBytes += chunk.length;
     this.hold();
@@ -252,6 +264,7 @@ export class EmulatedSocket implements WorkerSocketEvents {
       this.state = "closed";
       this.discard();
       this.release();
+      this.tapClosed();
       const realm = this.interpreter.realm;
       if (code !== null) this.interpreter.callListeners(this.object, "error", [realm.object({ code, message: SOCKET_ERRORS[code] ?? "unknown error" })]);
       this.interpreter.callListeners(this.object, "end", []);
@@ -274,6 +287,12 @@ export class EmulatedSocket implements WorkerSocketEvents {
     else sockets.destroy(this.id);
     this.interpreter.options.io.openSockets--;
     this.id = 0;
+  }
+
+  private tapClosed(): void {
+    if (this.tapId === 0) return;
+    this.interpreter.options.network.tap?.closed(this.tapId);
+    this.tapId = 0;
   }
 
   private hold(): void {
