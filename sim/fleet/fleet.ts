@@ -63,6 +63,8 @@ export interface FleetOptions {
   nodes?: number;
   /** `aedes` (embedded, the default), `mosquitto` (started here), or `mqtt://host:port`. */
   broker?: string;
+  /** A running broker to use instead (the caller stops it); broker-restart faults restart it. */
+  brokerHandle?: Broker;
   /** Simulated seconds (default 600). */
   duration?: number;
   plan?: FaultPlan;
@@ -194,11 +196,12 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetSummary
   const duration = options.duration ?? 600;
   if (!(duration > 0)) throw new Error(`--duration: ${duration} is not allowed; expected simulated seconds > 0`);
   const events = options.plan ? planEvents(options.plan, count, options.planSource) : [];
-  if (events.some((event) => event.kind == "broker-restart") && options.broker?.startsWith("mqtt:")) throw new Error("the fault plan restarts the broker, which needs a broker the simulator runs (--broker aedes or mosquitto)");
+  if (events.some((event) => event.kind == "broker-restart") && !options.brokerHandle && options.broker?.startsWith("mqtt:")) throw new Error("the fault plan restarts the broker, which needs a broker the simulator runs (--broker aedes or mosquitto)");
   const template = await buildTemplate(options);
   const board = boardById(options.board ?? template.node.board);
-  const started = await startBroker(options.broker ?? "aedes");
-  const fleet = new FleetRun(options, template, board.id, started.broker, started.endpoint, started.name, count, events);
+  const handle = options.brokerHandle;
+  const started = handle ? { broker: handle, endpoint: { host: handle.host, port: handle.port }, name: handle.name } : await startBroker(options.broker ?? "aedes");
+  const fleet = new FleetRun(options, template, board.id, started.broker, !handle, started.endpoint, started.name, count, events);
   try {
     return await fleet.run(duration);
   } finally {
@@ -223,6 +226,7 @@ class FleetRun {
     private readonly template: { code: string; node: NodeConfig },
     private readonly boardId: string,
     private readonly broker: Broker | null,
+    private readonly ownsBroker: boolean,
     private readonly endpoint: Endpoint,
     private readonly brokerName: string,
     private readonly count: number,
@@ -287,7 +291,7 @@ class FleetRun {
   async stop(): Promise<void> {
     for (const node of this.nodes) node.env.dispose();
     await new Promise<void>((resolve) => (this.observer ? this.observer.end(true, {}, () => resolve()) : resolve()));
-    await this.broker?.stop();
+    if (this.ownsBroker) await this.broker?.stop();
   }
 
   private async startObserver(): Promise<void> {
