@@ -1,14 +1,15 @@
 /**
- * `npm run flash -- --board esp32|esp8266 --port /dev/ttyUSB0 [--baud 115200] [--node FILE]`
- * `npm run flash -- --board esp32|esp8266 --dry-run --out FILE [--node FILE]`
- * Builds the board's bundle (failing as `npm run build` does on a bad
- * description, a gate violation or an exceeded budget), writes it to the
+ * `npm run flash -- [--board esp32|esp8266] --port /dev/ttyUSB0 [--baud 115200] [--node FILE] [--budget BYTES]`
+ * `npm run flash -- [--board esp32|esp8266] --dry-run --out FILE [--node FILE] [--budget BYTES]`
+ * Builds the full node for the board (--board, else the description's
+ * `board`, else esp32), failing as `npm run build` does on a bad
+ * description, a gate violation or an exceeded budget, writes it to the
  * board's `.bootcde` Storage file with the `espruino` command-line tools and
  * restarts the interpreter so it runs. A dry run connects to nothing and
  * writes the exact upload to FILE. `--board linux` is refused: the Linux build
  * runs `espruino dist/linux.js` and has nothing to flash.
  */
-import type { BuildResult } from "./build/build.ts";
+import { overBudgetMessage, type BuildResult } from "./build/build.ts";
 import { formatSizeTable } from "./build/size-table.ts";
 import { FlashError, estimateUploadSeconds, flashBoard } from "./flash/flash.ts";
 import { parseFlashArguments } from "./flash/options.ts";
@@ -21,9 +22,8 @@ function printBuild(board: string, build: BuildResult): void {
     console.error(`\nEspruino compatibility gate: ${build.violations.length} problem(s) in the ${board} bundle:`);
     console.error(formatViolations(build.violations));
   }
-  if (build.total > build.budget) {
-    console.error(`\n${board}: the bundle is ${build.total} bytes, over the board's budget of ${build.budget} bytes`);
-  }
+  const over = overBudgetMessage(build);
+  if (over !== null) console.error(`\n${over}`);
 }
 
 async function main(): Promise<number> {

@@ -89,6 +89,7 @@ function failure(reason: string, output: EspruinoOutput): FlashError {
 export async function flashBoard(options: FlashOptions, hooks: FlashHooks = {}): Promise<FlashResult> {
   const request: BuildRequest = { board: options.board };
   if (options.nodeFile !== undefined) request.nodeFile = options.nodeFile;
+  if (options.budget !== undefined) request.budget = options.budget;
   const build = await buildBundle(request);
   if (!build.ok) return { build, uploaded: false, espruinoArgs: [], output: "" };
   hooks.onBuilt?.(build);

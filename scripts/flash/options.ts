@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { BOARD_IDS } from "../../boards/index.ts";
+import { chooseBoard, parseBudget } from "../build/build.ts";
 
 /** Boards that run a bundle from their `.bootcde` Storage file. */
 export const FLASHABLE_BOARDS: readonly string[] = ["esp32", "esp8266"];
@@ -13,14 +14,18 @@ export const FLASHABLE_BOARDS: readonly string[] = ["esp32", "esp8266"];
 export const DEFAULT_BAUD = 115200;
 
 export const FLASH_USAGE =
-  "usage: npm run flash -- --board esp32|esp8266 --port /dev/ttyUSB0 [--baud 115200] [--node FILE]\n" +
-  "       npm run flash -- --board esp32|esp8266 --dry-run --out FILE [--node FILE]";
+  "usage: npm run flash -- [--board esp32|esp8266] --port /dev/ttyUSB0 [--baud 115200] [--node FILE] [--budget BYTES]\n" +
+  "       npm run flash -- [--board esp32|esp8266] --dry-run --out FILE [--node FILE] [--budget BYTES]\n" +
+  "       (without --board: the description's board, else esp32)";
 
 /** What to flash and where. Exactly one of `port` (a real upload) or `out` (a dry run) is set. */
 export interface FlashOptions {
+  /** --board, else the description's `board`, else esp32. */
   board: string;
   /** Node description file; the build's example node when absent. */
   nodeFile?: string;
+  /** Overrides the board's bundle budget, in bytes (as the build's --budget). */
+  budget?: number;
   /** Serial port (or anything `espruino -p` accepts, such as tcp://host:port). */
   port?: string;
   /** Serial speed in baud. */
@@ -37,7 +42,11 @@ export class FlashUsageError extends Error {
   }
 }
 
-/** Parses and checks the flash command's arguments (without the leading node and script paths). */
+/**
+ * Parses and checks the flash command's arguments (without the leading node
+ * and script paths). Without --board it reads the description (the example
+ * node when --node is absent) for its `board`.
+ */
 export function parseFlashArguments(argv: readonly string[]): FlashOptions {
   let values;
   try {
@@ -52,25 +61,26 @@ export function parseFlashArguments(argv: readonly string[]): FlashOptions {
         node: { type: "string" },
         "dry-run": { type: "boolean" },
         out: { type: "string" },
+        budget: { type: "string" },
       },
     }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new FlashUsageError(`${message}; allowed options: --board, --port, --baud, --node, --dry-run, --out`);
+    throw new FlashUsageError(`${message}; allowed options: --board, --port, --baud, --node, --budget, --dry-run, --out`);
   }
 
-  const board = values.board;
-  if (board === undefined) throw new FlashUsageError(`--board is required; allowed: ${FLASHABLE_BOARDS.join(", ")}`);
+  const board = chooseBoard(values.board, values.node);
+  const source = values.board !== undefined ? "--board" : `the description's board`;
   if (board === "linux") {
     throw new FlashUsageError(
-      `--board: "linux" is not flashable: the Linux build is not a board but a program on the Pi; ` +
+      `${source}: "linux" is not flashable: the Linux build is not a board but a program on the Pi; ` +
         `build it with \`npm run build -- --board linux\` and run \`espruino dist/linux.js\` there. ` +
         `Flashable boards: ${FLASHABLE_BOARDS.join(", ")}`,
     );
   }
   if (!FLASHABLE_BOARDS.includes(board)) {
     const known = BOARD_IDS.includes(board) ? "is not flashable" : "is not a board";
-    throw new FlashUsageError(`--board: "${board}" ${known}; allowed: ${FLASHABLE_BOARDS.join(", ")}`);
+    throw new FlashUsageError(`${source}: "${board}" ${known}; allowed: ${FLASHABLE_BOARDS.join(", ")}`);
   }
 
   let baud = DEFAULT_BAUD;
@@ -83,6 +93,13 @@ export function parseFlashArguments(argv: readonly string[]): FlashOptions {
 
   const options: FlashOptions = { board, baud };
   if (values.node !== undefined) options.nodeFile = values.node;
+  if (values.budget !== undefined) {
+    try {
+      options.budget = parseBudget(values.budget);
+    } catch (error) {
+      throw new FlashUsageError((error as Error).message);
+    }
+  }
 
   if (values["dry-run"] === true) {
     if (values.out === undefined || values.out === "") throw new FlashUsageError("--dry-run needs --out FILE, the file the upload is written to");

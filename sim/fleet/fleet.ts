@@ -31,7 +31,7 @@ import { connect, type MqttClient } from "mqtt";
 import * as mqttPacket from "mqtt-packet";
 import type { NodeConfig } from "../../firmware/config.ts";
 import { telemetryTopic } from "../../firmware/node/topics.ts";
-import { boardById, buildBundle, EXAMPLE_NODE, ROOT } from "../../scripts/build/build.ts";
+import { boardById, buildBundle, EXAMPLE_NODE } from "../../scripts/build/build.ts";
 import { describedBoard, loadNode, readDescription } from "../../scripts/build/node-description.ts";
 import { formatViolations } from "../../scripts/gate/index.ts";
 import { availableBrokers, startAedes, startMosquitto, type Broker } from "../brokers.ts";
@@ -47,8 +47,6 @@ import { parseBrokerUrl } from "../live/simulation.ts";
 import { Ledger, reportKey, type LedgerSummary } from "./ledger.ts";
 import { FAULT_KINDS, planEvents, type FaultEvent, type FaultKind, type FaultPlan } from "./plan.ts";
 
-/** The full node's entry point. */
-export const NODE_ENTRY = ROOT + "firmware/node-main.ts";
 /** The id the shared build carries, replaced in each node's copy. */
 export const PLACEHOLDER_ID = "zzmotefleetplaceholderzz";
 /** Espruino's default chunk size, restored when a chunking fault ends. */
@@ -177,7 +175,7 @@ async function buildTemplate(options: FleetOptions): Promise<{ code: string; nod
   const board = boardById(options.board ?? describedBoard(readDescription(nodeFile)) ?? "esp32");
   const loaded = loadNode(nodeFile, board);
   const node: NodeConfig = { ...loaded, id: PLACEHOLDER_ID, broker: { ...loaded.broker, clientId: loaded.broker.clientId ? PLACEHOLDER_ID : "" } };
-  const build = await buildBundle({ board: board.id, node, entry: NODE_ENTRY, ...(options.budget === undefined ? {} : { budget: options.budget }) });
+  const build = await buildBundle({ board: board.id, node, ...(options.budget === undefined ? {} : { budget: options.budget }) });
   if (build.violations.length > 0) throw new Error(`the bundle breaks the compatibility gate:\n${formatViolations(build.violations)}`);
   if (!build.ok) throw new Error(`the ${board.id} bundle is ${build.total} bytes, over its budget of ${build.budget}; pass a larger budget to simulate it anyway`);
   return { code: build.code, node: loaded };

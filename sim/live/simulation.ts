@@ -13,7 +13,7 @@
  */
 import { connect, type MqttClient } from "mqtt";
 import type { NodeConfig } from "../../firmware/config.ts";
-import { buildBundle, EXAMPLE_NODE, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { buildBundle, EXAMPLE_NODE, type BuildResult } from "../../scripts/build/build.ts";
 import { formatViolations } from "../../scripts/gate/index.ts";
 import { startAedes, type Broker } from "../brokers.ts";
 import { VirtualClock } from "../clock.ts";
@@ -33,8 +33,6 @@ export interface SimulationOptions {
   commands?: string[];
 }
 
-/** The full node's entry point. */
-export const NODE_ENTRY = ROOT + "firmware/node-main.ts";
 /** Real milliseconds between the loop's turns. */
 const LOOP_PAUSE = 10;
 /** How long startup commands wait for the node to come online, real ms. */
@@ -312,7 +310,7 @@ export class Simulation {
  * `--broker` or a broker that cannot be reached within 5 s.
  */
 export async function startSimulation(options: SimulationOptions = {}): Promise<Simulation> {
-  const bundle = await buildBundle({ board: "esp32", nodeFile: options.nodeFile ?? EXAMPLE_NODE, entry: NODE_ENTRY });
+  const bundle = await buildBundle({ board: "esp32", nodeFile: options.nodeFile ?? EXAMPLE_NODE });
   if (!bundle.ok) {
     const problems = bundle.violations.length > 0 ? formatViolations(bundle.violations) : `the bundle is ${bundle.total} bytes, over the esp32 budget of ${bundle.budget}`;
     throw new Error(`build failed: ${problems}`);

@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { BOARD_IDS, BOARDS } from "../../boards/index.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -34,5 +35,12 @@ describe("scripts/bench.ts --quick --json", function () {
     }
     assert.equal(names.size, lines.length, "each (name, unit, peer) appears once");
     assert.ok(lines.some((line) => (JSON.parse(line) as { unit: string }).unit === "bytes"), "a size row");
+    const budgets = lines.map((line) => JSON.parse(line) as { name: string; unit: string; ours: number; peer: string; peerValue: number });
+    for (const board of BOARD_IDS) {
+      const bytes = budgets.find((row) => row.name === `bundle bytes, relay-only example node, ${board}`);
+      assert.ok(bytes !== undefined && bytes.unit === "bytes" && bytes.peerValue === BOARDS[board]!.bundleBudget, `the ${board} budget row`);
+      const heap = budgets.find((row) => row.name === `heap variables online (emulator estimate), relay-only example node, ${board}`);
+      assert.ok(heap !== undefined && heap.peerValue === BOARDS[board]!.heap.variables, `the ${board} heap row`);
+    }
   });
 });

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BOARD_IDS, BOARDS } from "../../boards/index.ts";
-import { ROOT, buildBundle } from "../../scripts/build/build.ts";
+import { BOARDS } from "../../boards/index.ts";
+import { ROOT, buildBundle, chooseBoard, overBudgetMessage } from "../../scripts/build/build.ts";
 import { checkDescription, DescriptionError } from "../../scripts/build/node-description.ts";
 
 function tempFile(name: string, text: string): string {
@@ -18,17 +18,30 @@ function runBuild(...args: string[]) {
 }
 
 describe("build", () => {
-  for (const board of BOARD_IDS) {
-    it(`bundles the example node for ${board} within budget and through the gate`, async () => {
+  for (const board of ["esp32", "linux"]) {
+    it(`bundles the full example node for ${board} within budget and through the gate`, async () => {
       const result = await buildBundle({ board });
       assert.deepEqual(result.violations, []);
-      assert.ok(result.ok);
+      assert.ok(result.ok, overBudgetMessage(result) ?? "");
       assert.ok(result.total > 0 && result.total <= BOARDS[board]!.bundleBudget);
-      assert.ok(result.sizes.some((row) => row.module.endsWith("firmware/main.ts")));
+      assert.ok(result.sizes.some((row) => row.module.endsWith("firmware/node-main.ts")));
+      assert.ok(result.sizes.some((row) => row.module.endsWith("firmware/node/app.ts")));
       assert.equal(result.node.board, board);
       assert.deepEqual(result.node.buffers, BOARDS[board]!.buffers);
     });
   }
+
+  it("bundles the example node for esp8266 through the gate, over a budget it does not meet yet, saying so", async () => {
+    const result = await buildBundle({ board: "esp8266" });
+    assert.deepEqual(result.violations, []);
+    assert.equal(result.ok, false);
+    assert.ok(result.total > BOARDS["esp8266"]!.bundleBudget);
+    assert.match(overBudgetMessage(result)!, new RegExp(`^esp8266: the bundle of node "example" is ${result.total} bytes, over the board's budget of 12000 bytes by ${result.total - 12000}: the ESP8266 goal \\(the example node within 12,000 bytes\\) is not met yet`));
+    const measured = await buildBundle({ board: "esp8266", budget: 100000 });
+    assert.ok(measured.ok, "a --budget override builds it");
+    assert.equal(measured.total, result.total);
+    assert.equal(overBudgetMessage(measured), null);
+  });
 
   it("fails on a bundle over the budget", async () => {
     const result = await buildBundle({ board: "esp8266", budget: 50 });
@@ -63,18 +76,31 @@ describe("build", () => {
     await assert.rejects(buildBundle({ board: "esp8266", nodeFile }), /actuators\[0\]\.pin: "D26" is not a pin of board esp8266; allowed: D0, D1/);
   });
 
-  it("npm run build writes dist/<board>.js and prints the size table", () => {
-    const run = runBuild("--board", "esp8266");
+  it("npm run build builds the description's board, esp32 when it names none, writes dist/<board>.js and prints the size table", () => {
+    const run = runBuild();
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /firmware\/main\.ts\s+\d+/);
-    assert.match(run.stdout, /total \(dist\/esp8266\.js\)\s+\d+/);
-    assert.match(run.stdout, /budget \(esp8266\)\s+12000\s+\d+ left/);
+    assert.match(run.stdout, /^ESP32 .*: node "example"$/m);
+    assert.match(run.stdout, /firmware\/node-main\.ts\s+\d+/);
+    assert.match(run.stdout, /total \(dist\/esp32\.js\)\s+\d+/);
+    assert.match(run.stdout, /budget \(esp32\)\s+24000\s+\d+ left/);
+    assert.match(run.stdout, /^wrote dist\/esp32\.js$/m);
+    assert.doesNotMatch(run.stdout, /esp8266|linux/, "one board only");
+    const linux = runBuild("--node", tempFile("node.json", JSON.stringify({ id: "pi", board: "linux", broker: { host: "b" } })), "--budget", "1");
+    assert.match(linux.stdout, /budget \(linux\)\s+1\s/);
+    assert.equal(chooseBoard(undefined, undefined), "esp32");
+    assert.equal(chooseBoard("esp8266", undefined), "esp8266");
   });
 
-  it("npm run build exits non-zero over budget and for an unknown board", () => {
+  it("npm run build exits non-zero over budget, naming the board, the size and the budget, and writes nothing", () => {
     const over = runBuild("--board", "esp32", "--budget", "40");
     assert.equal(over.status, 1);
-    assert.match(over.stderr, /over the board's budget of 40 bytes/);
+    assert.match(over.stderr, /^esp32: the bundle of node "example" is \d+ bytes, over the budget given with --budget of 40 bytes by \d+$/m);
+    assert.match(over.stderr, /nothing was written to dist\//);
+    assert.doesNotMatch(over.stdout, /wrote/);
+    const esp8266 = runBuild("--board", "esp8266");
+    assert.equal(esp8266.status, 1);
+    assert.match(esp8266.stderr, /esp8266: the bundle of node "example" is \d+ bytes, over the board's budget of 12000 bytes by \d+: the ESP8266 goal .* is not met yet; build for an ESP32 instead, or pass --budget BYTES/);
+    assert.match(runBuild("--board", "esp32", "--budget", "1.5").stderr, /--budget: "1\.5" is not allowed; expected a whole number of bytes/);
     const unknown = runBuild("--board", "esp31");
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /--board: "esp31" is not a board; allowed: esp32, esp8266, linux/);

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, buildBundle } from "../../scripts/build/build.ts";
+import { ROOT, buildBundle, type BuildRequest } from "../../scripts/build/build.ts";
 import { AFTER_UPLOAD, BOOT_FILE, espruinoArguments } from "../../scripts/flash/flash.ts";
-import { DEFAULT_BAUD, FLASHABLE_BOARDS, parseFlashArguments } from "../../scripts/flash/options.ts";
+import { DEFAULT_BAUD, parseFlashArguments } from "../../scripts/flash/options.ts";
 
 const tempDirs: string[] = [];
 
@@ -55,20 +55,38 @@ describe("flash", () => {
     for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const board of FLASHABLE_BOARDS) {
-    it(`dry-runs ${board}: the upload decodes exactly to the built bundle in ${BOOT_FILE}`, async () => {
-      const out = join(tempDir(), "upload.txt");
-      const run = runFlash("--board", board, "--dry-run", "--out", out);
-      assert.equal(run.status, 0, run.stdout + run.stderr);
-      const expected = Buffer.from((await buildBundle({ board })).code, "utf8");
-      const upload = decodeUpload(readFileSync(out, "latin1"));
-      assert.deepEqual([...upload.names], [BOOT_FILE]);
-      assert.equal(upload.declaredLength, expected.length);
-      assert.ok(upload.bytes.equals(expected), "the decoded payload differs from the bundle");
-      assert.deepEqual(upload.rest, [AFTER_UPLOAD.trim()]);
-      assert.match(run.stdout, new RegExp(`wrote .*upload\\.txt: the upload of ${expected.length} bytes to \\.bootcde`));
-    });
+  /** Dry-runs the flash command and checks that the upload decodes exactly to the bundle `buildBundle` makes for `request`. */
+  async function dryRunMatchesBuild(args: string[], request: BuildRequest): Promise<void> {
+    const out = join(tempDir(), "upload.txt");
+    const run = runFlash(...args, "--dry-run", "--out", out);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const expected = Buffer.from((await buildBundle(request)).code, "utf8");
+    const upload = decodeUpload(readFileSync(out, "latin1"));
+    assert.deepEqual([...upload.names], [BOOT_FILE]);
+    assert.equal(upload.declaredLength, expected.length);
+    assert.ok(upload.bytes.equals(expected), "the decoded payload differs from the bundle");
+    assert.deepEqual(upload.rest, [AFTER_UPLOAD.trim()]);
+    assert.match(run.stdout, new RegExp(`wrote .*upload\\.txt: the upload of ${expected.length} bytes to \\.bootcde`));
   }
+
+  it(`dry-runs esp32: the upload decodes exactly to the full node's bundle in ${BOOT_FILE}`, async () => {
+    await dryRunMatchesBuild(["--board", "esp32"], { board: "esp32" });
+  });
+
+  it("dry-runs the description's board without --board (esp32 when it names none)", async () => {
+    await dryRunMatchesBuild([], { board: "esp32" });
+    assert.equal(parseFlashArguments(["--dry-run", "--out", "a.js"]).board, "esp32");
+  });
+
+  it("refuses esp8266 over its budget, sending nothing, and dry-runs it with --budget", async () => {
+    const out = join(tempDir(), "upload.js");
+    const refused = runFlash("--board", "esp8266", "--dry-run", "--out", out);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /esp8266: the bundle of node "example" is \d+ bytes, over the board's budget of 12000 bytes by \d+: the ESP8266 goal .* is not met yet/);
+    assert.match(refused.stderr, /nothing was sent to /);
+    assert.equal(existsSync(out), false);
+    await dryRunMatchesBuild(["--board", "esp8266", "--budget", "100000"], { board: "esp8266", budget: 100000 });
+  });
 
   it("refuses the linux board, saying how it runs instead", () => {
     const run = runFlash("--board", "linux", "--dry-run", "--out", join(tempDir(), "upload.js"));
@@ -89,8 +107,10 @@ describe("flash", () => {
   });
 
   it("rejects bad arguments naming the option and what is allowed", () => {
+    const linuxNode = join(tempDir(), "pi.json");
+    writeFileSync(linuxNode, JSON.stringify({ id: "pi", board: "linux", broker: { host: "b" } }));
     const cases: [string[], RegExp][] = [
-      [["--port", "/dev/ttyUSB0"], /--board is required; allowed: esp32, esp8266/],
+      [["--node", linuxNode, "--port", "/dev/ttyUSB0"], /the description's board: "linux" is not flashable/],
       [["--board", "esp33", "--port", "/dev/ttyUSB0"], /--board: "esp33" is not a board; allowed: esp32, esp8266/],
       [["--board", "linux", "--port", "/dev/ttyUSB0"], /--board: "linux" is not flashable/],
       [["--board", "esp32"], /--port is required to flash a board/],
@@ -99,6 +119,7 @@ describe("flash", () => {
       [["--board", "esp32", "--port", "/dev/ttyUSB0", "--out", "a.js"], /--out: "a\.js" is only allowed with --dry-run/],
       [["--board", "esp32", "--port", "/dev/ttyUSB0", "--baud", "fast"], /--baud: "fast" is not allowed; expected a whole number of baud/],
       [["--board", "esp32", "--port", "/dev/ttyUSB0", "--speed", "9600"], /Unknown option '--speed'.*allowed options: --board, --port/s],
+      [["--board", "esp32", "--port", "/dev/ttyUSB0", "--budget", "1e4"], /--budget: "1e4" is not allowed; expected a whole number of bytes/],
       [["--board", "esp32", "stray"], /Unexpected argument 'stray'/],
     ];
     for (const [args, message] of cases) {
@@ -137,5 +158,6 @@ describe("flash", () => {
     assert.equal(AFTER_UPLOAD, "load()\n");
     const slow = parseFlashArguments(["--board", "esp32", "--port", "COM3", "--baud", "9600", "--node", "nodes/example.json"]);
     assert.deepEqual(slow, { board: "esp32", baud: 9600, port: "COM3", nodeFile: "nodes/example.json" });
+    assert.equal(parseFlashArguments(["--board", "esp8266", "--port", "COM3", "--budget", "30000"]).budget, 30000);
   });
 });
