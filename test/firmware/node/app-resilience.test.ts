@@ -203,7 +203,7 @@ describe("node application: watchdog", () => {
       bench.setReachable(false);
       const lost = bench.now();
       bench.runTo(lost + limit - 1);
-      assert.deepEqual(bench.reboots, [], "not before offlineMinutes");
+      assert.equal(bench.reboots.length, 0, "not before offlineMinutes");
       assert.ok(bench.transport.opens.length > 3, "the client kept trying meanwhile");
       bench.runTo(lost + limit + 3 * CHECK);
       assert.equal(bench.reboots.length, 1, "exactly once");
@@ -246,7 +246,7 @@ describe("node application: watchdog", () => {
     bench.runTo(20 * MINUTE);
     bench.setReachable(false);
     bench.runTo(35 * MINUTE - 1);
-    assert.deepEqual(bench.reboots, [], "15 min from the second loss, not from the first");
+    assert.equal(bench.reboots.length, 0, "15 min from the second loss, not from the first");
     bench.runTo(40 * MINUTE);
     assert.equal(bench.reboots.length, 1);
     assert.ok(bench.reboots[0]!.at >= 35 * MINUTE && bench.reboots[0]!.at < 36 * MINUTE, `rebooted at ${bench.reboots[0]!.at} ms`);
@@ -257,6 +257,6 @@ describe("node application: watchdog", () => {
     bench.runTo(3 * 60 * MINUTE);
     assert.deepEqual(bench.connects, [0]);
     assert.equal(bench.reports.length, 180);
-    assert.deepEqual(bench.reboots, []);
+    assert.equal(bench.reboots.length, 0);
   });
 });
