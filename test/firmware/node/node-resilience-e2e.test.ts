@@ -1,0 +1,231 @@
+/**
+ * The node's WiFi join and watchdog, end to end: the esp32 bundle the build
+ * makes from firmware/node-main.ts, booted in the emulated interpreter with
+ * its broker address routed to a real broker on loopback and an MQTT.js
+ * peer watching (mosquitto when installed, and aedes). node-watchdog.json (a DHT22, QoS 1 telemetry every 10 s,
+ * offlineMinutes 1) for the watchdog and a wrong WiFi password;
+ * node-e2e.json (offlineMinutes 5) for an access point that appears late.
+ * Reboots are seen through the environment: a new interpreter, the Storage
+ * file `mote.boot`, the `boot` field of the telemetry.
+ */
+import assert from "node:assert/strict";
+import { buildBundle, ROOT, type BuildResult } from "../../../scripts/build/build.ts";
+import { formatViolations } from "../../../scripts/gate/index.ts";
+import { BOOT_FILE } from "../../../firmware/node/app.ts";
+import { decodeEntry } from "../../../firmware/node/flash-queue.ts";
+import { availableBrokers, LOOPBACK, type Broker } from "../../../sim/brokers.ts";
+import { VirtualClock } from "../../../sim/clock.ts";
+import { Bme280Model } from "../../../sim/devices/bme280.ts";
+import { ButtonModel } from "../../../sim/devices/button.ts";
+import { Dht22Model } from "../../../sim/devices/dht22.ts";
+import { Ds18b20Model } from "../../../sim/devices/ds18b20.ts";
+import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
+import type { Station } from "../../../sim/espruino/modules/wifi.ts";
+import { NetworkModel, type NetworkOptions } from "../../../sim/espruino/network.ts";
+import { Hardware } from "../../../sim/hardware/index.ts";
+import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
+import { cleanUp, environment } from "../../sim/espruino/helpers.ts";
+import { Opened, connectPeer, delay } from "../mqtt/integration-kit.ts";
+
+const ENTRY = ROOT + "firmware/node-main.ts";
+const WATCHDOG_NODE = ROOT + "test/firmware/node/node-watchdog.json";
+const EXAMPLE_NODE = ROOT + "test/firmware/node/node-e2e.json";
+/** The Espruino network's default join delay (sim/espruino/network.ts), ms. */
+const JOIN_DELAY = 1500;
+
+interface Bench {
+  env: EspruinoEnvironment;
+  network: NetworkModel;
+  /** Telemetry the peer received, as [boot, seq], in arrival order. */
+  reports: [number, number][];
+  /** Status payloads the peer received (not the retained one replayed on subscribing). */
+  statuses: string[];
+}
+
+/** Storage files whose name starts with `prefix`, chunks included. */
+function flashNames(env: EspruinoEnvironment, prefix: string): string[] {
+  return env.storage.names().filter((name) => name.startsWith(prefix));
+}
+
+/** Telemetry reports the flash queue holds, as [boot, seq]: each segment `mq.*` read whole (its chunks in order, up to the first 0xFF). */
+function reportsInFlash(env: EspruinoEnvironment): [number, number][] {
+  const found: [number, number][] = [];
+  const chunks = flashNames(env, "mq.").sort((a, b) => a.localeCompare(b) || a.charCodeAt(a.length - 1) - b.charCodeAt(b.length - 1));
+  const segments = new Map<string, string>();
+  for (const name of chunks) segments.set(name.slice(0, -1), (segments.get(name.slice(0, -1)) ?? "") + env.storage.read(name)!);
+  for (const contents of segments.values()) {
+    const end = contents.indexOf("\xff");
+    for (const line of (end < 0 ? contents : contents.slice(0, end)).split("\n")) {
+      const message = line ? decodeEntry(line) : null;
+      if (message && message.topic.endsWith("/telemetry")) {
+        const body = JSON.parse(String(message.payload)) as { boot: number; seq: number };
+        found.push([body.boot, body.seq]);
+      }
+    }
+  }
+  return found;
+}
+
+/** Records the virtual time of every `Wifi.connect` call the running interpreter makes from now on. */
+function spyOnWifi(env: EspruinoEnvironment, calls: number[]): void {
+  const station = env.interpreter.station as Station;
+  const original = station.module["connect"] as (...args: unknown[]) => unknown;
+  station.module["connect"] = env.interpreter.realm.bridge((args, self) => {
+    calls.push(env.clock.now());
+    return original.apply(self, Array.from(args));
+  });
+}
+
+/** [1, 2, …, last]. */
+function upTo(last: number): number[] {
+  return Array.from({ length: last }, (_, index) => index + 1);
+}
+
+for (const kind of availableBrokers()) {
+  describe(brokerTitle("node WiFi join and watchdog end to end in the emulated ESP32", kind), function () {
+    this.timeout(120000);
+    const opened = new Opened();
+    let watchdogBundle: BuildResult;
+    let broker: Broker;
+
+    before(async () => {
+      watchdogBundle = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, entry: ENTRY, budget: 100000 });
+      assert.deepEqual(watchdogBundle.violations, [], formatViolations(watchdogBundle.violations));
+      broker = await kind.start({ persistence: false });
+      reportBroker(broker, `node resilience e2e; bundle ${watchdogBundle.total} B`);
+    });
+
+    after(async () => {
+      await broker?.stop();
+    });
+
+    afterEach(async () => {
+      await opened.closeAll();
+      await cleanUp();
+    });
+
+    /** Subscribes a peer to the node's topics, then boots `build` with the models of node-e2e.json's parts, on a network made with `network`. */
+    async function start(build: BuildResult, network: NetworkOptions = {}): Promise<Bench> {
+      const base = "mote/" + build.node.id;
+      const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "resilience-peer", true);
+      const bench: Bench = { env: undefined as unknown as EspruinoEnvironment, network: new NetworkModel(network), reports: [], statuses: [] };
+      peer.on("message", (topic, payload, packet) => {
+        if (packet.retain) return;
+        if (topic == base + "/telemetry") {
+          const body = JSON.parse(payload.toString()) as { boot: number; seq: number };
+          bench.reports.push([body.boot, body.seq]);
+        }
+        if (topic == base + "/status") bench.statuses.push(payload.toString());
+      });
+      await peer.subscribeAsync(base + "/#", { qos: 1 });
+      const clock = new VirtualClock();
+      const hardware = new Hardware(clock, build.board);
+      hardware.attachLine("D4", new Dht22Model({ temperature: 23.4, humidity: 56.7 }));
+      hardware.attachOneWire("D5", new Ds18b20Model({ temperature: 18.25 }));
+      hardware.attachI2C(new Bme280Model({ temperature: 21.5, pressure: 1001.3, humidity: 40 }));
+      hardware.attachLine("D27", new ButtonModel());
+      bench.network.route("192.168.1.10", 1883, { host: LOOPBACK, port: broker.port });
+      bench.env = environment(build.board.id, { clock, hardware, network: bench.network });
+      bench.env.boot(build.code);
+      return bench;
+    }
+
+    /** Runs the node until `condition` holds, for at most `within` virtual ms, letting real time pass too (the broker and the peer run in it). */
+    async function until(bench: Bench, condition: () => boolean, within: number, what: string): Promise<void> {
+      const end = bench.env.clock.now() + within;
+      let held = false;
+      while (!held && bench.env.clock.now() < end) {
+        held = await bench.env.runUntil(condition, { until: Math.min(end, bench.env.clock.now() + 100), step: 50 });
+        if (!held) await delay(1);
+      }
+      assert.deepEqual(bench.env.errors, []);
+      assert.ok(held, `${what} by ${bench.env.clock.now()} ms; reports: ${JSON.stringify(bench.reports)}; status: ${JSON.stringify(bench.statuses)}`);
+    }
+
+    it("reboots after offlineMinutes without the access point, and once it is back sends the offline telemetry of both boots in (boot, seq) order", async () => {
+      const bench = await start(watchdogBundle);
+      const { env } = bench;
+      await until(bench, () => bench.reports.length >= 2, 20000, "two reports while online");
+      assert.equal(bench.statuses.at(-1), "online");
+      assert.equal(env.storage.read(BOOT_FILE), "1");
+
+      const first = env.interpreter;
+      env.network.drop();
+      const lost = env.clock.now();
+      await until(bench, () => env.interpreter !== first, 3 * 60000, "a reboot");
+      const rebooted = env.clock.now();
+      // The watchdog looks every minute (offlineMinutes 1): the first look at least a minute after the loss.
+      assert.ok(rebooted - lost >= 60000 && rebooted - lost < 120000 + 1000, `lost at ${lost} ms, rebooted at ${rebooted} ms`);
+      assert.equal(env.storage.read(BOOT_FILE), "2", "the new boot counted");
+      const producedBeforeReboot = Math.floor((rebooted - 1000) / 10000) + 1;
+      const offline = reportsInFlash(env).filter((report) => report[0] == 1).map((report) => report[1]).sort((a, b) => a - b);
+      const lastOnline = Math.max(...bench.reports.map((report) => report[1]));
+      assert.deepEqual(offline.filter((seq) => seq > lastOnline), upTo(producedBeforeReboot).filter((seq) => seq > lastOnline), "the reports of the outage are in flash");
+
+      await env.runFor(20000);
+      assert.deepEqual(env.errors, []);
+      env.network.restore();
+      await until(bench, () => bench.reports.some((report) => report[0] == 2 && report[1] >= 8), 3 * 60000, "boot 2 reports online");
+      assert.equal(bench.statuses.at(-1), "online");
+
+      const firstArrivals: [number, number][] = [];
+      for (const report of bench.reports) if (!firstArrivals.some((seen) => seen[0] == report[0] && seen[1] == report[1])) firstArrivals.push(report);
+      const ordered = [...firstArrivals].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      assert.deepEqual(firstArrivals, ordered, "in (boot, seq) order");
+      assert.deepEqual(firstArrivals.filter((report) => report[0] == 1).map((report) => report[1]), upTo(producedBeforeReboot), "every report of boot 1");
+      const boot2 = firstArrivals.filter((report) => report[0] == 2).map((report) => report[1]);
+      assert.deepEqual(boot2, upTo(boot2.length), "every report of boot 2 so far, the ones made before WiFi came back included");
+      assert.ok(boot2.length >= 8);
+    });
+
+    it("keeps retrying an absent access point with growing delays, no error, and comes online when it appears", async () => {
+      const example = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, entry: ENTRY, budget: 100000 });
+      const bench = await start(example, { up: false });
+      const { env } = bench;
+      const calls = [0];
+      spyOnWifi(env, calls);
+      const first = env.interpreter;
+      await env.runFor(200000);
+      assert.deepEqual(env.errors, []);
+      assert.equal(env.interpreter, first, "offlineMinutes is 5");
+      // Each attempt fails after the join delay; the next follows 2, 4, 8, … 60 s later.
+      assert.deepEqual(calls.slice(1).map((at, index) => at - calls[index]!), [2000, 4000, 8000, 16000, 32000, 60000, 60000].map((wait) => wait + JOIN_DELAY));
+      assert.equal(bench.statuses.length, 0);
+
+      env.network.restore();
+      await until(bench, () => bench.statuses.at(-1) == "online" && bench.reports.length > 0, 70000, "online once the access point is there");
+      assert.equal(env.interpreter, first, "no reboot");
+    });
+
+    it("keeps retrying with a wrong WiFi password without an error, rebooted by the watchdog, until the password matches", async () => {
+      const saved = process.env["MOTE_WIFI_PASSWORD"];
+      process.env["MOTE_WIFI_PASSWORD"] = "wrong horse";
+      let wrong: BuildResult;
+      try {
+        wrong = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, entry: ENTRY, budget: 100000 });
+      } finally {
+        if (saved === undefined) delete process.env["MOTE_WIFI_PASSWORD"];
+        else process.env["MOTE_WIFI_PASSWORD"] = saved;
+      }
+      assert.equal(wrong.node.wifi?.password, "wrong horse");
+      const bench = await start(wrong, { password: "correct horse" });
+      const { env } = bench;
+      const calls = [0];
+      spyOnWifi(env, calls);
+      const first = env.interpreter;
+      await env.runFor(59000);
+      assert.deepEqual(env.errors, []);
+      assert.deepEqual(calls, [0, 3500, 9000, 18500, 36000], "AUTH_FAIL after the join delay, retried 2, 4, 8, 16 s later");
+      await env.runFor(2000);
+      assert.notEqual(env.interpreter, first, "never online: the watchdog reboots after offlineMinutes");
+      assert.equal(env.storage.read(BOOT_FILE), "2");
+      await env.runFor(5 * 60000);
+      assert.deepEqual(env.errors, []);
+      assert.equal(bench.statuses.length, 0, "never reached the broker");
+      assert.ok(Number(env.storage.read(BOOT_FILE)) >= 6, `a reboot a minute: boot ${env.storage.read(BOOT_FILE)}`);
+
+      env.network.password = "wrong horse";
+      await until(bench, () => bench.statuses.at(-1) == "online" && bench.reports.length > 0, 70000, "online once the password matches");
+    });
+  });
+}
