@@ -174,6 +174,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let nextReport = bootTime + 1000;
   let timer: unknown = null;
   let lastOnline = bootTime;
+  let online = false;
   let started = false;
   let wifiDelay = WIFI_RETRY_MIN;
 
@@ -334,6 +335,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   client.onConnect = function () {
+    online = true;
     lastOnline = clock.now();
     client.publish(status, ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
@@ -344,7 +346,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     }
   };
   client.onDisconnect = function () {
-    lastOnline = clock.now();
+    if (online) lastOnline = clock.now();
+    online = false;
   };
   if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
   if (INPUT) {
