@@ -76,6 +76,8 @@ export interface FleetOptions {
   drain?: number;
   /** Overrides the bundle budget (the default is the board's). */
   budget?: number;
+  /** The books to keep (a test reads them afterwards); a new one by default. */
+  ledger?: Ledger;
   /** Called about every second of real time while running. */
   onProgress?: (progress: FleetProgress) => void;
 }
@@ -169,8 +171,13 @@ async function startBroker(broker: string): Promise<{ broker: Broker | null; end
   return { broker: null, endpoint, name: `${endpoint.host}:${endpoint.port}` };
 }
 
+/** Node `id`'s copy of the fleet's bundle. */
+export function nodeCode(template: string, id: string): string {
+  return template.split(PLACEHOLDER_ID).join(id);
+}
+
 /** Builds the node description once for the fleet: the placeholder as id (and client id, if it sets one). */
-async function buildTemplate(options: FleetOptions): Promise<{ code: string; node: NodeConfig }> {
+export async function buildTemplate(options: FleetOptions): Promise<{ code: string; node: NodeConfig }> {
   const nodeFile = options.nodeFile ?? EXAMPLE_NODE;
   const board = boardById(options.board ?? describedBoard(readDescription(nodeFile)) ?? "esp32");
   const loaded = loadNode(nodeFile, board);
@@ -209,7 +216,7 @@ export async function runFleet(options: FleetOptions = {}): Promise<FleetSummary
 
 class FleetRun {
   readonly clock = new VirtualClock();
-  readonly ledger = new Ledger();
+  readonly ledger: Ledger;
   readonly nodes: FleetNode[] = [];
   private observer: MqttClient | null = null;
   private readonly parsers = new Map<number, TapParsers>();
@@ -231,6 +238,7 @@ class FleetRun {
     private readonly events: FaultEvent[],
   ) {
     this.clock.onError = () => this.nodeErrors++;
+    this.ledger = options.ledger ?? new Ledger();
   }
 
   async run(duration: number): Promise<FleetSummary> {
@@ -326,7 +334,7 @@ class FleetRun {
       onPowerOn: (interpreter) => this.instrument(node, interpreter),
     });
     this.nodes.push(node);
-    node.env.boot(this.template.code.split(PLACEHOLDER_ID).join(id));
+    node.env.boot(nodeCode(this.template.code, id));
   }
 
   /** Wraps the node's `mote.client.publish` (the global node-main.ts sets) to book each report it produces. */

@@ -158,6 +158,16 @@ export class Ledger {
     report.received++;
   }
 
+  /** The ids of the nodes that produced reports. */
+  get nodeIds(): string[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** The reports a node produced, in production order (refused ones included). */
+  booked(node: string): { key: string; qos: number; refused: boolean }[] {
+    return [...(this.nodes.get(node) ?? new Map<string, Produced>())].map(([key, report]) => ({ key, qos: report.qos, refused: report.refused }));
+  }
+
   /** QoS 1 reports produced (and not refused) that the subscriber has not received yet. */
   get outstanding(): number {
     let count = 0;
