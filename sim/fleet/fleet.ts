@@ -8,7 +8,9 @@
  * One build serves every node: the node description is built once with a
  * placeholder id (and client id), which each node's copy replaces with its
  * own (`<id>-<n>`); the id only appears in the description the build bakes
- * in, so the copy is the bundle that id would build (a test checks it).
+ * in, so the copy is the bundle that id would build, up to the short names
+ * esbuild picks (it ranks them by the output's character frequencies; a
+ * test checks the two are the same tokens under a one-to-one renaming).
  *
  * Time runs as fast as the host allows: between clock steps real I/O settles
  * (sim/espruino/io.ts: virtual time stands still while a connect or a write
