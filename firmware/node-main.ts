@@ -12,6 +12,7 @@ import { startNode, type RunningNode } from "./node/app.ts";
 import type { NodeStorage, Platform } from "./node/platform.ts";
 
 declare const MOTE_NODE: NodeConfig;
+declare const MOTE_DEEP_SLEEP: boolean | undefined;
 
 const wifi = MOTE_NODE.board == "linux" ? null : require("Wifi");
 const globals = global as unknown as { [name: string]: Pin | undefined };
@@ -41,6 +42,14 @@ const platform: Platform = {
   },
   reboot: () => E.reboot(),
 };
+
+if (typeof MOTE_DEEP_SLEEP != "undefined" && MOTE_DEEP_SLEEP) {
+  const esp8266 = MOTE_NODE.board == "esp8266";
+  platform.woke = esp8266 ? require("ESP8266").getResetInfo().reason == "deep sleep" : require("ESP32").getWakeupCause() == 4;
+  platform.deepSleep = function (milliseconds: number): void {
+    (esp8266 ? require("ESP8266") : require("ESP32")).deepSleep((milliseconds * 1000) | 0);
+  };
+}
 
 /** The running node as the global `mote`: at the Espruino console `mote.report()` publishes now, `mote.client.counters` shows the MQTT counters (the simulator reads it too). */
 (global as unknown as { mote: RunningNode }).mote = startNode(MOTE_NODE, platform);

@@ -9,46 +9,14 @@ import assert from "node:assert/strict";
 import type { NodeConfig, SensorConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { BOOT_FILE, startNode, type RunningNode } from "../../../firmware/node/app.ts";
-import type { QueueFile } from "../../../firmware/node/flash-queue.ts";
 import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { AnalogSource } from "../../../sim/devices/analog-source.ts";
 import { ButtonModel } from "../../../sim/devices/button.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig, type Rig } from "../../hal/rig.ts";
+import { memoryStorage } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
-
-/** Storage files as strings in a map. */
-function memoryStorage(): NodeStorage {
-  const files: Record<string, string> = {};
-  return {
-    read: (name: string) => files[name],
-    write(name: string, data: string) {
-      files[name] = data;
-      return true;
-    },
-    open(name: string, mode: "r" | "a"): QueueFile {
-      let position = 0;
-      return {
-        write(data: string) {
-          files[name] = (files[name] ?? "") + data;
-        },
-        readLine() {
-          const text = files[name] ?? "";
-          if (mode != "r" || position >= text.length) return undefined;
-          const end = text.indexOf("\n", position);
-          const line = text.slice(position, end < 0 ? text.length : end + 1);
-          position += line.length;
-          return line;
-        },
-        erase() {
-          delete files[name];
-        },
-      };
-    },
-    list: () => Object.keys(files),
-  };
-}
 
 interface Report {
   at: number;
