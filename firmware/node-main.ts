@@ -2,7 +2,10 @@
  * Device entry point of the full node: builds the {@link Platform} from
  * Espruino's globals and modules and starts the node the build baked in
  * (`MOTE_NODE`, esbuild `define`). Runs top to bottom at boot, so everything
- * is declared before it is called.
+ * is declared before it is called. With `MOTE_DEEP_SLEEP` the platform also
+ * gets `deepSleep` (ESP32.deepSleep / ESP8266.deepSleep, integer
+ * microseconds: the ESP8266 throws on anything else) and `woke` (ESP32 wake
+ * cause 4, the timer; ESP8266 reset reason "deep sleep").
  */
 import type { NodeConfig } from "./config.ts";
 import { espruinoIo } from "../hal/espruino.ts";

@@ -55,7 +55,8 @@
  * Build switches (esbuild `define`, set by scripts/build/build.ts from the
  * NodeConfig; absent in Node and the tests, which then get everything):
  * `MOTE_DISCOVERY` false drops discovery.ts, `MOTE_DRIVER_INPUT` false drops
- * the button/reed listeners (the drivers' own switches are in parts.ts).
+ * the button/reed listeners, `MOTE_DEEP_SLEEP` false drops the deep-sleep
+ * cycle (the drivers' own switches are in parts.ts).
  * They are read at the very start of {@link startNode}, the only place
  * esbuild folds them; code behind one is kept out of nested function
  * declarations, which esbuild keeps even when nothing calls them.
@@ -135,6 +136,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
+  if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
   const prefix = config.topicPrefix;
   const base = nodeTopic(prefix, config.id);
@@ -195,7 +197,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let timer: unknown = null;
   let lastOnline = bootTime;
   let started = false;
-  let joined = !(platform.wifi && config.wifi);
+  /** The next WiFi retry's delay, ms; 0 once joined (joinWifi is not called again after that). */
   let wifiDelay = WIFI_RETRY_MIN;
 
   function publishError(error: string): void {
@@ -325,24 +327,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     };
   }
 
-  /** With deep sleep: looks every SLEEP_CHECK ms whether this wake's work is done or its time is up, then ends the session and sleeps; null without. */
-  let sleepCheck: (() => void) | null = null;
-  if (SLEEP) {
-    if (!platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
-    const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
-    sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && discoveryTimer === null)) {
-        clock.setTimeout(sleepCheck!, SLEEP_CHECK);
-        return;
-      }
-      queue.flush();
-      client.end();
-      clock.setTimeout(function () {
-        platform.deepSleep!(Math.max(SLEEP_MIN, config.telemetry.period * 1000 - (clock.now() - bootTime)));
-      }, SLEEP_DELAY);
-    };
-  }
-
   function watchdog(): void {
     const now = clock.now();
     if (client.state == STATE_READY) lastOnline = now;
@@ -356,7 +340,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect). */
   function startClient(): void {
-    if (started || (SLEEP && !(joined && seq))) return;
+    if (started || (SLEEP && (wifiDelay || !seq))) return;
     started = true;
     client.start();
   }
@@ -366,8 +350,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (!platform.wifi || !wifi) return;
     platform.wifi.connect(wifi.ssid, wifi.password !== null ? { password: wifi.password } : {}, function (error: string | null) {
       if (!error) {
-        wifiDelay = WIFI_RETRY_MIN;
-        joined = true;
+        wifiDelay = 0;
         startClient();
         return;
       }
@@ -405,8 +388,23 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   if (platform.wifi && config.wifi) joinWifi();
   else startClient();
   schedule();
-  if (SLEEP) sleepCheck!();
-  else clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
+  if (SLEEP) {
+    if (!(platform.wifi && config.wifi)) wifiDelay = 0;
+    const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
+    /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
+    const sleepCheck = function (): void {
+      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && discoveryTimer === null)) {
+        clock.setTimeout(sleepCheck, SLEEP_CHECK);
+        return;
+      }
+      queue.flush();
+      client.end();
+      clock.setTimeout(function () {
+        platform.deepSleep!(Math.max(SLEEP_MIN, config.telemetry.period * 1000 - (clock.now() - bootTime)));
+      }, SLEEP_DELAY);
+    };
+    sleepCheck();
+  } else clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
   return {
     client,
     queue,
