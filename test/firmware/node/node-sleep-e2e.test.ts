@@ -4,7 +4,9 @@
  * `telemetry.period` 60 s, QoS 1, `awakeLimit` 10 s, discovery on), booted
  * in the emulated interpreter against a real broker on loopback and watched
  * by an MQTT.js subscriber, through four wakes: two ordinary ones, one with
- * the broker unreachable, and one that delivers that wake's report too.
+ * the broker unreachable, and one that delivers that wake's report too;
+ * and the ESP8266 bundle (node-e2e-sleep-esp8266.json, a DHT22 on D5)
+ * through two wakes, whose deepSleep throws unless given an integer.
  */
 import assert from "node:assert/strict";
 import { buildBundle, ROOT, type BuildResult } from "../../../scripts/build/build.ts";
@@ -21,6 +23,7 @@ import { cleanUp, closedPort, environment } from "../../sim/espruino/helpers.ts"
 import { Opened, connectPeer, delay, waitFor } from "../mqtt/integration-kit.ts";
 
 const NODE_FILE = ROOT + "test/firmware/node/node-e2e-sleep.json";
+const NODE_FILE_ESP8266 = ROOT + "test/firmware/node/node-e2e-sleep-esp8266.json";
 const ENTRY = ROOT + "firmware/node-main.ts";
 const BASE = "mote/sleepy";
 const BROKER_HOST = "192.168.1.10";
@@ -119,5 +122,27 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
     }
     const status = received.filter((each) => each.topic == BASE + "/status").map((each) => each.payload);
     assert.deepEqual(status, ["online", "online", "online"], "online on every connected wake; never the will: each session ended with DISCONNECT");
+  });
+
+  it("runs the ESP8266 bundle through two wakes: integer microseconds, wake-up seen in the reset reason", async () => {
+    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, entry: ENTRY, budget: 100000 });
+    assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
+    const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "sleep-peer-8266", true);
+    const received: Received[] = [];
+    peer.on("message", (topic, payload) => received.push({ topic, payload: payload.toString() }));
+    await peer.subscribeAsync(["mote/sleepy8266/telemetry", "homeassistant/+/sleepy8266/+/config"], { qos: 1 });
+    const clock = new VirtualClock();
+    const hardware = new Hardware(clock, esp8266.board);
+    hardware.attachLine("D14", new Dht22Model({ temperature: 19.5, humidity: 61 }));
+    const network = new NetworkModel();
+    network.route(BROKER_HOST, 1883, { host: LOOPBACK, port: broker.port });
+    const env = environment("esp8266", { clock, hardware, network });
+    env.boot(esp8266.code);
+    await until(env, () => env.sleeps.length == 2 && env.asleep, 2 * PERIOD, "two sleeps", received);
+    const telemetry = () => received.filter((each) => each.topic.endsWith("/telemetry")).length;
+    await waitFor(() => telemetry() == 2, 2000, () => JSON.stringify(received.map((each) => each.topic)));
+    assert.equal(received.filter((each) => each.topic.startsWith("homeassistant/")).length, 2, "temperature and humidity, after power-on only");
+    const second = env.sleeps[1]!;
+    assert.ok(Math.abs(second.at + second.milliseconds - 2 * PERIOD) <= 1, JSON.stringify(env.sleeps));
   });
 });
