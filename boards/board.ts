@@ -49,6 +49,8 @@ export interface Board {
   network: NetworkKind;
   /** Whether Espruino's `tls` module exists on this build. */
   tls: boolean;
+  /** The Espruino module whose `deepSleep(microseconds)` powers the chip off and on again, or null when the build has none. */
+  deepSleep: "ESP32" | "ESP8266" | null;
   /** Interpreter heap: number of variables and bytes per variable. */
   heap: { variables: number; bytesPerVariable: number };
   /** Bytes of Espruino's Storage area (shared by `.bootcde` and data kept in flash). */

@@ -53,6 +53,7 @@ export const esp32 = {
   i2c: { scl: "D22", sda: "D21" },
   network: "wifi",
   tls: true,
+  deepSleep: "ESP32",
   heap: { variables: 16000, bytesPerVariable: 16 },
   storageBytes: 896 * 1024,
   buffers: { receive: 4096, send: 2048, socketQueue: 2048 },

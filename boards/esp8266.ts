@@ -40,6 +40,7 @@ export const esp8266 = {
   i2c: { scl: "D1", sda: "D2" },
   network: "wifi",
   tls: false,
+  deepSleep: "ESP8266",
   heap: { variables: 1600, bytesPerVariable: 16 },
   storageBytes: 192 * 1024,
   buffers: { receive: 1024, send: 512, socketQueue: 1024 },

@@ -23,6 +23,7 @@ export const linux = {
   i2c: null,
   network: "preconfigured",
   tls: true,
+  deepSleep: null,
   heap: { variables: 40000, bytesPerVariable: 27 },
   storageBytes: 1024 * 1024,
   buffers: { receive: 8192, send: 4096, socketQueue: 8192 },

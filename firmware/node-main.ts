@@ -2,7 +2,10 @@
  * Device entry point of the full node: builds the {@link Platform} from
  * Espruino's globals and modules and starts the node the build baked in
  * (`MOTE_NODE`, esbuild `define`). Runs top to bottom at boot, so everything
- * is declared before it is called.
+ * is declared before it is called. With `MOTE_DEEP_SLEEP` the platform also
+ * gets `deepSleep` (ESP32.deepSleep / ESP8266.deepSleep, integer
+ * microseconds: the ESP8266 throws on anything else) and `woke` (ESP32 wake
+ * cause 4, the timer; ESP8266 reset reason "deep sleep").
  */
 import type { NodeConfig } from "./config.ts";
 import { espruinoIo } from "../hal/espruino.ts";
@@ -12,6 +15,7 @@ import { startNode, type RunningNode } from "./node/app.ts";
 import type { NodeStorage, Platform } from "./node/platform.ts";
 
 declare const MOTE_NODE: NodeConfig;
+declare const MOTE_DEEP_SLEEP: boolean | undefined;
 
 const wifi = MOTE_NODE.board == "linux" ? null : require("Wifi");
 const globals = global as unknown as { [name: string]: Pin | undefined };
@@ -41,6 +45,14 @@ const platform: Platform = {
   },
   reboot: () => E.reboot(),
 };
+
+if (typeof MOTE_DEEP_SLEEP != "undefined" && MOTE_DEEP_SLEEP) {
+  const esp8266 = MOTE_NODE.board == "esp8266";
+  platform.woke = esp8266 ? require("ESP8266").getResetInfo().reason == "deep sleep" : require("ESP32").getWakeupCause() == 4;
+  platform.deepSleep = function (milliseconds: number): void {
+    (esp8266 ? require("ESP8266") : require("ESP32")).deepSleep((milliseconds * 1000) | 0);
+  };
+}
 
 /** The running node as the global `mote`: at the Espruino console `mote.report()` publishes now, `mote.client.counters` shows the MQTT counters (the simulator reads it too). */
 (global as unknown as { mote: RunningNode }).mote = startNode(MOTE_NODE, platform);

@@ -139,13 +139,17 @@ interface EspruinoWifi {
 }
 
 interface EspruinoESP32 {
-  /** Sleeps for the given microseconds, then reboots. */
+  /** Sleeps for the given microseconds (a C int: at most 2^31 - 1), then reboots. */
   deepSleep(microseconds: number): void;
+  /** Why the chip woke: 4 (ESP_SLEEP_WAKEUP_TIMER) after a timed deep sleep, 0 after a power-on or reset. */
+  getWakeupCause(): number;
 }
 
 interface EspruinoESP8266 {
-  /** Sleeps for the given microseconds (GPIO16 wired to RST wakes the chip), then reboots. */
+  /** Sleeps for the given microseconds (GPIO16 wired to RST wakes the chip), then reboots; throws unless an integer up to 2^31 - 1. */
   deepSleep(microseconds: number, option?: number): void;
+  /** The SDK's reset cause: `reason` is "power on", "deep sleep", "reset pin", … (missing on some builds). */
+  getResetInfo(): { reason?: string };
   getFreeFlash(): { area: number; length: number }[];
 }
 

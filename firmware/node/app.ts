@@ -33,7 +33,21 @@
  * - A command changes an actuator and publishes its new state retained, or
  *   changes nothing and publishes why on the error topic (commands.ts).
  * - Watchdog: no broker connection for `watchdog.offlineMinutes` flushes the
- *   queue and reboots.
+ *   queue and reboots (not with deep sleep: the awake limit bounds each wake).
+ * - Deep sleep (`deepSleep.enabled`): each wake is a start (the boot count
+ *   goes up). WiFi is joined while the first round samples every sensor
+ *   (1 s after the start, as always); the client starts only once that
+ *   report is queued, so it follows CONNECT without waiting for CONNACK,
+ *   behind whatever the flash queue restored. No other round is scheduled.
+ *   Every SLEEP_CHECK ms the node looks whether the report went out, the
+ *   client's queue is empty (every QoS 1 PUBACK came, `online` included)
+ *   and discovery is done; then, or at `deepSleep.awakeLimit` whatever
+ *   happened, it flushes the flash queue (what is unacknowledged stays there
+ *   for a later wake), sends DISCONNECT (so the broker drops the will and
+ *   `online` stays), waits SLEEP_DELAY ms for it to leave, and sleeps for
+ *   `telemetry.period` minus the time awake, at least SLEEP_MIN. Discovery
+ *   goes out only on a start that is not a wake-up (`platform.woke`): the
+ *   configs are retained.
  *
  * Everything lives in the closure of one {@link startNode} call. Functions
  * are declared before the statements that call them (Espruino does not hoist).
@@ -41,7 +55,8 @@
  * Build switches (esbuild `define`, set by scripts/build/build.ts from the
  * NodeConfig; absent in Node and the tests, which then get everything):
  * `MOTE_DISCOVERY` false drops discovery.ts, `MOTE_DRIVER_INPUT` false drops
- * the button/reed listeners (the drivers' own switches are in parts.ts).
+ * the button/reed listeners, `MOTE_DEEP_SLEEP` false drops the deep-sleep
+ * cycle (the drivers' own switches are in parts.ts).
  * They are read at the very start of {@link startNode}, the only place
  * esbuild folds them; code behind one is kept out of nested function
  * declarations, which esbuild keeps even when nothing calls them.
@@ -61,6 +76,7 @@ import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, stat
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
+declare const MOTE_DEEP_SLEEP: boolean | undefined;
 
 /** Storage file holding the boot count (decimal text), read and rewritten at every start. */
 export const BOOT_FILE = "mote.boot";
@@ -74,6 +90,10 @@ const DISCOVERY_QUEUE = 2;
 const DISCOVERY_WAIT = 250;
 /** Most often the watchdog looks, ms. */
 const WATCHDOG_CHECK = 60000;
+/** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
+export const SLEEP_CHECK = 50;
+export const SLEEP_DELAY = 100;
+export const SLEEP_MIN = 1000;
 
 /** A running node, for the device's console and for tests. */
 export interface RunningNode {
@@ -115,6 +135,8 @@ export function clientOptions(config: NodeConfig): ClientOptions {
 export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
+  const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
+  if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
   const prefix = config.topicPrefix;
   const base = nodeTopic(prefix, config.id);
@@ -176,6 +198,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let lastOnline = bootTime;
   let online = false;
   let started = false;
+  /** The next WiFi retry's delay, ms; 0 once joined (joinWifi is not called again after that). */
   let wifiDelay = WIFI_RETRY_MIN;
 
   function publishError(error: string): void {
@@ -196,6 +219,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     client.publish(telemetry, JSON.stringify(report), roundQos, false);
     if (roundQos > 0 && client.state != STATE_READY) queue.flush();
     for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
+    if (SLEEP) startClient();
   }
 
   /** True when a reading moved by more than `threshold` from `last` (a boolean: changed; not in the last report: true). */
@@ -211,6 +235,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Wakes for the next sensor or report due, whichever comes first. */
   function schedule(): void {
+    if (SLEEP && seq) return;
     let wake = nextReport;
     for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
     if (timer !== null) clock.clearTimeout(timer);
@@ -314,8 +339,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
   }
 
+  /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect). */
   function startClient(): void {
-    if (started) return;
+    if (started || (SLEEP && (wifiDelay || !seq))) return;
     started = true;
     client.start();
   }
@@ -325,7 +351,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (!platform.wifi || !wifi) return;
     platform.wifi.connect(wifi.ssid, wifi.password !== null ? { password: wifi.password } : {}, function (error: string | null) {
       if (!error) {
-        wifiDelay = WIFI_RETRY_MIN;
+        wifiDelay = 0;
         startClient();
         return;
       }
@@ -339,7 +365,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     lastOnline = clock.now();
     client.publish(status, ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
-    if (DISCOVERY && config.discovery) {
+    if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       discoveryIndex = 0;
       if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
       pumpDiscovery!();
@@ -365,7 +391,23 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   if (platform.wifi && config.wifi) joinWifi();
   else startClient();
   schedule();
-  clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
+  if (SLEEP) {
+    if (!(platform.wifi && config.wifi)) wifiDelay = 0;
+    const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
+    /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
+    const sleepCheck = function (): void {
+      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && discoveryTimer === null)) {
+        clock.setTimeout(sleepCheck, SLEEP_CHECK);
+        return;
+      }
+      queue.flush();
+      client.end();
+      clock.setTimeout(function () {
+        platform.deepSleep!(Math.max(SLEEP_MIN, config.telemetry.period * 1000 - (clock.now() - bootTime)));
+      }, SLEEP_DELAY);
+    };
+    sleepCheck();
+  } else clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
   return {
     client,
     queue,

@@ -178,6 +178,34 @@ function section(description: Json, key: string): Json {
   return isObject(value) ? value : {};
 }
 
+/** Longest deep sleep in seconds: ESP32.deepSleep and ESP8266.deepSleep take a C int of microseconds (at most 2^31 - 1). */
+export const DEEP_SLEEP_MAX_SECONDS = 2147;
+
+/** What a node with `deepSleep.enabled: true` cannot have: a board without deep sleep, actuators, a longer period, per-sensor schedules. */
+function checkDeepSleep(description: Json, board: Board, report: Report): void {
+  const why = "with deepSleep.enabled: true";
+  if (board.deepSleep === null) {
+    const able = BOARD_IDS.filter((id) => BOARDS[id]!.deepSleep !== null);
+    report("deepSleep.enabled", `deepSleep.enabled: true is not allowed on board ${board.id}, whose Espruino build has no deep sleep; allowed on: ${able.join(", ")}`);
+  }
+  const actuators = description["actuators"];
+  if (Array.isArray(actuators) && actuators.length > 0) {
+    report("actuators", `actuators: ${actuators.length} given; none allowed ${why} (outputs lose their level while the chip sleeps and commands sent meanwhile are never seen); remove them or set deepSleep.enabled to false`);
+  }
+  const period = section(description, "telemetry")["period"];
+  if (typeof period === "number" && period > DEEP_SLEEP_MAX_SECONDS) {
+    report("telemetry.period", `telemetry.period: ${period} is not allowed ${why}; expected 1-${DEEP_SLEEP_MAX_SECONDS} seconds (ESP32.deepSleep and ESP8266.deepSleep take a 32-bit count of microseconds)`);
+  }
+  const sensors = description["sensors"];
+  if (!Array.isArray(sensors)) return;
+  sensors.forEach((sensor: unknown, index: number) => {
+    if (!isObject(sensor)) return;
+    for (const key of ["period", "threshold"]) {
+      if (sensor[key] !== undefined) report(`sensors[${index}].${key}`, `sensors[${index}].${key}: not allowed ${why} (each wake samples every sensor once and publishes one report); remove it`);
+    }
+  });
+}
+
 /**
  * Checks a parsed description against its schema and a board, adds the
  * secrets, and returns what the firmware gets, every default filled in;
@@ -205,9 +233,7 @@ export function checkDescription(file: string, description: unknown, board: Boar
     const able = BOARD_IDS.filter((id) => BOARDS[id]!.tls);
     report("broker.tls", `broker.tls: true is not allowed on board ${board.id}, whose Espruino build has no tls module; allowed on: ${able.join(", ")}`);
   }
-  if (section(description, "deepSleep")["enabled"] === true) {
-    report("deepSleep.enabled", "deepSleep.enabled: true is not supported yet (the firmware has no deep-sleep cycle; a battery node would stay awake); allowed: false");
-  }
+  if (section(description, "deepSleep")["enabled"] === true) checkDeepSleep(description, board, report);
   const brokerPassword = secrets.brokerPassword;
   if (brokerPassword !== undefined && typeof broker["username"] !== "string") {
     report("broker.password", "broker.password: <hidden> is set without broker.username; MQTT 3.1.1 sends a password only with a user name [MQTT-3.1.2-22]");

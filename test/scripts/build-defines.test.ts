@@ -21,6 +21,9 @@ const DRIVER_MODULES: Record<string, string[]> = {
 };
 const ALL_DRIVER_MODULES = Object.values(DRIVER_MODULES).flat();
 const DISCOVERY_MODULE = "firmware/node/discovery.ts";
+const SLEEP_NODE = ROOT + "test/firmware/node/node-e2e-sleep.json";
+/** What only deep-sleep code calls: the platform's deepSleep (app.ts) and ESP32.getWakeupCause (node-main.ts); the config's "deepSleep" key is in every bundle. */
+const DEEP_SLEEP_CODE = /\.deepSleep\(|getWakeupCause/;
 
 /** A node on esp32 with one part of every driver type. */
 function everyDriverNode(overrides: Record<string, unknown>): string {
@@ -81,10 +84,12 @@ describe("build switches (featureDefines)", () => {
       MOTE_DRIVER_PWM: "false",
       MOTE_DISCOVERY: "false",
       MOTE_QOS2: "false",
+      MOTE_DEEP_SLEEP: "false",
     });
     const every = featureDefines({ ...relayOnly, actuators: [{ ...relayOnly.actuators[0]!, qos: 2 }], discovery: true });
     assert.equal(every["MOTE_QOS2"], "true");
     assert.equal(every["MOTE_DISCOVERY"], "true");
+    assert.equal(featureDefines({ ...relayOnly, actuators: [], deepSleep: { enabled: true, awakeLimit: 30 } })["MOTE_DEEP_SLEEP"], "true");
   });
 
   it("rejects a part type it has no switch for", () => {
@@ -98,15 +103,22 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   let relayOnly: BuildResult;
   let every: BuildResult;
   let everyQos1: BuildResult;
+  let sleepy: BuildResult;
 
   before(async () => {
     relayOnly = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, entry: NODE_ENTRY, budget: 100000 });
     every = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({}), entry: NODE_ENTRY, budget: 100000 });
     everyQos1 = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({ discovery: false, actuators: [{ name: "fan", type: "pwm", pin: "D25" }, { name: "relay", type: "relay", pin: "D26" }] }), entry: NODE_ENTRY, budget: 100000 });
+    sleepy = await buildBundle({ board: "esp32", nodeFile: SLEEP_NODE, entry: NODE_ENTRY, budget: 100000 });
   });
 
   it("passes the gate in every variant", () => {
-    for (const result of [relayOnly, every, everyQos1]) assert.deepEqual(result.violations, []);
+    for (const result of [relayOnly, every, everyQos1, sleepy]) assert.deepEqual(result.violations, []);
+  });
+
+  it("deep-sleep code (the cycle in app.ts, the ESP32 calls in node-main.ts) is only in a node with deep sleep", () => {
+    for (const result of [relayOnly, every, everyQos1]) assert.doesNotMatch(result.code, DEEP_SLEEP_CODE);
+    assert.match(sleepy.code, DEEP_SLEEP_CODE);
   });
 
   it("a relay-only node has the output driver and nothing else of hal/, no discovery", () => {

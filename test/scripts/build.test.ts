@@ -59,6 +59,15 @@ describe("build", () => {
     assert.equal(violation.line, 3);
   });
 
+  it("refuses deep sleep on linux and with actuators, naming the fields", async () => {
+    const nodeFile = tempFile("node.json", JSON.stringify({ id: "n", broker: { host: "b" }, deepSleep: { enabled: true }, actuators: [{ name: "relay", type: "relay", pin: "D17" }] }));
+    await assert.rejects(buildBundle({ board: "linux", nodeFile }), (error: unknown) => {
+      assert.ok(error instanceof DescriptionError);
+      assert.deepEqual(error.problems.map((problem) => problem.slice(0, problem.indexOf(":"))), ["deepSleep.enabled", "actuators"]);
+      return true;
+    });
+  });
+
   it("rejects a description naming the field, the value and what is allowed", async () => {
     const nodeFile = tempFile("node.json", JSON.stringify({ id: "Bad Id", broker: { host: "b", port: 70000 }, actuators: [{ name: "relay", type: "relay", pin: "D34" }] }));
     await assert.rejects(buildBundle({ board: "esp32", nodeFile }), (error: unknown) => {

@@ -81,11 +81,38 @@ describe("node description: fields, defaults and bounds", () => {
     assert.deepEqual(node.actuators, [{ name: "relay", type: "relay", pin: "D13", espruino: "D13", qos: 1 }]);
   });
 
-  it("refuses deep sleep until the firmware has a deep-sleep cycle", () => {
-    assert.throws(
-      () => checkDescription("node.json", { id: "n", board: "esp32", wifi: { ssid: "home" }, broker: { host: "b" }, deepSleep: { enabled: true } }, BOARDS["esp32"]!),
-      /deepSleep\.enabled: true is not supported yet .*; allowed: false/,
+  it("accepts deep sleep on esp32 and esp8266 for a sensor node", () => {
+    for (const board of ["esp32", "esp8266"]) {
+      const node = checkDescription("node.json", {
+        id: "n", board, wifi: { ssid: "home" }, broker: { host: "b" }, telemetry: { period: 2147 },
+        sensors: [{ name: "soil", type: "analog", pin: board == "esp32" ? "D32" : "A0", qos: 0 }], deepSleep: { enabled: true },
+      }, BOARDS[board]!);
+      assert.deepEqual(node.deepSleep, { enabled: true, awakeLimit: 30 });
+    }
+  });
+
+  it("refuses deep sleep where it cannot work, naming the field", () => {
+    const problems = (description: Record<string, unknown>, board = "esp32"): string => {
+      try {
+        checkDescription("node.json", { id: "n", board, wifi: { ssid: "home" }, broker: { host: "b" }, deepSleep: { enabled: true }, ...description }, BOARDS[board]!);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return assert.fail("accepted");
+    };
+    assert.match(problems({}, "linux"), /^ {2}- deepSleep\.enabled: true is not allowed on board linux, whose Espruino build has no deep sleep; allowed on: esp32, esp8266$/m);
+    assert.match(
+      problems({ actuators: [{ name: "pump", type: "relay", pin: "D13" }] }),
+      /^ {2}- actuators: 1 given; none allowed with deepSleep\.enabled: true \(outputs lose their level while the chip sleeps and commands sent meanwhile are never seen\); remove them or set deepSleep\.enabled to false$/m,
     );
+    assert.match(
+      problems({ telemetry: { period: 3600 } }),
+      /^ {2}- telemetry\.period: 3600 is not allowed with deepSleep\.enabled: true; expected 1-2147 seconds \(ESP32\.deepSleep and ESP8266\.deepSleep take a 32-bit count of microseconds\)$/m,
+    );
+    const schedules = problems({ sensors: [{ name: "soil", type: "analog", pin: "D32", period: 30 }, { name: "tank", type: "analog", pin: "D33", threshold: 0.1 }] });
+    assert.match(schedules, /^ {2}- sensors\[0\]\.period: not allowed with deepSleep\.enabled: true \(each wake samples every sensor once and publishes one report\); remove it$/m);
+    assert.match(schedules, /^ {2}- sensors\[1\]\.threshold: not allowed with deepSleep\.enabled: true/m);
+    assert.doesNotMatch(problems({ telemetry: { period: 3600 } }, "esp32"), /actuators|sensors/);
   });
 
   it("passes every given field through", () => {
