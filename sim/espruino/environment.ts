@@ -46,6 +46,12 @@ export interface EnvironmentOptions {
   unixTimeAtZero?: number;
   /** Tuning of {@link EspruinoEnvironment.settle}. */
   settle?: SettleOptions;
+  /**
+   * Virtual ms a heap estimate for `process.memory()` is reused (default 0:
+   * every call estimates; the estimate walks the realm and costs
+   * milliseconds, so a fleet of nodes reporting their heap often reuses it).
+   */
+  memoryRefreshMs?: number;
   /** Called after each power-on (boot, reboot, wake) once .bootcde ran, e.g. to instrument what it set up. */
   onPowerOn?: (interpreter: Interpreter) => void;
 }
@@ -92,6 +98,7 @@ export class EspruinoEnvironment {
   private readonly unixTimeAtZero: number;
   private readonly settleOptions: SettleOptions;
   private readonly onPowerOn: ((interpreter: Interpreter) => void) | undefined;
+  private readonly memoryRefreshMs: number;
   private readonly scopes = new ScopeReader();
   private current: Interpreter;
   private powerOnAt = 0;
@@ -110,6 +117,7 @@ export class EspruinoEnvironment {
     this.unixTimeAtZero = options.unixTimeAtZero ?? DEFAULT_UNIX_TIME_AT_ZERO;
     this.settleOptions = options.settle ?? {};
     this.onPowerOn = options.onPowerOn;
+    this.memoryRefreshMs = options.memoryRefreshMs ?? 0;
     this.current = this.powerOn(false);
   }
 
@@ -235,7 +243,17 @@ export class EspruinoEnvironment {
       station = new Station(interpreter);
       interpreter.station = station;
     }
-    installGlobals(interpreter, { usage: () => estimateUsage(interpreter, this.scopes) });
+    let estimated = -1;
+    let estimatedAt = 0;
+    installGlobals(interpreter, {
+      usage: () => {
+        if (estimated < 0 || this.clock.now() - estimatedAt >= this.memoryRefreshMs) {
+          estimated = estimateUsage(interpreter, this.scopes);
+          estimatedAt = this.clock.now();
+        }
+        return estimated;
+      },
+    });
     const realm = interpreter.realm;
     this.hardware?.install({ clock: this.clock, board: this.board, defineGlobal: (name, value) => realm.defineGlobal(name, value), intrinsics: realm.intrinsics });
     realm.markBaseline();

@@ -129,6 +129,8 @@ export interface FleetSummary extends LedgerSummary {
 /** Packets a node sends that the broker answers, and the answers. */
 const REQUESTS = new Set(["connect", "subscribe", "unsubscribe", "pingreq", "pubrel", "pubrec"]);
 const REPLIES = new Set(["connack", "suback", "unsuback", "pingresp", "puback", "pubrec", "pubrel", "pubcomp"]);
+/** Virtual ms a node's heap estimate (`process.memory()`, in every report) is reused: estimating walks the realm. */
+const MEMORY_REFRESH_MS = 60000;
 /** Longest real time virtual time waits for the broker's replies, ms. */
 const HOLD_MS = 1000;
 
@@ -332,6 +334,7 @@ class FleetRun {
     node.env = new EspruinoEnvironment({
       board, clock: this.clock, hardware, network,
       random: seededRandom(index + 1),
+      memoryRefreshMs: MEMORY_REFRESH_MS,
       print: () => {},
       onPowerOn: (interpreter) => this.instrument(node, interpreter),
     });
