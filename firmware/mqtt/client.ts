@@ -21,16 +21,11 @@ import {
   ERR_QUEUE_FULL, REASON_CLOSED, REASON_CONNECT_TIMEOUT, REASON_ENDED, REASON_KEEPALIVE_TIMEOUT, REASON_MALFORMED,
   REASON_PROTOCOL, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, STATE_READY,
 } from "./client-constants.ts";
-import { decodeFromBroker } from "./decode.ts";
-import {
-  connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength,
-} from "./encode.ts";
-import { Framer } from "./framer.ts";
-import { createClientRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
-import { publishString } from "./publish-string.ts";
+import type { ConnectOptions, PublishOptions } from "./packets.ts";
+import { createReceiver, type Incoming } from "./receive.ts";
+import { ackString, connectString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
-import { readUtf8 } from "./utf8.ts";
 
 /** Build-time switch for QoS 2 (see `createClient`). */
 declare const MOTE_QOS2: boolean | undefined;
@@ -158,16 +153,14 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
   const connectOptions = options.connect;
-  const connectBytes = connectLength(connectOptions);
-  if (connectBytes < 0) throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  if (connectBytes > options.sendBuffer) throw new Error("mqtt: CONNECT needs " + connectBytes + " bytes, sendBuffer is " + options.sendBuffer);
+  const connectPacket = connectString(connectOptions);
+  if (typeof connectPacket != "string") throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
+  if (connectPacket.length > options.sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + options.sendBuffer);
   if (!(options.jitter >= 0 && options.jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + options.jitter);
   if (!(options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin)) {
     throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
-  const buffer = new Uint8Array(options.sendBuffer);
-  const record = createClientRecord();
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   const incomingQos2: number[] = [];
@@ -198,19 +191,12 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     timer = clock.setTimeout(callback, milliseconds);
   }
 
-  /** Hands a binary string packet, or the first `packet` bytes of the send buffer, to the transport. */
-  function sendPacket(packet: number | string): void {
-    if (typeof packet == "string" || packet > 0) {
+  /** Hands a packet (a binary string) to the transport; an error code or a packet larger than the send buffer is not sent. */
+  function sendPacket(packet: string | number): void {
+    if (typeof packet == "string" && packet.length <= options.sendBuffer) {
       lastSent = clock.now();
-      if (typeof packet == "string") transport.sendString(packet);
-      else transport.send(buffer, 0, packet);
+      transport.sendString(packet);
     }
-  }
-
-  /** PUBLISH as a binary string (publishString: no loop over characters), else written to the send buffer: its length or ERR_*. */
-  function encodeMessage(message: PublishOptions): number | string {
-    const packet = publishString(message);
-    return typeof packet == "string" ? packet : encodePublish(buffer, 0, message);
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
@@ -241,7 +227,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function sendSubscribe(subscription: Subscription): void {
     subscription.packetId = allocatePacketId();
-    sendPacket(encodeSubscribe(buffer, 0, subscription.packetId, [subscription.filter], [subscription.qos]));
+    sendPacket(subscribeString(subscription.packetId, subscription.filter, subscription.qos));
   }
 
   /** Sends what the queue holds, in order, while the in-flight window and the socket have room. */
@@ -254,7 +240,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       const resend = message.state > 0;
       message.dup = resend;
       if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
-      const packet = QOS2 && message.state == 2 ? encodeAck(buffer, 0, PUBREL, message.packetId) : encodeMessage(message);
+      const packet = QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message);
       if (!room(typeof packet == "string" ? packet.length : packet)) return;
       if (message.state == 0 && message.qos > 0) {
         message.state = 1;
@@ -300,7 +286,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (now - lastReceived >= keepaliveInterval * 1.5) return fail(REASON_KEEPALIVE_TIMEOUT);
     if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
       pingSent = true;
-      sendPacket(encodeEmpty(buffer, 0, PINGREQ));
+      sendPacket(emptyString(PINGREQ));
     }
     let next = Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * 1.5);
     if (!pingSent) next = Math.min(next, lastReceived + keepaliveInterval);
@@ -309,7 +295,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function connect(): void {
     state = STATE_CONNECTING;
-    framer.reset();
+    receiver.reset();
     schedule(options.connectTimeout, () => fail(REASON_CONNECT_TIMEOUT));
     transport.open(options.host, options.port);
   }
@@ -320,7 +306,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     lastReceived = clock.now();
     pingSent = false;
     for (const message of queue) message.unsent = true;
-    sendPacket(encodeConnect(buffer, 0, connectOptions));
+    sendPacket(connectString(connectOptions));
     flush();
   }
 
@@ -332,7 +318,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const fresh = connectOptions.cleanSession || !sessionPresent;
     if (fresh) incomingQos2.splice(0, incomingQos2.length);
     for (const filter of unsubscribes) {
-      if (!fresh) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+      if (!fresh) sendPacket(unsubscribeString(allocatePacketId(), filter));
     }
     unsubscribes.splice(0, unsubscribes.length);
     for (const subscription of subscriptions) {
@@ -358,7 +344,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
     if (QOS2 && qos == 2 && stage == 1) {
       message.state = 2;
-      sendPacket(encodeAck(buffer, 0, PUBREL, packetId));
+      sendPacket(ackString(PUBREL, packetId));
       return;
     }
     remove(index);
@@ -368,27 +354,27 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     flush();
   }
 
-  function deliver(bytes: Uint8Array): void {
-    const qos = record.qos;
-    const packetId = record.packetId;
+  function deliver(packet: Incoming, bytes: Uint8Array): void {
+    const qos = packet.incomingQos;
+    const packetId = packet.incomingId;
+    const topic = packet.incomingTopic;
     counters.received++;
-    if (qos == 1) sendPacket(encodeAck(buffer, 0, PUBACK, packetId));
+    if (qos == 1) sendPacket(ackString(PUBACK, packetId));
     if (qos == 2) {
       if (!QOS2) return fail(REASON_PROTOCOL);
-      sendPacket(encodeAck(buffer, 0, PUBREC, packetId));
+      sendPacket(ackString(PUBREC, packetId));
       if (incomingQos2.indexOf(packetId) >= 0) {
         counters.duplicates++;
         return;
       }
       incomingQos2.push(packetId);
     }
-    const topic = readUtf8(bytes, record.topicStart, record.topicEnd);
-    const payload = bytes.subarray(record.payloadStart, record.payloadEnd);
+    const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
     for (let index = 0; index < subscriptions.length; index++) {
       const subscription = subscriptions[index]!;
       if (matchTopic(subscription.filter, topic)) {
         try {
-          subscription.handler(topic, payload, record.retain, qos);
+          subscription.handler(topic, payload, packet.incomingRetain, qos);
         } catch (error) {
           counters.handlerErrors++;
         }
@@ -397,14 +383,14 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
-  function subacked(bytes: Uint8Array): void {
-    const subscription = subscriptions.find((candidate) => candidate.packetId == record.packetId);
+  function subacked(packet: Incoming): void {
+    const subscription = subscriptions.find((candidate) => candidate.packetId == packet.incomingId);
     if (!subscription) {
       counters.unknownAcks++;
       return;
     }
     subscription.packetId = 0;
-    if (bytes[record.payloadStart] != SUBACK_FAILURE) return;
+    if (packet.incomingCode != SUBACK_FAILURE) return;
     try {
       client.onSubscribeFailed(subscription.filter);
     } catch (error) {
@@ -412,24 +398,23 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
-  function receive(bytes: Uint8Array, start: number, end: number): void {
+  function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
-    const decoded = decodeFromBroker(bytes, start, end, record);
     if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
     if (decoded < 0) return malformed();
-    const type = record.type;
-    const packetId = record.packetId;
-    if (type == CONNACK) return connacked(record.sessionPresent, record.returnCode);
+    const type = packet.incomingType;
+    const packetId = packet.incomingId;
+    if (type == CONNACK) return connacked(packet.incomingSession, packet.incomingCode);
     if (state != STATE_READY) return fail(REASON_PROTOCOL);
-    if (type == PUBLISH) deliver(bytes);
+    if (type == PUBLISH) deliver(packet, bytes);
     else if (type == PUBACK) acknowledge(packetId, 1, 1);
     else if (QOS2 && type == PUBREC) acknowledge(packetId, 2, 1);
     else if (QOS2 && type == PUBCOMP) acknowledge(packetId, 2, 2);
     else if (QOS2 && type == PUBREL) {
       const index = incomingQos2.indexOf(packetId);
       if (index >= 0) incomingQos2.splice(index, 1);
-      sendPacket(encodeAck(buffer, 0, PUBCOMP, packetId));
-    } else if (type == SUBACK) subacked(bytes);
+      sendPacket(ackString(PUBCOMP, packetId));
+    } else if (type == SUBACK) subacked(packet);
     else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
@@ -464,16 +449,16 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     scratch.payload = payload;
     scratch.qos = qos;
     scratch.retain = retain;
-    const packet = publishString(scratch);
-    let length = !QOS2 && qos == 2 ? ERR_QOS : typeof packet == "string" ? packet.length : publishLength(scratch);
-    if (length > buffer.length) length = ERR_BUFFER_TOO_SMALL;
+    const packet = !QOS2 && qos == 2 ? ERR_QOS : publishString(scratch);
+    let length = typeof packet == "string" ? packet.length : packet;
+    if (length > options.sendBuffer) length = ERR_BUFFER_TOO_SMALL;
     if (length < 0) {
       counters.dropped++;
       return length;
     }
     if (qos == 0 && state == STATE_READY && !queue.some((message) => message.unsent) && room(length)) {
       counters.sent++;
-      sendPacket(typeof packet == "string" ? packet : encodePublish(buffer, 0, scratch));
+      sendPacket(packet);
       return 0;
     }
     const message: OutgoingMessage = { topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true };
@@ -493,8 +478,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       scratch.payload = message.payload;
       scratch.qos = message.qos;
       scratch.retain = message.retain;
-      const length = publishLength(scratch);
-      if (length < 0 || length > buffer.length) {
+      const packet = publishString(scratch);
+      if (typeof packet != "string" || packet.length > options.sendBuffer) {
         counters.dropped++;
         continue;
       }
@@ -506,8 +491,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
-    const check = encodeSubscribe(buffer, 0, 1, [filter], [qos]);
-    if (check < 0) return check;
+    const check = subscribeString(1, filter, qos);
+    if (typeof check != "string") return check;
+    if (check.length > options.sendBuffer) return ERR_BUFFER_TOO_SMALL;
     const subscription: Subscription = { filter, qos, handler, packetId: -1 };
     subscriptions.push(subscription);
     if (state == STATE_READY) sendSubscribe(subscription);
@@ -518,7 +504,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     for (let index = subscriptions.length - 1; index >= 0; index--) {
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
-    if (state == STATE_READY) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+    if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
     else if (!connectOptions.cleanSession) unsubscribes.push(filter);
   }
 
@@ -531,11 +517,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function end(): void {
     ended = true;
     clearTimer();
-    if (state >= STATE_CONNECTED) sendPacket(encodeEmpty(buffer, 0, DISCONNECT));
+    if (state >= STATE_CONNECTED) sendPacket(emptyString(DISCONNECT));
     fail(REASON_ENDED);
   }
 
-  const framer = new Framer(options.receiveBuffer, receive);
+  const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
     onConnect: () => {},
     onDisconnect: () => {},
@@ -560,7 +546,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (framer.push(chunk) < 0 && state != STATE_IDLE) malformed();
+      if (receiver.push(chunk) < 0 && state != STATE_IDLE) malformed();
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
