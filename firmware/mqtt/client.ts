@@ -154,10 +154,18 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
   const connectOptions = options.connect;
   const connectPacket = connectString(connectOptions);
+  const sendBuffer = options.sendBuffer;
+  const socketQueue = options.socketQueue;
+  const inflightWindow = options.inflightWindow;
+  const queueMessages = options.queueMessages;
+  const queueBytes = options.queueBytes;
+  const reconnectMin = options.reconnectMin;
+  const reconnectMax = options.reconnectMax;
+  const jitter = options.jitter;
   if (typeof connectPacket != "string") throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  if (connectPacket.length > options.sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + options.sendBuffer);
-  if (!(options.jitter >= 0 && options.jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + options.jitter);
-  if (!(options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin)) {
+  if (connectPacket.length > sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + sendBuffer);
+  if (!(jitter >= 0 && jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + jitter);
+  if (!(inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
@@ -181,6 +189,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let lastReceived = 0;
   let pingSent = false;
 
+  /** Runs an application callback; what it throws is counted, never passed on (a handler cannot break the session). */
+  function callSafely(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      counters.handlerErrors++;
+    }
+  }
+
   function clearTimer(): void {
     if (timer !== null) clock.clearTimeout(timer);
     timer = null;
@@ -193,7 +210,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /** Hands a packet (a binary string) to the transport; an error code or a packet larger than the send buffer is not sent. */
   function sendPacket(packet: string | number): void {
-    if (typeof packet == "string" && packet.length <= options.sendBuffer) {
+    if (typeof packet == "string" && packet.length <= sendBuffer) {
       lastSent = clock.now();
       transport.sendString(packet);
     }
@@ -202,7 +219,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
   function room(length: number): boolean {
     const pending = transport.pending();
-    return pending == 0 || pending + length <= options.socketQueue;
+    return pending == 0 || pending + length <= socketQueue;
   }
 
   function size(message: OutgoingMessage): number {
@@ -236,7 +253,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     for (let index = 0; index < queue.length; index++) {
       const message = queue[index]!;
       if (!message.unsent) continue;
-      if (message.state == 0 && message.qos > 0 && inflight >= options.inflightWindow) return;
+      if (message.state == 0 && message.qos > 0 && inflight >= inflightWindow) return;
       const resend = message.state > 0;
       message.dup = resend;
       if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
@@ -261,14 +278,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     clearTimer();
     counters.disconnects++;
     transport.close();
-    try {
-      client.onDisconnect(reason);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    callSafely(() => client.onDisconnect(reason));
     if (ended) return;
-    const base = Math.min(options.reconnectMax, options.reconnectMin * Math.pow(2, attempts++));
-    schedule(base * (1 - options.jitter * (options.random ? options.random() : Math.random())), () => {
+    const base = Math.min(reconnectMax, reconnectMin * Math.pow(2, attempts++));
+    schedule(base * (1 - jitter * (options.random ? options.random() : Math.random())), () => {
       counters.reconnects++;
       connect();
     });
@@ -325,11 +338,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (fresh || subscription.packetId) sendSubscribe(subscription);
     }
     keepalive();
-    try {
-      client.onConnect(sessionPresent);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    callSafely(() => client.onConnect(sessionPresent));
     flush();
   }
 
@@ -373,11 +382,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     for (let index = 0; index < subscriptions.length; index++) {
       const subscription = subscriptions[index]!;
       if (matchTopic(subscription.filter, topic)) {
-        try {
-          subscription.handler(topic, payload, packet.incomingRetain, qos);
-        } catch (error) {
-          counters.handlerErrors++;
-        }
+        callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
       }
       if (subscriptions[index] !== subscription) index--;
     }
@@ -391,11 +396,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
     subscription.packetId = 0;
     if (packet.incomingCode != SUBACK_FAILURE) return;
-    try {
-      client.onSubscribeFailed(subscription.filter);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    callSafely(() => client.onSubscribeFailed(subscription.filter));
   }
 
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
@@ -422,15 +423,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function makeRoom(message: OutgoingMessage): boolean {
     let count = queue.length;
     let bytes = queuedBytes;
-    for (let scan = 0; scan < queue.length && (count >= options.queueMessages || bytes + size(message) > options.queueBytes); scan++) {
+    for (let scan = 0; scan < queue.length && (count >= queueMessages || bytes + size(message) > queueBytes); scan++) {
       if (queue[scan]!.qos == 0 && queue[scan]!.unsent) {
         count--;
         bytes -= size(queue[scan]!);
       }
     }
-    if (count >= options.queueMessages || bytes + size(message) > options.queueBytes) return false;
+    if (count >= queueMessages || bytes + size(message) > queueBytes) return false;
     let index = 0;
-    while (queue.length >= options.queueMessages || queuedBytes + size(message) > options.queueBytes) {
+    while (queue.length >= queueMessages || queuedBytes + size(message) > queueBytes) {
       while (index < queue.length && !(queue[index]!.qos == 0 && queue[index]!.unsent)) index++;
       if (index == queue.length) return false;
       remove(index);
@@ -451,7 +452,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     scratch.retain = retain;
     const packet = !QOS2 && qos == 2 ? ERR_QOS : publishString(scratch);
     let length = typeof packet == "string" ? packet.length : packet;
-    if (length > options.sendBuffer) length = ERR_BUFFER_TOO_SMALL;
+    if (length > sendBuffer) length = ERR_BUFFER_TOO_SMALL;
     if (length < 0) {
       counters.dropped++;
       return length;
@@ -479,7 +480,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       scratch.qos = message.qos;
       scratch.retain = message.retain;
       const packet = publishString(scratch);
-      if (typeof packet != "string" || packet.length > options.sendBuffer) {
+      if (typeof packet != "string" || packet.length > sendBuffer) {
         counters.dropped++;
         continue;
       }
@@ -493,7 +494,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
     const check = subscribeString(1, filter, qos);
     if (typeof check != "string") return check;
-    if (check.length > options.sendBuffer) return ERR_BUFFER_TOO_SMALL;
+    if (check.length > sendBuffer) return ERR_BUFFER_TOO_SMALL;
     const subscription: Subscription = { filter, qos, handler, packetId: -1 };
     subscriptions.push(subscription);
     if (state == STATE_READY) sendSubscribe(subscription);
