@@ -8,14 +8,14 @@
  */
 import assert from "node:assert/strict";
 import type { MqttClient as PeerClient } from "mqtt";
-import { ROOT } from "../../../../scripts/build/build.ts";
-import { bundleForEspruino } from "../../../../scripts/espruino-esbuild.ts";
-import { checkBundle, formatViolations } from "../../../../scripts/gate/index.ts";
-import { LOOPBACK, preferredBroker, type Broker } from "../../../../sim/brokers.ts";
-import type { EspruinoEnvironment } from "../../../../sim/espruino/environment.ts";
-import { brokerTitle, reportBroker } from "../../../support/broker-report.ts";
-import { cleanUp, environment, plain } from "../../../sim/espruino/helpers.ts";
-import { Opened, connectPeer, delay } from "../integration-kit.ts";
+import { ROOT } from "../../../scripts/build/build.ts";
+import { bundleForEspruino } from "../../../scripts/espruino-esbuild.ts";
+import { checkBundle, formatViolations } from "../../../scripts/gate/index.ts";
+import { LOOPBACK, preferredBroker, type Broker } from "../../../sim/brokers.ts";
+import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
+import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
+import { cleanUp, environment, plain } from "../../sim/espruino/helpers.ts";
+import { Opened, connectPeer, delay } from "./integration-kit.ts";
 
 const kind = preferredBroker();
 
