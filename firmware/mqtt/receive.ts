@@ -130,9 +130,8 @@ export function decodeIncoming(bytes: Uint8Array, start: number, position: numbe
  */
 export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: Uint8Array) => void): Receiver {
   const buffer = new Uint8Array(capacity);
-  const packet: Incoming = {
-    incomingType: 0, incomingId: 0, incomingQos: 0, incomingRetain: false, incomingTopic: "", incomingStart: 0, incomingEnd: 0, incomingSession: false, incomingCode: 0,
-  };
+  // decodeIncoming sets every field that its packet type carries before `deliver` reads it
+  const packet = {} as Incoming;
   let held = 0;
   let packetEnd = 0;
 
