@@ -32,6 +32,22 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
   "unicode-escapes": false,
 };
 
+/**
+ * Property names that esbuild shortens in every device bundle (`mangleProps`):
+ * the MQTT client's internals, which nothing outside a bundle reads and
+ * nothing serializes. The received-packet record (`incoming…`, receive.ts),
+ * the queued messages' `packetId` and `unsent` (client.ts; flash-queue.ts
+ * builds messages inside the same bundle and stores only topic, payload and
+ * flags), and the Transport's members (transport.ts). Never add a name that
+ * is read from outside the bundle (the simulator reads the global `mote`,
+ * `client.counters` goes into telemetry as JSON, the options and public
+ * members of the client are the application's API) or used as a quoted key.
+ * A name is mangled everywhere in the bundle, so it must be one that only
+ * these objects use (test/scripts/espruino-esbuild.test.ts checks the list
+ * against the sources).
+ */
+export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|unsent|events|sendString|onOpen|onData|onDrain|onClose)$/;
+
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
   /** The minified JavaScript, exactly as it would be uploaded. */
@@ -65,6 +81,7 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     target: ESPRUINO_TARGET,
     supported: ESPRUINO_SUPPORTED,
     minify: request.minify ?? true,
+    mangleProps: DEVICE_PRIVATE_PROPERTIES,
     charset: "ascii",
     legalComments: "none",
     sourcemap: "external",

@@ -21,16 +21,11 @@ import {
   ERR_QUEUE_FULL, REASON_CLOSED, REASON_CONNECT_TIMEOUT, REASON_ENDED, REASON_KEEPALIVE_TIMEOUT, REASON_MALFORMED,
   REASON_PROTOCOL, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, STATE_READY,
 } from "./client-constants.ts";
-import { decodeFromBroker } from "./decode.ts";
-import {
-  connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength,
-} from "./encode.ts";
-import { Framer } from "./framer.ts";
-import { createClientRecord, type ConnectOptions, type PublishOptions } from "./packets.ts";
-import { publishString } from "./publish-string.ts";
+import type { ConnectOptions, PublishOptions } from "./packets.ts";
+import { createReceiver, type Incoming } from "./receive.ts";
+import { ackString, connectString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
-import { readUtf8 } from "./utf8.ts";
 
 /** Build-time switch for QoS 2 (see `createClient`). */
 declare const MOTE_QOS2: boolean | undefined;
@@ -158,16 +153,22 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
   const connectOptions = options.connect;
-  const connectBytes = connectLength(connectOptions);
-  if (connectBytes < 0) throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  if (connectBytes > options.sendBuffer) throw new Error("mqtt: CONNECT needs " + connectBytes + " bytes, sendBuffer is " + options.sendBuffer);
-  if (!(options.jitter >= 0 && options.jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + options.jitter);
-  if (!(options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin)) {
+  const connectPacket = connectString(connectOptions);
+  const sendBuffer = options.sendBuffer;
+  const socketQueue = options.socketQueue;
+  const inflightWindow = options.inflightWindow;
+  const queueMessages = options.queueMessages;
+  const queueBytes = options.queueBytes;
+  const reconnectMin = options.reconnectMin;
+  const reconnectMax = options.reconnectMax;
+  const jitter = options.jitter;
+  if (typeof connectPacket != "string") throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
+  if (connectPacket.length > sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + sendBuffer);
+  if (!(jitter >= 0 && jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + jitter);
+  if (!(inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
-  const buffer = new Uint8Array(options.sendBuffer);
-  const record = createClientRecord();
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   const incomingQos2: number[] = [];
@@ -188,6 +189,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let lastReceived = 0;
   let pingSent = false;
 
+  /** Runs an application callback; what it throws is counted, never passed on (a handler cannot break the session). */
+  function callSafely(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      counters.handlerErrors++;
+    }
+  }
+
   function clearTimer(): void {
     if (timer !== null) clock.clearTimeout(timer);
     timer = null;
@@ -198,25 +208,18 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     timer = clock.setTimeout(callback, milliseconds);
   }
 
-  /** Hands a binary string packet, or the first `packet` bytes of the send buffer, to the transport. */
-  function sendPacket(packet: number | string): void {
-    if (typeof packet == "string" || packet > 0) {
+  /** Hands a packet (a binary string) to the transport; an error code or a packet larger than the send buffer is not sent. */
+  function sendPacket(packet: string | number): void {
+    if (typeof packet == "string" && packet.length <= sendBuffer) {
       lastSent = clock.now();
-      if (typeof packet == "string") transport.sendString(packet);
-      else transport.send(buffer, 0, packet);
+      transport.sendString(packet);
     }
-  }
-
-  /** PUBLISH as a binary string (publishString: no loop over characters), else written to the send buffer: its length or ERR_*. */
-  function encodeMessage(message: PublishOptions): number | string {
-    const packet = publishString(message);
-    return typeof packet == "string" ? packet : encodePublish(buffer, 0, message);
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
   function room(length: number): boolean {
     const pending = transport.pending();
-    return pending == 0 || pending + length <= options.socketQueue;
+    return pending == 0 || pending + length <= socketQueue;
   }
 
   function size(message: OutgoingMessage): number {
@@ -241,7 +244,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function sendSubscribe(subscription: Subscription): void {
     subscription.packetId = allocatePacketId();
-    sendPacket(encodeSubscribe(buffer, 0, subscription.packetId, [subscription.filter], [subscription.qos]));
+    sendPacket(subscribeString(subscription.packetId, subscription.filter, subscription.qos));
   }
 
   /** Sends what the queue holds, in order, while the in-flight window and the socket have room. */
@@ -250,11 +253,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     for (let index = 0; index < queue.length; index++) {
       const message = queue[index]!;
       if (!message.unsent) continue;
-      if (message.state == 0 && message.qos > 0 && inflight >= options.inflightWindow) return;
+      if (message.state == 0 && message.qos > 0 && inflight >= inflightWindow) return;
       const resend = message.state > 0;
       message.dup = resend;
       if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
-      const packet = QOS2 && message.state == 2 ? encodeAck(buffer, 0, PUBREL, message.packetId) : encodeMessage(message);
+      const packet = QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message);
       if (!room(typeof packet == "string" ? packet.length : packet)) return;
       if (message.state == 0 && message.qos > 0) {
         message.state = 1;
@@ -275,14 +278,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     clearTimer();
     counters.disconnects++;
     transport.close();
-    try {
-      client.onDisconnect(reason);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    callSafely(() => client.onDisconnect(reason));
     if (ended) return;
-    const base = Math.min(options.reconnectMax, options.reconnectMin * Math.pow(2, attempts++));
-    schedule(base * (1 - options.jitter * (options.random ? options.random() : Math.random())), () => {
+    const base = Math.min(reconnectMax, reconnectMin * Math.pow(2, attempts++));
+    schedule(base * (1 - jitter * (options.random ? options.random() : Math.random())), () => {
       counters.reconnects++;
       connect();
     });
@@ -300,7 +299,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (now - lastReceived >= keepaliveInterval * 1.5) return fail(REASON_KEEPALIVE_TIMEOUT);
     if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
       pingSent = true;
-      sendPacket(encodeEmpty(buffer, 0, PINGREQ));
+      sendPacket(emptyString(PINGREQ));
     }
     let next = Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * 1.5);
     if (!pingSent) next = Math.min(next, lastReceived + keepaliveInterval);
@@ -309,7 +308,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function connect(): void {
     state = STATE_CONNECTING;
-    framer.reset();
+    receiver.reset();
     schedule(options.connectTimeout, () => fail(REASON_CONNECT_TIMEOUT));
     transport.open(options.host, options.port);
   }
@@ -320,7 +319,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     lastReceived = clock.now();
     pingSent = false;
     for (const message of queue) message.unsent = true;
-    sendPacket(encodeConnect(buffer, 0, connectOptions));
+    sendPacket(connectString(connectOptions));
     flush();
   }
 
@@ -332,18 +331,14 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const fresh = connectOptions.cleanSession || !sessionPresent;
     if (fresh) incomingQos2.splice(0, incomingQos2.length);
     for (const filter of unsubscribes) {
-      if (!fresh) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+      if (!fresh) sendPacket(unsubscribeString(allocatePacketId(), filter));
     }
     unsubscribes.splice(0, unsubscribes.length);
     for (const subscription of subscriptions) {
       if (fresh || subscription.packetId) sendSubscribe(subscription);
     }
     keepalive();
-    try {
-      client.onConnect(sessionPresent);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    callSafely(() => client.onConnect(sessionPresent));
     flush();
   }
 
@@ -358,7 +353,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
     if (QOS2 && qos == 2 && stage == 1) {
       message.state = 2;
-      sendPacket(encodeAck(buffer, 0, PUBREL, packetId));
+      sendPacket(ackString(PUBREL, packetId));
       return;
     }
     remove(index);
@@ -368,68 +363,59 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     flush();
   }
 
-  function deliver(bytes: Uint8Array): void {
-    const qos = record.qos;
-    const packetId = record.packetId;
+  function deliver(packet: Incoming, bytes: Uint8Array): void {
+    const qos = packet.incomingQos;
+    const packetId = packet.incomingId;
+    const topic = packet.incomingTopic;
     counters.received++;
-    if (qos == 1) sendPacket(encodeAck(buffer, 0, PUBACK, packetId));
+    if (qos == 1) sendPacket(ackString(PUBACK, packetId));
     if (qos == 2) {
       if (!QOS2) return fail(REASON_PROTOCOL);
-      sendPacket(encodeAck(buffer, 0, PUBREC, packetId));
+      sendPacket(ackString(PUBREC, packetId));
       if (incomingQos2.indexOf(packetId) >= 0) {
         counters.duplicates++;
         return;
       }
       incomingQos2.push(packetId);
     }
-    const topic = readUtf8(bytes, record.topicStart, record.topicEnd);
-    const payload = bytes.subarray(record.payloadStart, record.payloadEnd);
+    const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
     for (let index = 0; index < subscriptions.length; index++) {
       const subscription = subscriptions[index]!;
       if (matchTopic(subscription.filter, topic)) {
-        try {
-          subscription.handler(topic, payload, record.retain, qos);
-        } catch (error) {
-          counters.handlerErrors++;
-        }
+        callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
       }
       if (subscriptions[index] !== subscription) index--;
     }
   }
 
-  function subacked(bytes: Uint8Array): void {
-    const subscription = subscriptions.find((candidate) => candidate.packetId == record.packetId);
+  function subacked(packet: Incoming): void {
+    const subscription = subscriptions.find((candidate) => candidate.packetId == packet.incomingId);
     if (!subscription) {
       counters.unknownAcks++;
       return;
     }
     subscription.packetId = 0;
-    if (bytes[record.payloadStart] != SUBACK_FAILURE) return;
-    try {
-      client.onSubscribeFailed(subscription.filter);
-    } catch (error) {
-      counters.handlerErrors++;
-    }
+    if (packet.incomingCode != SUBACK_FAILURE) return;
+    callSafely(() => client.onSubscribeFailed(subscription.filter));
   }
 
-  function receive(bytes: Uint8Array, start: number, end: number): void {
+  function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
-    const decoded = decodeFromBroker(bytes, start, end, record);
     if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
     if (decoded < 0) return malformed();
-    const type = record.type;
-    const packetId = record.packetId;
-    if (type == CONNACK) return connacked(record.sessionPresent, record.returnCode);
+    const type = packet.incomingType;
+    const packetId = packet.incomingId;
+    if (type == CONNACK) return connacked(packet.incomingSession, packet.incomingCode);
     if (state != STATE_READY) return fail(REASON_PROTOCOL);
-    if (type == PUBLISH) deliver(bytes);
+    if (type == PUBLISH) deliver(packet, bytes);
     else if (type == PUBACK) acknowledge(packetId, 1, 1);
     else if (QOS2 && type == PUBREC) acknowledge(packetId, 2, 1);
     else if (QOS2 && type == PUBCOMP) acknowledge(packetId, 2, 2);
     else if (QOS2 && type == PUBREL) {
       const index = incomingQos2.indexOf(packetId);
       if (index >= 0) incomingQos2.splice(index, 1);
-      sendPacket(encodeAck(buffer, 0, PUBCOMP, packetId));
-    } else if (type == SUBACK) subacked(bytes);
+      sendPacket(ackString(PUBCOMP, packetId));
+    } else if (type == SUBACK) subacked(packet);
     else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
@@ -437,15 +423,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function makeRoom(message: OutgoingMessage): boolean {
     let count = queue.length;
     let bytes = queuedBytes;
-    for (let scan = 0; scan < queue.length && (count >= options.queueMessages || bytes + size(message) > options.queueBytes); scan++) {
+    for (let scan = 0; scan < queue.length && (count >= queueMessages || bytes + size(message) > queueBytes); scan++) {
       if (queue[scan]!.qos == 0 && queue[scan]!.unsent) {
         count--;
         bytes -= size(queue[scan]!);
       }
     }
-    if (count >= options.queueMessages || bytes + size(message) > options.queueBytes) return false;
+    if (count >= queueMessages || bytes + size(message) > queueBytes) return false;
     let index = 0;
-    while (queue.length >= options.queueMessages || queuedBytes + size(message) > options.queueBytes) {
+    while (queue.length >= queueMessages || queuedBytes + size(message) > queueBytes) {
       while (index < queue.length && !(queue[index]!.qos == 0 && queue[index]!.unsent)) index++;
       if (index == queue.length) return false;
       remove(index);
@@ -464,16 +450,16 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     scratch.payload = payload;
     scratch.qos = qos;
     scratch.retain = retain;
-    const packet = publishString(scratch);
-    let length = !QOS2 && qos == 2 ? ERR_QOS : typeof packet == "string" ? packet.length : publishLength(scratch);
-    if (length > buffer.length) length = ERR_BUFFER_TOO_SMALL;
+    const packet = !QOS2 && qos == 2 ? ERR_QOS : publishString(scratch);
+    let length = typeof packet == "string" ? packet.length : packet;
+    if (length > sendBuffer) length = ERR_BUFFER_TOO_SMALL;
     if (length < 0) {
       counters.dropped++;
       return length;
     }
     if (qos == 0 && state == STATE_READY && !queue.some((message) => message.unsent) && room(length)) {
       counters.sent++;
-      sendPacket(typeof packet == "string" ? packet : encodePublish(buffer, 0, scratch));
+      sendPacket(packet);
       return 0;
     }
     const message: OutgoingMessage = { topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true };
@@ -493,8 +479,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       scratch.payload = message.payload;
       scratch.qos = message.qos;
       scratch.retain = message.retain;
-      const length = publishLength(scratch);
-      if (length < 0 || length > buffer.length) {
+      const packet = publishString(scratch);
+      if (typeof packet != "string" || packet.length > sendBuffer) {
         counters.dropped++;
         continue;
       }
@@ -506,8 +492,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
-    const check = encodeSubscribe(buffer, 0, 1, [filter], [qos]);
-    if (check < 0) return check;
+    const check = subscribeString(1, filter, qos);
+    if (typeof check != "string") return check;
+    if (check.length > sendBuffer) return ERR_BUFFER_TOO_SMALL;
     const subscription: Subscription = { filter, qos, handler, packetId: -1 };
     subscriptions.push(subscription);
     if (state == STATE_READY) sendSubscribe(subscription);
@@ -518,7 +505,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     for (let index = subscriptions.length - 1; index >= 0; index--) {
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
-    if (state == STATE_READY) sendPacket(encodeUnsubscribe(buffer, 0, allocatePacketId(), [filter]));
+    if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
     else if (!connectOptions.cleanSession) unsubscribes.push(filter);
   }
 
@@ -531,11 +518,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function end(): void {
     ended = true;
     clearTimer();
-    if (state >= STATE_CONNECTED) sendPacket(encodeEmpty(buffer, 0, DISCONNECT));
+    if (state >= STATE_CONNECTED) sendPacket(emptyString(DISCONNECT));
     fail(REASON_ENDED);
   }
 
-  const framer = new Framer(options.receiveBuffer, receive);
+  const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
     onConnect: () => {},
     onDisconnect: () => {},
@@ -560,7 +547,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (framer.push(chunk) < 0 && state != STATE_IDLE) malformed();
+      if (receiver.push(chunk) < 0 && state != STATE_IDLE) malformed();
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),

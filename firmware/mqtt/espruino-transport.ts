@@ -49,11 +49,6 @@ export function createEspruinoTransport(secure: boolean): Transport {
       current.on("close", () => closed(current));
       current.on("error", () => closed(current));
     },
-    send(buffer: Uint8Array, start: number, end: number): void {
-      if (!socket) return;
-      queued += end - start;
-      socket.write(E.toString(buffer.subarray(start, end)));
-    },
     sendString(data: string): void {
       if (!socket) return;
       queued += data.length;

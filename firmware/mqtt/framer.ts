@@ -1,6 +1,8 @@
 /**
- * Cuts a byte stream into whole MQTT packets (device bundle). One receive
- * buffer, allocated by the constructor; no allocation per chunk or packet.
+ * Cuts a byte stream into whole MQTT packets (host API: tests, tools, the
+ * simulator; the client frames with receive.ts, which agrees with this one
+ * byte for byte). One receive buffer, allocated by the constructor; no
+ * allocation per chunk or packet.
  */
 import { ERR_PACKET_TOO_LARGE, ERR_TRUNCATED } from "./constants.ts";
 import { readFixedHeader } from "./decode.ts";

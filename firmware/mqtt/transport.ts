@@ -11,7 +11,7 @@ export interface TransportEvents {
   onOpen(): void;
   /** Bytes arrived: a Uint8Array (Node) or a binary string, one char per byte (Espruino). */
   onData(chunk: Uint8Array | string): void;
-  /** Everything handed to `send` or `sendString` has left; more may be sent. */
+  /** Everything handed to `sendString` has left; more may be sent. */
   onDrain(): void;
   /** The connection is gone without the client asking (refused, reset, closed by the broker, failed). At most once per `open`. */
   onClose(): void;
@@ -23,11 +23,9 @@ export interface Transport {
   events: TransportEvents;
   /** Starts connecting. Success is `onOpen`; any failure is `onClose` (never an exception). */
   open(host: string, port: number): void;
-  /** Queues bytes [start, end) of `buffer`: copied (or converted) before returning. */
-  send(buffer: Uint8Array, start: number, end: number): void;
-  /** Queues a binary string, one char per byte (0..255), as `send` queues bytes. */
+  /** Queues a binary string, one char per byte (0..255): every packet the client sends, whole, in one call. */
   sendString(data: string): void;
-  /** Bytes handed to `send` or `sendString` that have not left yet. */
+  /** Bytes handed to `sendString` that have not left yet. */
   pending(): number;
   /** Closes the connection gracefully (what was sent still leaves); no event of that connection is reported after this. */
   close(): void;

@@ -1,14 +1,14 @@
 /**
  * Size-measurement entry: the codec as a client pulls it in (the device
- * part), kept alive through one global array so the minifier can drop nothing
- * else and adds only a few bytes of its own. Never flashed.
+ * part: the string encoders of send-string.ts and the framer and decoder of
+ * receive.ts, which use topic.ts and utf8.ts), kept alive through one global
+ * array so the minifier can drop nothing else and adds only a few bytes of
+ * its own. Never flashed. The Uint8Array encoders and decoders (encode.ts,
+ * decode.ts, framer.ts) are the host's: no device bundle imports them.
  */
-import { connectLength, encodeAck, encodeConnect, encodeEmpty, encodePublish, encodeSubscribe, encodeUnsubscribe, publishLength } from "../../firmware/mqtt/encode.ts";
-import { decodeFromBroker } from "../../firmware/mqtt/decode.ts";
-import { Framer } from "../../firmware/mqtt/framer.ts";
-import { readUtf8 } from "../../firmware/mqtt/utf8.ts";
+import { createReceiver } from "../../firmware/mqtt/receive.ts";
+import { ackString, connectString, emptyString, publishString, subscribeString, unsubscribeString } from "../../firmware/mqtt/send-string.ts";
 
 (globalThis as { mqttCodec?: unknown }).mqttCodec = [
-  encodeConnect, encodePublish, encodeAck, encodeSubscribe, encodeUnsubscribe, encodeEmpty,
-  connectLength, publishLength, decodeFromBroker, Framer, readUtf8,
+  connectString, publishString, ackString, subscribeString, unsubscribeString, emptyString, createReceiver,
 ];

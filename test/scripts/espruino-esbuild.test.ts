@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleForEspruino } from "../../scripts/espruino-esbuild.ts";
+import { ROOT } from "../../scripts/build/build.ts";
+import { bundleForEspruino, DEVICE_PRIVATE_PROPERTIES } from "../../scripts/espruino-esbuild.ts";
 import { checkBundle } from "../../scripts/gate/index.ts";
 
 async function bundleOf(source: string, define?: Record<string, string>) {
@@ -46,5 +47,27 @@ describe("esbuild settings for Espruino", () => {
     ].join("\n");
     assert.match((await bundleOf(source)).bundle.code, /77777/);
     assert.doesNotMatch((await bundleOf(source, { MOTE_QOS2: "false" })).bundle.code, /77777/);
+  });
+
+  it("shortens only the device-private property names, which no device source quotes", async () => {
+    const { bundle, violations } = await bundleOf([
+      "const message = { topic: \"t\", packetId: 7, unsent: true, incomingQos: 1, counters: { sent: 1 } };",
+      "(globalThis as any).message = message;",
+      "(globalThis as any).read = () => message.packetId + message.incomingQos;",
+    ].join("\n"));
+    assert.deepEqual(violations, []);
+    for (const name of ["packetId", "unsent", "incomingQos"]) assert.doesNotMatch(bundle.code, new RegExp(name), bundle.code);
+    for (const name of ["topic", "counters", "sent"]) assert.match(bundle.code, new RegExp(name), bundle.code);
+    const quoted: string[] = [];
+    for (const folder of ["firmware", "hal", "boards"]) {
+      for (const file of readdirSync(ROOT + folder, { recursive: true }) as string[]) {
+        if (!file.endsWith(".ts")) continue;
+        const source = readFileSync(`${ROOT}${folder}/${file}`, "utf8");
+        for (const match of source.matchAll(/["'](\w+)["']/g)) {
+          if (DEVICE_PRIVATE_PROPERTIES.test(match[1]!)) quoted.push(`${folder}/${file}: ${match[0]}`);
+        }
+      }
+    }
+    assert.deepEqual(quoted, [], "a quoted name is not shortened, so it would no longer match the property");
   });
 });

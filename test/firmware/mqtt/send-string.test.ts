@@ -1,10 +1,11 @@
 /**
- * publishString (firmware/mqtt/publish-string.ts): the PUBLISH packet as one
- * binary string, byte for byte what encodePublish writes, or a decline (< 0)
- * for anything outside its ASCII fast path. Then the client end to end: what
- * goes out through Transport.sendString is exactly encodePublish's bytes, and
- * what is declined still goes through `send`. Seeded: MOTE_FC_SEED replays
- * another seed.
+ * publishString (firmware/mqtt/send-string.ts): the PUBLISH packet as one
+ * binary string, byte for byte what encodePublish writes, or the error code
+ * encodePublish returns, for any input; ASCII takes the fast path (no loop
+ * over characters). Then the client end to end: every packet goes out
+ * through Transport.sendString, each PUBLISH exactly encodePublish's bytes.
+ * The other string encoders are held to encode.ts in send-string-oracle.test.ts.
+ * Seeded: MOTE_FC_SEED replays another seed.
  */
 import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
@@ -15,7 +16,7 @@ import { decodePacket } from "../../../firmware/mqtt/broker.ts";
 import { encodePublish } from "../../../firmware/mqtt/encode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import { createPacketRecord, type PublishOptions } from "../../../firmware/mqtt/packets.ts";
-import { publishString } from "../../../firmware/mqtt/publish-string.ts";
+import { publishString } from "../../../firmware/mqtt/send-string.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
 import { makeOptions } from "./client-harness.ts";
 import { ack, connack, FakeTransport } from "./fake-transport.ts";
@@ -78,12 +79,16 @@ describe("publishString: PUBLISH as one binary string", function () {
     }), { numRuns: RUNS, seed: SEED });
   });
 
-  it(`takes exactly the eligible messages, and never one encodePublish refuses (${RUNS} runs)`, function () {
+  it(`equals encodePublish for anything: the same bytes or the same error code (${RUNS} runs)`, function () {
+    let refused = 0;
+    let plain = 0;
     fc.assert(fc.property(anything, (options) => {
       const packet = publishString(options);
-      if (eligible(options)) assert.equal(show(packet), show(encoded(options)));
-      else assert.ok(typeof packet == "number" && packet < 0, `took ${JSON.stringify(options)}`);
+      assert.equal(show(packet), show(encoded(options)), JSON.stringify(options));
+      if (typeof packet == "number") refused++;
+      if (eligible(options)) plain++;
     }), { numRuns: RUNS, seed: SEED + 1 });
+    assert.ok(refused > RUNS / 10 && plain > RUNS / 10 && refused + plain < RUNS, `refused ${refused}, plain ${plain}: the inputs must mix all three kinds`);
   });
 
   it("writes 1-, 2-, 3- and 4-byte remaining lengths at their boundaries", function () {
@@ -95,14 +100,16 @@ describe("publishString: PUBLISH as one binary string", function () {
     }
   });
 
-  it("takes a 65,535-character topic and declines a 65,536-character one", function () {
+  it("takes a 65,535-byte topic and refuses a 65,536-byte one with ERR_VALUE, ASCII or not", function () {
     const long: PublishOptions = { topic: "a".repeat(65535), payload: "x", qos: 0, retain: false, dup: false, packetId: 0 };
     assert.equal(publishString(long) === encoded(long), true);
-    assert.ok((publishString({ ...long, topic: "a".repeat(65536) }) as number) < 0);
+    assert.equal(publishString({ ...long, topic: "a".repeat(65536) }), C.ERR_VALUE);
     assert.equal(encoded({ ...long, topic: "a".repeat(65536) }), C.ERR_VALUE);
+    assert.equal(publishString({ ...long, topic: "\u00e9".repeat(32767) + "a" }) === encoded({ ...long, topic: "\u00e9".repeat(32767) + "a" }), true);
+    assert.equal(publishString({ ...long, topic: "\u00e9".repeat(32768) }), C.ERR_VALUE);
   });
 
-  it("declines non-ASCII, wildcards, empty topics, U+0000, Uint8Array payloads and invalid QoS, ids or DUP", function () {
+  it("encodes non-ASCII, U+0000 in payloads and Uint8Array payloads, and refuses wildcards, empty topics, U+0000 or lone surrogates in topics, invalid QoS, ids or DUP with encodePublish's codes", function () {
     const base: PublishOptions = { topic: "a/b", payload: "{\"t\":21.5}", qos: 1, retain: false, dup: false, packetId: 7 };
     assert.equal(typeof publishString(base), "string");
     const declined: Partial<PublishOptions>[] = [
@@ -111,10 +118,17 @@ describe("publishString: PUBLISH as one binary string", function () {
       { payload: new Uint8Array(0) }, { qos: 3 }, { qos: -1 }, { qos: 1.5 }, { qos: Number.NaN }, { packetId: 0 }, { packetId: 65536 },
       { packetId: 1.5 }, { qos: 0, dup: true },
     ];
-    for (const change of declined) {
-      const packet = publishString({ ...base, ...change });
-      assert.ok(typeof packet == "number" && packet < 0, `took ${JSON.stringify(change)}`);
+    const refused: Partial<PublishOptions>[] = [{ topic: "\ud83d" }, { payload: "\ude00x" }];
+    for (const change of [...declined, ...refused]) {
+      const options = { ...base, ...change };
+      assert.equal(show(publishString(options)), show(encoded(options)), JSON.stringify(change));
     }
+    const codes = [...declined, ...refused].map((change) => publishString({ ...base, ...change })).filter((packet) => typeof packet == "number");
+    assert.deepEqual(codes.map((code) => errorName(code as number)), [
+      "ERR_EMPTY_TOPIC", "ERR_TOPIC_WILDCARD", "ERR_TOPIC_WILDCARD", "ERR_TOPIC_WILDCARD", "ERR_NULL_CHARACTER",
+      "ERR_QOS", "ERR_QOS", "ERR_QOS", "ERR_QOS", "ERR_PACKET_ID", "ERR_PACKET_ID", "ERR_PACKET_ID", "ERR_RESERVED_FLAGS",
+      "ERR_MALFORMED_UTF8", "ERR_MALFORMED_UTF8",
+    ]);
     assert.equal(typeof publishString({ ...base, qos: 0, packetId: 0 }), "string", "QoS 0 ignores the packet id");
     assert.equal(typeof publishString({ ...base, payload: "" }), "string", "an empty payload is fine");
   });
@@ -164,7 +178,7 @@ function reencode(bytes: Buffer): Buffer {
 }
 
 describe("MQTT client: PUBLISH through Transport.sendString", function () {
-  it("sends eligible messages as strings and the rest as bytes, every PUBLISH byte for byte encodePublish's", function () {
+  it("sends every packet as one string, every PUBLISH byte for byte encodePublish's", function () {
     const clock = new VirtualClock();
     const transport = new RecordingTransport(clock);
     const client = createClient(makeOptions({ sendBuffer: 4096, queueBytes: 1 << 16 }), transport, clock);
@@ -207,12 +221,9 @@ describe("MQTT client: PUBLISH through Transport.sendString", function () {
     ]);
 
     const publishes = transport.calls.filter((call) => call.bytes[0]! >> 4 == C.PUBLISH);
-    assert.deepEqual(publishes.map((call) => call.method), [
-      "sendString", "sendString", "sendString", "sendString", "sendString", "send", "send", "send", "send",
-      "sendString", "sendString", "sendString", "send",
-    ]);
+    assert.deepEqual(publishes.map((call) => call.method), Array(13).fill("sendString"));
     for (const call of publishes) assert.equal(call.bytes.toString("hex"), reencode(call.bytes).toString("hex"));
-    assert.deepEqual(transport.calls.filter((call) => call.bytes[0]! >> 4 != C.PUBLISH).map((call) => call.method), Array(3).fill("send"));
+    assert.deepEqual(transport.calls.filter((call) => call.bytes[0]! >> 4 != C.PUBLISH).map((call) => call.method), Array(3).fill("sendString"));
     assert.equal(transport.bytesSent, transport.stream.length);
     assert.equal(Buffer.concat(transport.calls.map((call) => call.bytes)).equals(Buffer.from(transport.stream)), true);
   });

@@ -1,0 +1,109 @@
+/**
+ * The client's string encoders (firmware/mqtt/send-string.ts) held to the
+ * host's Uint8Array encoders (encode.ts): for valid packets of every kind a
+ * client sends, the same bytes; for invalid arguments, the same refusal
+ * (the same ERR_* for SUBSCRIBE and UNSUBSCRIBE; for CONNECT an error where
+ * encodeConnect has one). Seeded: MOTE_FC_SEED replays another seed.
+ */
+import { strict as assert } from "node:assert";
+import { Buffer } from "node:buffer";
+import fc from "fast-check";
+import * as C from "../../../firmware/mqtt/constants.ts";
+import { encodeAck, encodeConnect, encodeEmpty, encodeSubscribe, encodeUnsubscribe } from "../../../firmware/mqtt/encode.ts";
+import { errorName } from "../../../firmware/mqtt/errors.ts";
+import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
+import { ackString, connectString, emptyString, subscribeString, unsubscribeString, utf8String } from "../../../firmware/mqtt/send-string.ts";
+import * as arbitrary from "./arbitraries.ts";
+import type { ConnectModel } from "./model.ts";
+
+const RUNS = 1000;
+const SEED = Number(process.env["MOTE_FC_SEED"] ?? 0x6f726163);
+
+/** What an encode.ts encoder wrote, as a latin1 string, or its error code. */
+function bytes(encoder: (buffer: Uint8Array) => number): string | number {
+  const buffer = new Uint8Array(70000);
+  const end = encoder(buffer);
+  return end < 0 ? end : Buffer.from(buffer.subarray(0, end)).toString("latin1");
+}
+
+function show(value: string | number): string {
+  return typeof value == "string" ? Buffer.from(value, "latin1").toString("hex") : `${value} (${errorName(value)})`;
+}
+
+const filter = fc.oneof(
+  { weight: 4, arbitrary: arbitrary.topicFilter },
+  { weight: 1, arbitrary: fc.constantFrom("", "a+", "#/a", "a/#b", "+a/b", "a\u0000", "\ud800", "a/\udc00b", "caf\u00e9/+", "\ud83d\ude00/#", "x".repeat(65536)) },
+);
+const qos = fc.constantFrom(0, 1, 2, 0, 1, 2, 3, -1, 1.5, 4, Number.NaN);
+
+describe("send-string: the client's packets as binary strings, against encode.ts", function () {
+  this.timeout(30000);
+
+  it(`CONNECT: encodeConnect's bytes for valid options (${RUNS} runs)`, function () {
+    fc.assert(fc.property(arbitrary.connect, (model) => {
+      const options = (model as ConnectModel).options;
+      assert.equal(show(connectString(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))));
+    }), { numRuns: RUNS, seed: SEED });
+  });
+
+  it(`CONNECT: refused exactly when encodeConnect refuses (${RUNS} runs)`, function () {
+    const spoil = fc.constantFrom<(options: ConnectOptions) => void>(
+      (options) => { options.keepalive = 65536; },
+      (options) => { options.keepalive = 1.5; },
+      (options) => { options.protocolLevel = 5; },
+      (options) => { options.clientId = ""; options.cleanSession = false; },
+      (options) => { options.clientId = "id\u0000"; },
+      (options) => { options.clientId = "\udfff"; },
+      (options) => { delete options.username; options.password = "p"; options.protocolLevel = 4; },
+      (options) => { options.will = { topic: "w/#", payload: "", qos: 0, retain: false }; },
+      (options) => { options.will = { topic: "", payload: "", qos: 1, retain: true }; },
+      (options) => { options.will = { topic: "w", payload: "\ud800", qos: 1, retain: true }; },
+      (options) => { options.will = { topic: "w", payload: "", qos: 3, retain: false }; },
+      (options) => { options.username = "u\u0000"; },
+      (options) => { options.username = "x".repeat(65536); },
+      () => {},
+    );
+    let refused = 0;
+    fc.assert(fc.property(arbitrary.connect, spoil, (model, change) => {
+      const options = { ...(model as ConnectModel).options };
+      change(options);
+      const ours = connectString(options);
+      const theirs = bytes((buffer) => encodeConnect(buffer, 0, options));
+      if (typeof theirs == "number") {
+        assert.equal(typeof ours, "number", `took ${JSON.stringify(options)}`);
+        assert.ok((ours as number) < 0);
+        refused++;
+      } else assert.equal(show(ours), show(theirs));
+    }), { numRuns: RUNS, seed: SEED + 1 });
+    assert.ok(refused > RUNS / 2, `only ${refused} refusals`);
+  });
+
+  it(`SUBSCRIBE and UNSUBSCRIBE of one filter: the same bytes or the same error code (${RUNS} runs)`, function () {
+    fc.assert(fc.property(arbitrary.packetId, filter, qos, (packetId, topic, level) => {
+      assert.equal(show(subscribeString(packetId, topic, level)), show(bytes((buffer) => encodeSubscribe(buffer, 0, packetId, [topic], [level]))));
+      assert.equal(show(unsubscribeString(packetId, topic)), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, packetId, [topic]))));
+    }), { numRuns: RUNS, seed: SEED + 2 });
+    assert.equal(subscribeString(1, "a/+", 3), C.ERR_QOS);
+    assert.equal(subscribeString(1, "a+", 3), C.ERR_FILTER_WILDCARD, "the filter is checked before the QoS, as encodeSubscribe does");
+    assert.equal(unsubscribeString(1, "x".repeat(65536)), C.ERR_VALUE);
+  });
+
+  it("PUBACK, PUBREC, PUBREL, PUBCOMP, PINGREQ and DISCONNECT: the same bytes", function () {
+    for (const type of [C.PUBACK, C.PUBREC, C.PUBREL, C.PUBCOMP]) {
+      for (const packetId of [1, 2, 255, 256, 4660, 65535]) {
+        assert.equal(show(ackString(type, packetId)), show(bytes((buffer) => encodeAck(buffer, 0, type, packetId))));
+      }
+    }
+    for (const type of [C.PINGREQ, C.DISCONNECT]) assert.equal(show(emptyString(type)), show(bytes((buffer) => encodeEmpty(buffer, 0, type))));
+  });
+
+  it("utf8String: UTF-8 as a binary string; U+0000 only outside MQTT strings; lone surrogates refused", function () {
+    assert.equal(utf8String("plain/ascii", true), "plain/ascii");
+    assert.equal(Buffer.from(utf8String("\u00e9\u20ac\ud83d\ude00\u007f", true) as string, "latin1").toString("utf8"), "\u00e9\u20ac\ud83d\ude00\u007f");
+    assert.equal(utf8String("a\u0000b", true), C.ERR_NULL_CHARACTER);
+    assert.equal(utf8String("a\u0000b", false), "a\u0000b");
+    assert.equal(utf8String("\u00e9\u0000", false), "\u00c3\u00a9\u0000");
+    for (const lone of ["\ud800", "\udc00", "a\ud83d", "\ude00\ud83d", "\ud83dx"]) assert.equal(utf8String(lone, false), C.ERR_MALFORMED_UTF8, JSON.stringify(lone));
+    assert.equal(utf8String(new Uint8Array([0, 1, 0x7f, 0x80, 0xff]), true), "\u0000\u0001\u007f\u0080\u00ff");
+  });
+});
