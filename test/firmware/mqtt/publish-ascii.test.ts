@@ -5,7 +5,8 @@
  * UTF-8 and topic checks. These cases put one unusual character at every
  * position of short topics and payloads, across the four-character steps, and
  * require exactly what the general path gives: mqtt-packet's bytes, or the
- * error the general checks name, with nothing written.
+ * error the general checks name, with nothing written. readUtf8 has the same
+ * kind of ASCII path and gets the same treatment.
  */
 import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
@@ -17,7 +18,7 @@ import { errorName } from "../../../firmware/mqtt/errors.ts";
 import { createClientRecord } from "../../../firmware/mqtt/packets.ts";
 import type { PublishOptions } from "../../../firmware/mqtt/packets.ts";
 import { checkTopic } from "../../../firmware/mqtt/topic.ts";
-import { checkUtf8 } from "../../../firmware/mqtt/utf8.ts";
+import { checkUtf8, readUtf8 } from "../../../firmware/mqtt/utf8.ts";
 
 /** Characters that each leave the ASCII path (1- to 4-byte UTF-8, and the topic's forbidden ones). */
 const UNUSUAL = ["\u007f", "\u0080", "\u00e9", "\u07ff", "\u0800", "\uffff", "\ud83d\ude00", "\ud800", "\udc00", "\u0000", "#", "+"];
@@ -111,6 +112,17 @@ describe("mqtt codec PUBLISH ASCII fast paths", function () {
           const result = decodeFromBroker(bytes, 0, bytes.length, record);
           assert.equal(errorName(result), errorName(expected || bytes.length), `byte ${byte} at ${index} of ${length}`);
           if (!expected) assert.deepEqual([record.topicStart, record.topicEnd, record.packetId, record.payloadStart], [4, 4 + length, 9, 6 + length]);
+        }
+      }
+    }
+  });
+
+  it("readUtf8: one unusual character at any position reads back as Node decodes it", function () {
+    for (const length of LENGTHS) {
+      for (let index = 0; index < length; index++) {
+        for (const character of UNUSUAL.filter((unusual) => !/^[\ud800-\udfff]$/.test(unusual)).concat("\"", "\\", "\n")) {
+          const bytes = new Uint8Array(Buffer.from(`<${withAt(length, index, character)}>`, "utf8"));
+          assert.equal(readUtf8(bytes, 1, bytes.length - 1), withAt(length, index, character), JSON.stringify(character));
         }
       }
     }
