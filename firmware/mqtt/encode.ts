@@ -138,27 +138,17 @@ const PAYLOAD_DECLINED = /[^\x01-\x7f]/;
 
 /**
  * Writes already-checked text as UTF-8, copying ASCII characters directly,
- * four per step (V8 spends most of a copy on charCodeAt; fewer loop steps
+ * two per step (V8 spends most of a copy in charCodeAt; fewer loop steps
  * help); returns the new position.
  */
 function putText(buffer: Uint8Array, position: number, text: string): number {
   const length = text.length;
-  let index = 0;
-  for (; index + 3 < length; index += 4) {
+  for (let index = 0; index < length; index += 2) {
     const first = text.charCodeAt(index);
-    const second = text.charCodeAt(index + 1);
-    const third = text.charCodeAt(index + 2);
-    const fourth = text.charCodeAt(index + 3);
-    if ((first | second | third | fourth) > 0x7F) return encodeUtf8(buffer, position, text, false);
+    const second = index + 1 < length ? text.charCodeAt(index + 1) : 0;
+    if ((first | second) > 0x7F) return encodeUtf8(buffer, position, text, false);
     buffer[position + index] = first;
-    buffer[position + index + 1] = second;
-    buffer[position + index + 2] = third;
-    buffer[position + index + 3] = fourth;
-  }
-  for (; index < length; index++) {
-    const code = text.charCodeAt(index);
-    if (code > 0x7F) return encodeUtf8(buffer, position, text, false);
-    buffer[position + index] = code;
+    if (index + 1 < length) buffer[position + index + 1] = second;
   }
   return position + length;
 }

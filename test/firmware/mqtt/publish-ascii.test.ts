@@ -1,9 +1,9 @@
 /**
  * The PUBLISH fast paths take all-ASCII topics and payloads (encode: a
- * regular-expression check, then a copy four characters per step; decode:
+ * regular-expression check, then a copy two characters per step; decode:
  * one loop over the topic bytes) and hand anything else to the general
  * UTF-8 and topic checks. These cases put one unusual character at every
- * position of short topics and payloads, across the four-character steps, and
+ * position of short topics and payloads, odd and even, and
  * require exactly what the general path gives: mqtt-packet's bytes, or the
  * error the general checks name, with nothing written. readUtf8 has the same
  * kind of ASCII path and gets the same treatment.
