@@ -87,6 +87,25 @@ export function readField(buffer: Uint8Array, position: number, end: number, tex
   return fieldEnd > end ? ERR_STRING_LENGTH : text && checkUtf8(buffer, position + 2, fieldEnd) || fieldEnd;
 }
 
+/**
+ * Reads the PUBLISH topic name field at `position` and returns its end, or
+ * readField's errors, then checkTopic's. An all-ASCII name without U+0000,
+ * `#` or `+` is valid UTF-8 and a valid name, so one loop over its bytes
+ * decides; any other byte sends the name to the general checks.
+ */
+function readTopicName(buffer: Uint8Array, position: number, end: number): number {
+  const start = position + 2;
+  const fieldEnd = start + readU16(buffer, position);
+  if (fieldEnd > end) return ERR_STRING_LENGTH;
+  let index = start;
+  while (index < fieldEnd) {
+    const code = buffer[index];
+    if (code - 1 >>> 0 >= 0x7F || (code | 8) == 0x2B) break;
+    index++;
+  }
+  return index == fieldEnd && index > start ? fieldEnd : checkUtf8(buffer, start, fieldEnd) || checkTopic(buffer, start, fieldEnd, false) || fieldEnd;
+}
+
 /** Reads a non-zero packet identifier into the record [MQTT-2.3.1-1]; returns the position after it, ERR_STRING_LENGTH or ERR_PACKET_ID. */
 export function readPacketId(buffer: Uint8Array, position: number, end: number, record: ClientPacketRecord): number {
   if (position + 2 > end) return ERR_STRING_LENGTH;
@@ -103,10 +122,8 @@ export function decodeBrokerBody(buffer: Uint8Array, position: number, end: numb
   const type = record.type;
   if (type == PUBLISH) {
     // [MQTT-3.3.2-1] UTF-8 topic name; [MQTT-3.3.2-2] no wildcards; [MQTT-4.7.3-1] not empty
-    const topicEnd = readField(buffer, position, end, true);
+    const topicEnd = readTopicName(buffer, position, end);
     if (topicEnd < 0) return topicEnd;
-    const topicError = checkTopic(buffer, position + 2, topicEnd, false);
-    if (topicError) return topicError;
     record.topicStart = position + 2;
     record.topicEnd = topicEnd;
     record.packetId = 0;

@@ -128,35 +128,35 @@ export function encodeConnect(buffer: Uint8Array, position: number, options: Con
 }
 
 /**
- * Length of `text` when every character is ASCII, so one byte in UTF-8; as a
- * topic name (`topic`) it must also be non-empty and free of U+0000, `#` and
- * `+`. Else -1: the general path decides.
+ * A character that keeps a topic name off the ASCII path: outside 0x01..0x7F,
+ * or a wildcard `#` / `+`. A native test: on V8 it costs about half a
+ * charCodeAt loop, on Espruino far less.
  */
-function asciiLength(text: string, topic: boolean): number {
-  let index = text.length;
-  if (topic && !index) return -1;
-  while (index--) {
-    const code = text.charCodeAt(index);
-    if (code > 0x7F || topic && (!code || code == 0x23 || code == 0x2B)) return -1;
-  }
-  return text.length;
-}
+const TOPIC_DECLINED = /[^\x01-\x22\x24-\x2a\x2c-\x7f]/;
+/** A string payload character outside 0x01..0x7F (U+0000 is allowed but takes the general path). */
+const PAYLOAD_DECLINED = /[^\x01-\x7f]/;
 
-/** Writes already-checked text as UTF-8, copying ASCII characters directly; returns the new position. */
+/**
+ * Writes already-checked text as UTF-8, copying ASCII characters directly,
+ * two per step (V8 spends most of a copy in charCodeAt; fewer loop steps
+ * help); returns the new position.
+ */
 function putText(buffer: Uint8Array, position: number, text: string): number {
-  const start = position;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code > 0x7F) return encodeUtf8(buffer, start, text, false);
-    buffer[position++] = code;
+  const length = text.length;
+  for (let index = 0; index < length; index += 2) {
+    const first = text.charCodeAt(index);
+    const second = index + 1 < length ? text.charCodeAt(index + 1) : 0;
+    if ((first | second) > 0x7F) return encodeUtf8(buffer, position, text, false);
+    buffer[position + index] = first;
+    if (index + 1 < length) buffer[position + index + 1] = second;
   }
-  return position;
+  return position + length;
 }
 
 /**
  * PUBLISH remaining length (3.3.2, 3.3.3), or its error, checking each field
- * once: an ASCII topic name or string payload takes one light loop, anything
- * else the general UTF-8 path.
+ * once: an ASCII topic name or string payload takes one regular-expression
+ * test, anything else the general UTF-8 path.
  */
 function publishRemaining(options: PublishOptions): number {
   const qos = options.qos;
@@ -165,10 +165,10 @@ function publishRemaining(options: PublishOptions): number {
   if (checkQos(qos)) return ERR_QOS;
   if (qos && checkPacketId(options.packetId)) return ERR_PACKET_ID;
   if (!qos && options.dup) return ERR_RESERVED_FLAGS;
-  let position = asciiLength(topic, true) < 0 || topic.length > 65535 ? putTopic(null, 0, topic, false) : topic.length + 2;
+  let position = !topic.length || topic.length > 65535 || TOPIC_DECLINED.test(topic) ? putTopic(null, 0, topic, false) : topic.length + 2;
   if (position < 0) return position;
   if (qos) position += 2;
-  return typeof payload == "string" && asciiLength(payload, false) < 0 ? putData(null, position, payload, false) : position + payload.length;
+  return typeof payload == "string" && PAYLOAD_DECLINED.test(payload) ? putData(null, position, payload, false) : position + payload.length;
 }
 
 /** Whole PUBLISH bytes, or ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS (DUP at QoS 0 [MQTT-3.3.1-2]) / a topic or UTF-8 error / ERR_VALUE. */

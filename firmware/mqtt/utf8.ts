@@ -96,12 +96,17 @@ function escapeUnit(unit: number): string {
  * with checkUtf8 first: each ill-formed byte becomes one meaningless
  * character. Allocates the string.
  *
- * Builds an ASCII JSON string literal and parses it once: Espruino's
+ * Bytes 0x01..0x7F alone are the string's characters as they are. Anything
+ * else builds an ASCII JSON string literal and parses it once: Espruino's
  * String.fromCharCode keeps only the low 8 bits, and its `+=` of a string
  * holding characters above U+00FF appends that string's raw UTF-8 bytes,
  * while JSON.parse of \uXXXX escapes gives the right string on both interpreters.
  */
 export function readUtf8(buffer: Uint8Array, start: number, end: number): string {
+  let text = "";
+  let index = start;
+  while (index < end && buffer[index] - 1 >>> 0 < 0x7F) text += String.fromCharCode(buffer[index++]);
+  if (index == end) return text;
   let source = "\"";
   while (start < end) {
     const code = readCodePoint(buffer, start, end);
