@@ -29,6 +29,7 @@
  * its own restarts (aedes keeps its persistence across restarts here,
  * mosquitto runs with persistence on).
  */
+import { randomBytes } from "node:crypto";
 import { connect, type MqttClient } from "mqtt";
 import * as mqttPacket from "mqtt-packet";
 import type { NodeConfig } from "../../firmware/config.ts";
@@ -228,6 +229,7 @@ class FleetRun {
   readonly clock = new VirtualClock();
   readonly ledger: Ledger;
   readonly nodes: FleetNode[] = [];
+  private readonly ids = new Set<string>();
   private observer: MqttClient | null = null;
   private readonly parsers = new Map<number, TapParsers>();
   /** Requests the nodes sent whose reply has not arrived yet, over all sockets. */
@@ -312,16 +314,19 @@ class FleetRun {
 
   private async startObserver(): Promise<void> {
     const topic = telemetryTopic(this.template.node.topicPrefix, "+");
-    const observer = connect(`mqtt://${this.endpoint.host}:${this.endpoint.port}`, { clientId: `mote-sim-observer-${process.pid}`, clean: false, reconnectPeriod: 250, connectTimeout: 5000 });
+    const observer = connect(`mqtt://${this.endpoint.host}:${this.endpoint.port}`, { clientId: "mote-sim-" + randomBytes(4).toString("hex"), clean: false, reconnectPeriod: 250, connectTimeout: 5000 });
     this.observer = observer;
     const levels = topic.split("/").length;
     observer.on("message", (name, payload) => {
       const parts = name.split("/");
-      if (parts.length == levels) this.ledger.received(parts[levels - 2]!, payload.toString("latin1"));
+      // Other fleets may share the broker (one simulator per machine against a cluster): only this fleet's nodes count.
+      if (parts.length == levels && this.ids.has(parts[levels - 2]!)) this.ledger.received(parts[levels - 2]!, payload.toString("latin1"));
     });
     await new Promise<void>((resolve, reject) => {
       observer.once("error", reject);
       observer.once("connect", () => {
+        observer.off("error", reject);
+        observer.on("error", () => {});
         observer.subscribe(topic, { qos: 1 }, (error) => (error ? reject(error) : resolve()));
       });
     });
@@ -345,6 +350,7 @@ class FleetRun {
       onPowerOn: (interpreter) => this.instrument(node, interpreter),
     });
     this.nodes.push(node);
+    this.ids.add(id);
     node.env.boot(nodeCode(this.template.code, id));
   }
 

@@ -13,7 +13,7 @@ import { buildBundle, EXAMPLE_NODE, ROOT } from "../../../scripts/build/build.ts
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { preferredBroker, type Broker } from "../../../sim/brokers.ts";
+import { preferredBroker, startAedes, type Broker } from "../../../sim/brokers.ts";
 import { buildTemplate, fleetNodeId, nodeCode, PLACEHOLDER_ID, runFleet, type FleetSummary } from "../../../sim/fleet/fleet.ts";
 import { Ledger, reportKey } from "../../../sim/fleet/ledger.ts";
 import { readFaultPlan } from "../../../sim/fleet/plan.ts";
@@ -129,6 +129,26 @@ describe(brokerTitle("fleet simulator: 20 nodes, a simulated hour, every fault k
     assert.equal(ledger.nodeIds.length, NODES);
     assert.equal(distinct, summary.qos1.received + summary.qos0.received);
     assert.equal(summary.qos1.received, summary.qos1.produced);
+  });
+});
+
+describe("fleet simulator: two fleets on one broker (one simulator per machine against a cluster)", function () {
+  this.timeout(120000);
+  it("each counts only its own nodes: nothing unknown, nothing lost", async () => {
+    const broker = await startAedes({ persistence: true });
+    try {
+      const [first, second] = await Promise.all([
+        runFleet({ nodes: 2, duration: 180, brokerHandle: broker }),
+        runFleet({ nodeFile: ROOT + "test/sim/fleet/fast-node.json", nodes: 2, duration: 180, brokerHandle: broker }),
+      ]);
+      assert.deepEqual([first.unknown, second.unknown], [0, 0]);
+      assert.deepEqual(failures(first).concat(failures(second)), []);
+      assert.equal(first.qos1.received, first.qos1.produced);
+      assert.equal(second.qos1.received, second.qos1.produced);
+      assert.ok(second.qos1.produced > first.qos1.produced, "the fast nodes report every 5 s, the example every 60 s");
+    } finally {
+      await broker.stop();
+    }
   });
 });
 
