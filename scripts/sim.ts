@@ -67,9 +67,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const interactive = process.stderr.isTTY === true;
+  let logged = 0;
   chosen.fleet.onProgress = (progress) => {
     const line = `${progress.phase} ${progress.virtualSeconds.toFixed(0)} s simulated: ${progress.produced} reports produced, ${progress.received} received`;
     if (interactive) process.stderr.write("\r" + line + "\x1b[K");
+    else if (performance.now() - logged >= 10000) {
+      logged = performance.now();
+      process.stderr.write(line + "\n");
+    }
   };
   try {
     const summary = await runFleet(chosen.fleet);

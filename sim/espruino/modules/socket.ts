@@ -21,8 +21,13 @@
  *   fails every open socket with -9 (connection reset).
  *
  * Every event reaches device code through the interpreter's timers, at the
- * current virtual time (plus the network's latency for data).
+ * current virtual time (plus the network's latency for data). `connect`
+ * blocks the host for the TCP result only where Espruino learns it inside
+ * the call (Linux; a host name to resolve); a board connecting to an address
+ * does not block (a thousand nodes connect at once in a fleet) and holds
+ * virtual time until the result arrives, for at most the same wait.
  */
+import { isIP } from "node:net";
 import { bytesToBinary, toWireString } from "../binary.ts";
 import type { Interpreter } from "../interpreter.ts";
 import type { OpenRequest, WorkerSocketEvents } from "./socket-worker.ts";
@@ -98,7 +103,9 @@ export class EmulatedSocket implements WorkerSocketEvents {
     const destination = interpreter.options.network.resolve(target.host, target.port);
     this.hold();
     interpreter.options.io.openSockets++;
-    const opened = interpreter.options.sockets().open({ host: destination.host, port: destination.port, tls: target.tls, waitMs: CONNECT_WAIT_MS }, this);
+    // Only where the result must be known inside connect() (Linux throws on refusal; a host name that does not resolve throws everywhere) does it block.
+    const blocking = linux || isIP(destination.host) === 0;
+    const opened = interpreter.options.sockets().open({ host: destination.host, port: destination.port, tls: target.tls, waitMs: blocking ? CONNECT_WAIT_MS : 0 }, this);
     this.id = opened.id;
     this.tapId = opened.id;
     if (opened.status === "not-found" || (opened.status === "refused" && linux)) {
@@ -107,7 +114,13 @@ export class EmulatedSocket implements WorkerSocketEvents {
       throw interpreter.realm.error(opened.status === "refused" ? "Unable to create socket" : "Unable to locate host", "InternalError");
     }
     // A connect still unanswered after the wait (a host that does not reply) stops holding virtual time.
-    if (opened.status === "pending") this.unhold();
+    if (opened.status === "pending" && blocking) this.unhold();
+    else if (opened.status === "pending") {
+      const held = this.ioHeld;
+      setTimeout(() => {
+        if (this.state === "connecting" && this.ioHeld === held) this.unhold();
+      }, CONNECT_WAIT_MS).unref();
+    }
     this.release = interpreter.track(this);
   }
 
