@@ -4,8 +4,21 @@
  * node, over a {@link Platform}.
  *
  * - Boot: drivers created (actuators off), the flash queue loaded into the
- *   client, WiFi joined with backoff (boards with a station), then the
- *   client started; it reconnects on its own from then on.
+ *   client, WiFi joined (boards with a station), then the client started;
+ *   it reconnects on its own from then on.
+ * - WiFi: Espruino's ports differ (sim/espruino/modules/wifi.ts): the ESP32
+ *   (2v29) never calls the connect callback on a failure, never retries and
+ *   never rejoins after a drop; the ESP8266's SDK calls it once, retries
+ *   and rejoins by itself. So the `connected` and `disconnected` events
+ *   drive the state and the callback is a hint: each `connect` gets
+ *   WIFI_JOIN_TIMEOUT ms; an error or the timeout ends it with
+ *   `disconnect()` (which stops the SDK's retries) and the next one
+ *   follows after the backoff (WIFI_RETRY_MIN doubling to WIFI_RETRY_MAX,
+ *   reset by `connected`). A `disconnected` once joined waits the backoff,
+ *   then connects unless `connected` came meanwhile (the ESP8266 rejoined);
+ *   the repeated `disconnected` of the SDK's retries change nothing. There
+ *   is never a second `connect` while one is pending. The client keeps its
+ *   own reconnect backoff meanwhile and resumes once WiFi is back.
  * - Each connect: `online` retained on the status topic (the last will is
  *   `offline`, retained, QoS 1), every actuator's state retained, and Home
  *   Assistant discovery messages one at a time while the queue is short.
@@ -85,6 +98,8 @@ export const KEEPALIVE = 60;
 /** WiFi join retries: first delay and longest delay, ms (doubling in between). */
 export const WIFI_RETRY_MIN = 2000;
 export const WIFI_RETRY_MAX = 60000;
+/** How long one `Wifi.connect` may take to bring `connected`, ms (Espruino: callers "must use their own timeout"). */
+export const WIFI_JOIN_TIMEOUT = 30000;
 /** Discovery: next message once the client's queue holds fewer than this many; else look again after DISCOVERY_WAIT ms. */
 const DISCOVERY_QUEUE = 2;
 const DISCOVERY_WAIT = 250;
@@ -198,8 +213,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let lastOnline = bootTime;
   let online = false;
   let started = false;
-  /** The next WiFi retry's delay, ms; 0 once joined (joinWifi is not called again after that). */
+  const wifi = config.wifi;
+  const station = wifi && platform.wifi;
+  /** WiFi: has an address (always, without a station); a `connect` is pending; the next retry's delay, ms; the timer of the pending join's timeout or of the next join. */
+  let wifiUp = !station;
+  let joining = false;
   let wifiDelay = WIFI_RETRY_MIN;
+  let wifiTimer: unknown = null;
 
   function publishError(error: string): void {
     client.publish(errors, JSON.stringify({ error: error }), 0, false);
@@ -341,22 +361,45 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect). */
   function startClient(): void {
-    if (started || (SLEEP && (wifiDelay || !seq))) return;
+    if (started || (SLEEP && (!wifiUp || !seq))) return;
     started = true;
     client.start();
   }
 
+  /** Replaces the WiFi timer with `callback` after `milliseconds` (none: null). */
+  function wifiWait(callback: (() => void) | null, milliseconds: number): void {
+    if (wifiTimer !== null) clock.clearTimeout(wifiTimer);
+    wifiTimer = callback && clock.setTimeout(callback, milliseconds);
+  }
+
+  /** Joins again after the backoff, which doubles. */
+  function wifiRetry(): void {
+    wifiWait(joinWifi, wifiDelay);
+    wifiDelay = Math.min(wifiDelay * 2, WIFI_RETRY_MAX);
+  }
+
+  function wifiJoined(): void {
+    joining = false;
+    wifiUp = true;
+    wifiDelay = WIFI_RETRY_MIN;
+    wifiWait(null, 0);
+    startClient();
+  }
+
+  /** The pending join failed or timed out: leave, so the ESP8266's SDK stops retrying on its own, and retry later. */
+  function wifiFailed(): void {
+    if (!joining) return;
+    joining = false;
+    station!.disconnect();
+    wifiRetry();
+  }
+
   function joinWifi(): void {
-    const wifi = config.wifi;
-    if (!platform.wifi || !wifi) return;
-    platform.wifi.connect(wifi.ssid, wifi.password !== null ? { password: wifi.password } : {}, function (error: string | null) {
-      if (!error) {
-        wifiDelay = 0;
-        startClient();
-        return;
-      }
-      clock.setTimeout(joinWifi, wifiDelay);
-      wifiDelay = Math.min(wifiDelay * 2, WIFI_RETRY_MAX);
+    joining = true;
+    wifiWait(wifiFailed, WIFI_JOIN_TIMEOUT);
+    station!.connect(wifi!.ssid, wifi!.password !== null ? { password: wifi!.password } : {}, function (error: string | null) {
+      if (error) wifiFailed();
+      else wifiJoined();
     });
   }
 
@@ -388,11 +431,17 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(onInput(index));
     }
   }
-  if (platform.wifi && config.wifi) joinWifi();
-  else startClient();
+  if (station) {
+    station.on("connected", wifiJoined);
+    station.on("disconnected", function () {
+      if (!wifiUp) return;
+      wifiUp = false;
+      wifiRetry();
+    });
+    joinWifi();
+  } else startClient();
   schedule();
   if (SLEEP) {
-    if (!(platform.wifi && config.wifi)) wifiDelay = 0;
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
