@@ -18,7 +18,7 @@
  *   then connects unless `connected` came meanwhile (the ESP8266 rejoined);
  *   the repeated `disconnected` of the SDK's retries change nothing. There
  *   is never a second `connect` while one is pending. The client keeps its
- *   own reconnect backoff meanwhile and resumes once WiFi is back.
+ *   own reconnect backoff meanwhile; on `connected` it connects at once.
  * - Each connect: `online` retained on the status topic (the last will is
  *   `offline`, retained, QoS 1), every actuator's state retained, and Home
  *   Assistant discovery messages one at a time while the queue is short.
@@ -383,7 +383,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     wifiUp = true;
     wifiDelay = WIFI_RETRY_MIN;
     wifiWait(null, 0);
-    startClient();
+    if (started) client.start();
+    else startClient();
   }
 
   /** The pending join failed or timed out: leave, so the ESP8266's SDK stops retrying on its own, and retry later. */
