@@ -178,6 +178,10 @@ describe("node application: WiFi join with backoff", () => {
     assert.deepEqual(bench.connects, [joined]);
     assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(joined)), "the reports queued before the join arrive, in order");
     assert.equal(bench.reboots.length, 0);
+
+    wifi.setUp(false);
+    bench.runTo(8 * MINUTE + 15000);
+    assert.deepEqual(wifi.calls.map((call) => call.at).slice(9), [8 * MINUTE + 12000], "the join reset the backoff: 2 s after a drop");
   });
 
   it("ESP8266: a failed join's callback ends the attempt at once (disconnect() stops the SDK's retries), retried after 2, 4, 8 … 60 s", () => {
