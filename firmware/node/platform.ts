@@ -16,7 +16,7 @@ export interface NodeWifi {
   /** Leaves the network and stops joining (the ESP8266's SDK retries included). */
   disconnect(): void;
   /** `connected`: it has an address; `disconnected`: it lost the network, or (some ports) an attempt to join failed. */
-  on(event: "connected" | "disconnected", listener: () => void): void;
+  on(event: "connected" | "disconnected", listener: (details: { ip?: string }) => void): void;
 }
 
 /** What the node uses of Espruino's Storage module: the flash queue's part, and whole small files. */

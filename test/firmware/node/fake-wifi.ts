@@ -12,7 +12,8 @@
  *   itself.
  *
  * An attempt takes `joinDelay` ms and succeeds when the access point is up.
- * Events are emitted from a timer, as Espruino does.
+ * Events are emitted from a timer, as Espruino does, with details as the
+ * ports give them (`connected` carries `ip`, `disconnected` a `reason`).
  */
 import type { NodeWifi } from "../../../firmware/node/platform.ts";
 
@@ -37,7 +38,7 @@ export class FakeWifi implements NodeWifi {
   private pending = false;
   private generation = 0;
   private callback: ((error: string | null) => void) | undefined;
-  private readonly listeners: { [event: string]: (() => void)[] } = { connected: [], disconnected: [] };
+  private readonly listeners: { [event: string]: ((details: { ip?: string; reason?: string }) => void)[] } = { connected: [], disconnected: [] };
 
   constructor(private readonly clock: FakeClock, readonly port: WifiPort, private up = true, readonly joinDelay = 1500) {}
 
@@ -63,7 +64,7 @@ export class FakeWifi implements NodeWifi {
     }
   }
 
-  on(event: "connected" | "disconnected", listener: () => void): void {
+  on(event: "connected" | "disconnected", listener: (details: { ip?: string }) => void): void {
     this.listeners[event]!.push(listener);
   }
 
@@ -112,7 +113,7 @@ export class FakeWifi implements NodeWifi {
   private emit(event: string): void {
     this.clock.setTimeout(() => {
       this.log.push(`${this.clock.now()} ${event}`);
-      for (const listener of this.listeners[event]!) listener();
+      for (const listener of this.listeners[event]!) listener(event == "connected" ? { ip: "192.168.1.50" } : { reason: this.port == "esp32" ? "201" : "no_ap_found" });
     }, 0);
   }
 }
