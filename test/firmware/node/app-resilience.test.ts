@@ -52,12 +52,13 @@ function nodeConfig(offlineMinutes: number, wifi: NodeConfig["wifi"] = null): No
 }
 
 /** Boots the node at virtual time 0 with the broker reachable or not, and with a station of `wifi.port` whose access point is up or not. */
-function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolean; joinDelay?: number }; storage?: NodeStorage; reachable?: boolean } = {}): Bench {
+function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolean; joinDelay?: number; lateError?: number }; storage?: NodeStorage; reachable?: boolean } = {}): Bench {
   const bench = rig("esp32");
   const clock = bench.clock;
   const transport = new FakeTransport(clock);
   const storage = options.storage ?? memoryStorage();
   const wifi = options.wifi ? new FakeWifi(clock, options.wifi.port, options.wifi.up, options.wifi.joinDelay) : null;
+  if (wifi && options.wifi?.lateError !== undefined) wifi.lateError = options.wifi.lateError;
   const reboots: Bench["reboots"] = [];
   const reports: Bench["reports"] = [];
   const connects: number[] = [];
@@ -197,6 +198,18 @@ describe("node application: WiFi join with backoff", () => {
     bench.runTo(270000);
     assert.deepEqual(bench.connects, [254000 + wifi.joinDelay]);
     assert.deepEqual(firstArrivals(bench.reports), bootOne(5));
+  });
+
+  it("ignores an answer that comes after its join was given up (the timeout), even once joined by the next", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: null }), { wifi: { port: "esp32", up: false, lateError: 40000 } });
+    const wifi = bench.wifi!;
+    bench.runTo(31000);
+    wifi.setUp(true);
+    bench.runTo(120000);
+    assert.deepEqual(wifi.calls.map((call) => call.at), [0, 32000], "joined at 33.5 s; the first join's error at 40 s changes nothing");
+    assert.deepEqual(wifi.disconnects, [30000]);
+    assert.ok(wifi.log.includes("40000 callback connect_failed"), JSON.stringify(wifi.log));
+    assert.deepEqual(bench.connects, [32000 + wifi.joinDelay]);
   });
 
   it("joins an open network without a password option, and a broker outage after the join does not touch WiFi", () => {

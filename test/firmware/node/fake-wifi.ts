@@ -40,6 +40,9 @@ export class FakeWifi implements NodeWifi {
   private callback: ((error: string | null) => void) | undefined;
   private readonly listeners: { [event: string]: ((details: { ip?: string; reason?: string }) => void)[] } = { connected: [], disconnected: [] };
 
+  /** When set, the first `connect`'s callback also gets "connect_failed" this many ms after the call, whatever happened since: a stale answer. */
+  lateError: number | null = null;
+
   constructor(private readonly clock: FakeClock, readonly port: WifiPort, private up = true, readonly joinDelay = 1500) {}
 
   connect(ssid: string, options: { password?: string }, callback: (error: string | null) => void): void {
@@ -51,6 +54,7 @@ export class FakeWifi implements NodeWifi {
     this.joined = false;
     this.callback = callback;
     this.attempt();
+    if (this.lateError !== null && this.calls.length == 1) this.clock.setTimeout(() => this.answer(callback, "connect_failed"), this.lateError);
   }
 
   disconnect(): void {
