@@ -124,7 +124,7 @@ export interface MqttClient {
   readonly subscriptions: Subscription[];
   /** STATE_IDLE, STATE_CONNECTING (transport opening), STATE_CONNECTED (CONNECT sent), STATE_READY (CONNACK accepted). */
   readonly state: number;
-  /** Starts connecting, and reconnecting after any failure until `end()`. */
+  /** Starts connecting, and reconnecting after any failure until `end()`; called again while waiting to reconnect (the network is back), connects now. */
   start(): void;
   /** Sends DISCONNECT (so the broker discards the will) and closes; no reconnect. */
   end(): void;
@@ -510,7 +510,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function start(): void {
-    if (started) return;
+    if (ended || state != STATE_IDLE) return;
+    if (started) counters.reconnects++;
     started = true;
     connect();
   }

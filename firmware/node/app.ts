@@ -4,8 +4,21 @@
  * node, over a {@link Platform}.
  *
  * - Boot: drivers created (actuators off), the flash queue loaded into the
- *   client, WiFi joined with backoff (boards with a station), then the
- *   client started; it reconnects on its own from then on.
+ *   client, WiFi joined (boards with a station), then the client started;
+ *   it reconnects on its own from then on.
+ * - WiFi: Espruino's ports differ (sim/espruino/modules/wifi.ts): the ESP32
+ *   (2v29) never calls the connect callback on a failure, never retries and
+ *   never rejoins after a drop; the ESP8266's SDK calls it once, retries
+ *   and rejoins by itself. So the `connected` and `disconnected` events
+ *   drive the state and the callback is a hint: each `connect` gets
+ *   WIFI_JOIN_TIMEOUT ms; an error or the timeout ends it with
+ *   `disconnect()` (which stops the SDK's retries) and the next one
+ *   follows after the backoff (WIFI_RETRY_MIN doubling to WIFI_RETRY_MAX,
+ *   reset by `connected`). A `disconnected` once joined waits the backoff,
+ *   then connects unless `connected` came meanwhile (the ESP8266 rejoined);
+ *   the repeated `disconnected` of the SDK's retries change nothing. There
+ *   is never a second `connect` while one is pending. The client keeps its
+ *   own reconnect backoff meanwhile; on `connected` it connects at once.
  * - Each connect: `online` retained on the status topic (the last will is
  *   `offline`, retained, QoS 1), every actuator's state retained, and Home
  *   Assistant discovery messages one at a time while the queue is short.
@@ -73,27 +86,16 @@ import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
+import {
+  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, KEEPALIVE, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
+} from "./constants.ts";
+
+export { BOOT_FILE, KEEPALIVE, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
-
-/** Storage file holding the boot count (decimal text), read and rewritten at every start. */
-export const BOOT_FILE = "mote.boot";
-/** MQTT keepalive, seconds. */
-export const KEEPALIVE = 60;
-/** WiFi join retries: first delay and longest delay, ms (doubling in between). */
-export const WIFI_RETRY_MIN = 2000;
-export const WIFI_RETRY_MAX = 60000;
-/** Discovery: next message once the client's queue holds fewer than this many; else look again after DISCOVERY_WAIT ms. */
-const DISCOVERY_QUEUE = 2;
-const DISCOVERY_WAIT = 250;
-/** Most often the watchdog looks, ms. */
-const WATCHDOG_CHECK = 60000;
-/** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
-export const SLEEP_CHECK = 50;
-export const SLEEP_DELAY = 100;
-export const SLEEP_MIN = 1000;
 
 /** A running node, for the device's console and for tests. */
 export interface RunningNode {
@@ -197,9 +199,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let timer: unknown = null;
   let lastOnline = bootTime;
   let online = false;
-  let started = false;
-  /** The next WiFi retry's delay, ms; 0 once joined (joinWifi is not called again after that). */
-  let wifiDelay = WIFI_RETRY_MIN;
+  /**
+   * WiFi in two variables, as each costs heap and the ESP8266's is nearly
+   * full: `wifi` is 0 when joined (or without a station), else the next
+   * backoff in ms, negative while a `connect` is pending; `wifiTimer` is that
+   * join's timeout or the next join's timer, 0 for none (Espruino numbers
+   * timers from 1).
+   */
+  let wifi = platform.wifi && config.wifi ? WIFI_RETRY_MIN : 0;
+  let wifiTimer: unknown = 0;
 
   function publishError(error: string): void {
     client.publish(errors, JSON.stringify({ error: error }), 0, false);
@@ -339,25 +347,48 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
   }
 
-  /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect). */
+  /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect); again later, has it connect now if it waits to reconnect. */
   function startClient(): void {
-    if (started || (SLEEP && (wifiDelay || !seq))) return;
-    started = true;
-    client.start();
+    if (!(SLEEP && (wifi || !seq))) client.start();
   }
 
-  function joinWifi(): void {
-    const wifi = config.wifi;
-    if (!platform.wifi || !wifi) return;
-    platform.wifi.connect(wifi.ssid, wifi.password !== null ? { password: wifi.password } : {}, function (error: string | null) {
-      if (!error) {
-        wifiDelay = 0;
-        startClient();
-        return;
-      }
-      clock.setTimeout(joinWifi, wifiDelay);
-      wifiDelay = Math.min(wifiDelay * 2, WIFI_RETRY_MAX);
-    });
+  /**
+   * Moves WiFi to `state`. WIFI_JOINED: reset the backoff, start the client
+   * (or have it connect now). WIFI_JOINING: `connect`, with its timeout; an
+   * answer or the timeout counts only while that join is pending.
+   * WIFI_WAITING: leave first if a join was pending (this also stops the
+   * ESP8266's SDK retrying on its own), then join after the backoff, which
+   * doubles. Also the station's listener: `connected` (its details carry
+   * `ip`) is WIFI_JOINED, `disconnected` once joined WIFI_WAITING, else
+   * nothing (one function for all: each closure costs heap variables).
+   */
+  function setWifi(state: number | { ip?: string }): void {
+    if (typeof state == "object") {
+      if (!state.ip && wifi) return;
+      state = state.ip ? WIFI_JOINED : WIFI_WAITING;
+    }
+    const delay = Math.abs(wifi) || WIFI_RETRY_MIN;
+    if (wifiTimer) clock.clearTimeout(wifiTimer);
+    wifiTimer = 0;
+    if (state == WIFI_JOINED) {
+      wifi = 0;
+      startClient();
+    } else if (state == WIFI_JOINING) {
+      wifi = -delay;
+      wifiTimer = clock.setTimeout(function () {
+        setWifi(WIFI_WAITING);
+      }, WIFI_JOIN_TIMEOUT);
+      const station = config.wifi!;
+      platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
+        if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
+      });
+    } else {
+      if (wifi < 0) platform.wifi!.disconnect();
+      wifi = Math.min(delay * 2, WIFI_RETRY_MAX);
+      wifiTimer = clock.setTimeout(function () {
+        setWifi(WIFI_JOINING);
+      }, delay);
+    }
   }
 
   client.onConnect = function () {
@@ -388,11 +419,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(onInput(index));
     }
   }
-  if (platform.wifi && config.wifi) joinWifi();
-  else startClient();
+  if (wifi) {
+    platform.wifi!.on("connected", setWifi);
+    platform.wifi!.on("disconnected", setWifi);
+    setWifi(WIFI_JOINING);
+  } else startClient();
   schedule();
   if (SLEEP) {
-    if (!(platform.wifi && config.wifi)) wifiDelay = 0;
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {

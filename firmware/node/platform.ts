@@ -9,10 +9,14 @@ import type { HalPin, I2CBus, Io, OneWireBus } from "../../hal/io.ts";
 import type { Clock, Transport } from "../mqtt/transport.ts";
 import type { QueueStorage } from "./flash-queue.ts";
 
-/** What the node uses of Espruino's `require("Wifi")` (ESP32, ESP8266). */
+/** What the node uses of Espruino's `require("Wifi")` (ESP32, ESP8266); the ports differ in what they call and emit when (see app.ts). */
 export interface NodeWifi {
-  /** Joins `ssid`; `callback(null)` once it has an address, else an error text (e.g. "NO_AP_FOUND"). */
+  /** Starts joining `ssid` (leaving the network first if joined); `callback(null)` once it has an address; an error text (e.g. "no_ap_found") on a failure only on some ports, once. */
   connect(ssid: string, options: { password?: string }, callback: (error: string | null) => void): void;
+  /** Leaves the network and stops joining (the ESP8266's SDK retries included). */
+  disconnect(): void;
+  /** `connected`: it has an address; `disconnected`: it lost the network, or (some ports) an attempt to join failed. */
+  on(event: "connected" | "disconnected", listener: (details: { ip?: string }) => void): void;
 }
 
 /** What the node uses of Espruino's Storage module: the flash queue's part, and whole small files. */

@@ -31,7 +31,7 @@ export interface NetworkOptions {
   mac?: string;
   /** Signal strength in dBm (default -60). */
   rssi?: number;
-  /** Virtual milliseconds from `Wifi.connect` to an address (default 1500). */
+  /** Virtual milliseconds one join attempt takes, from `Wifi.connect` to an address or a failure (default 1500). */
   joinDelayMs?: number;
   /** Virtual milliseconds added before received data is delivered (default 0). */
   latencyMs?: number;
@@ -104,7 +104,7 @@ export class NetworkModel {
     for (const listener of [...this.listeners]) listener(false);
   }
 
-  /** The access point is back (stations that wanted it rejoin). */
+  /** The access point is back (an ESP8266 station that wanted it rejoins by itself; an ESP32 one waits for `Wifi.connect`). */
   restore(): void {
     if (this.isUp) return;
     this.isUp = true;

@@ -1,8 +1,9 @@
 /**
  * Reconnecting: the backoff (doubling from reconnectMin up to reconnectMax,
  * minus jitter × random of it), its reset after an accepted CONNACK, the
- * disconnects/reconnects counters, end() (DISCONNECT, close, never again),
- * and application callbacks that throw.
+ * disconnects/reconnects counters, start() again (connect now while
+ * waiting), end() (DISCONNECT, close, never again), and application
+ * callbacks that throw.
  */
 import { strict as assert } from "node:assert";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
@@ -121,6 +122,40 @@ describe("MQTT client: reconnect backoff", function () {
     clock.advance(1000);
     assert.deepEqual([client.counters.disconnects, client.counters.reconnects], [4, 4]);
     assert.deepEqual(harness.disconnects, [K.REASON_CLOSED, K.REASON_CLOSED, K.REASON_CLOSED, K.REASON_CLOSED]);
+  });
+});
+
+describe("MQTT client: start() again", function () {
+  afterEach(checkHarnesses);
+
+  it("while waiting to reconnect: connects now (counted as a reconnect), and the backoff goes on from there", function () {
+    const harness = setup({ reconnectMin: 1000, reconnectMax: 60000, jitter: 0 });
+    const { client, transport, clock } = harness;
+    refuse(harness, 5);
+    transport.drop();
+    assert.equal(clock.nextDue(), 31000 + 32000, "waiting 32 s");
+    clock.advance(5000);
+    client.start();
+    assert.deepEqual(transport.opens.map((open) => open.at).slice(-2), [31000, 36000]);
+    assert.equal(client.counters.reconnects, 6);
+    transport.drop();
+    assert.equal(clock.nextDue(), 36000 + 60000);
+  });
+
+  it("while connecting or connected, or after end(): does nothing", function () {
+    const harness = setup();
+    const { client, transport } = harness;
+    client.start();
+    client.start();
+    assert.equal(transport.opens.length, 1, "opening");
+    connectReady(harness);
+    client.start();
+    assert.equal(client.state, K.STATE_READY);
+    transport.drop();
+    client.end();
+    client.start();
+    assert.equal(transport.opens.length, 1, "ended");
+    assert.equal(client.counters.reconnects, 0);
   });
 });
 

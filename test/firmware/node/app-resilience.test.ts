@@ -1,47 +1,27 @@
 /**
  * The node application's WiFi join and watchdog (firmware/node/app.ts) in
- * Node, over a fake Platform on a VirtualClock: a fake `Wifi` whose
- * `connect` fails a given number of times, a FakeTransport playing a broker
- * that can be made unreachable (connections refused, the open one reset),
- * an in-memory Storage, and a `reboot` that records when it was called and
- * what flash held then. No sensors: a report then holds boot, seq, uptime,
- * rssi, heap and the client counters.
+ * Node, over a fake Platform on a VirtualClock: a fake `Wifi` behaving as
+ * the ESP32's or the ESP8266's (fake-wifi.ts) with an access point that can
+ * go away, a FakeTransport playing a broker that can be made unreachable
+ * (connections refused, the open one reset; unreachable too while WiFi is
+ * not joined), an in-memory Storage, and a `reboot` that records when it
+ * was called and what flash held then. No sensors: a report then holds
+ * boot, seq, uptime, rssi, heap and the client counters.
  */
 import assert from "node:assert/strict";
 import type { NodeConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { startNode, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
-import type { NodeStorage, NodeWifi, Platform } from "../../../firmware/node/platform.ts";
+import { startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
+import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
+import { FakeWifi, type WifiPort } from "./fake-wifi.ts";
 import { memoryStorage, queuedInFlash } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
 const MINUTE = 60000;
 /** How often the watchdog looks at most (app.ts WATCHDOG_CHECK). */
 const CHECK = 60000;
-/** What the fake access point takes to answer a join, ms. */
-const JOIN_DELAY = 1500;
-
-/** A fake `require("Wifi")`: `connect` answers after JOIN_DELAY, "NO_AP_FOUND" for the first `failures` calls, then null. */
-class FakeWifi implements NodeWifi {
-  /** Every connect call. */
-  readonly calls: { at: number; ssid: string; options: { password?: string } }[] = [];
-  /** Every answer given, in order. */
-  readonly answers: { at: number; error: string | null }[] = [];
-
-  constructor(private readonly clock: { now(): number; setTimeout(callback: () => void, milliseconds: number): number }, private readonly failures: number) {}
-
-  connect(ssid: string, options: { password?: string }, callback: (error: string | null) => void): void {
-    this.calls.push({ at: this.clock.now(), ssid, options });
-    const error = this.calls.length <= this.failures ? "NO_AP_FOUND" : null;
-    this.clock.setTimeout(() => {
-      this.answers.push({ at: this.clock.now(), error });
-      callback(error);
-    }, JOIN_DELAY);
-  }
-}
-
 interface Bench {
   node: RunningNode;
   transport: FakeTransport;
@@ -71,18 +51,19 @@ function nodeConfig(offlineMinutes: number, wifi: NodeConfig["wifi"] = null): No
   };
 }
 
-/** Boots the node at virtual time 0 with the broker reachable or not. */
-function boot(config: NodeConfig, options: { wifiFailures?: number; storage?: NodeStorage; reachable?: boolean } = {}): Bench {
+/** Boots the node at virtual time 0 with the broker reachable or not, and with a station of `wifi.port` whose access point is up or not. */
+function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolean; joinDelay?: number; lateError?: number }; storage?: NodeStorage; reachable?: boolean } = {}): Bench {
   const bench = rig("esp32");
   const clock = bench.clock;
   const transport = new FakeTransport(clock);
   const storage = options.storage ?? memoryStorage();
-  const wifi = options.wifiFailures === undefined ? null : new FakeWifi(clock, options.wifiFailures);
+  const wifi = options.wifi ? new FakeWifi(clock, options.wifi.port, options.wifi.up, options.wifi.joinDelay) : null;
+  if (wifi && options.wifi?.lateError !== undefined) wifi.lateError = options.wifi.lateError;
   const reboots: Bench["reboots"] = [];
   const reports: Bench["reports"] = [];
   const connects: number[] = [];
   const drops: number[] = [];
-  let reachable = options.reachable ?? true;
+  let brokerUp = options.reachable ?? true;
   const platform: Platform = {
     io: bench.io,
     pin: (name) => bench.pin(name),
@@ -97,6 +78,7 @@ function boot(config: NodeConfig, options: { wifiFailures?: number; storage?: No
     reboot: () => reboots.push({ at: clock.now(), flash: queuedInFlash(storage) }),
   };
   function broker(): void {
+    const reachable = brokerUp && (!wifi || wifi.joined);
     if (transport.link == "opening") {
       if (reachable) {
         transport.accept();
@@ -123,7 +105,7 @@ function boot(config: NodeConfig, options: { wifiFailures?: number; storage?: No
   return {
     node, transport, storage, wifi, reboots, reports, connects, drops,
     setReachable(value: boolean) {
-      reachable = value;
+      brokerUp = value;
       broker();
     },
     runTo(target: number) {
@@ -148,48 +130,178 @@ function flashReports(flash: string[]): [number, number][] {
   });
 }
 
+/** [[1, 1], [1, 2], … [1, last]]: every report of boot 1. */
+function bootOne(last: number): [number, number][] {
+  return Array.from({ length: last }, (_, index): [number, number] => [1, index + 1]);
+}
+
+/** Reports in the order they first arrived (a resent one counted once). */
+function firstArrivals(reports: [number, number][]): [number, number][] {
+  const seen: [number, number][] = [];
+  for (const report of reports) if (!seen.some((each) => each[0] == report[0] && each[1] == report[1])) seen.push(report);
+  return seen;
+}
+
+/** Reports produced by `at` ms: at 1 s, then every telemetry period (60 s). */
+function producedBy(at: number): number {
+  return Math.floor((at - 1000) / 60000) + 1;
+}
+
+/** From each disconnect() to the connect() that follows it (when one did), ms. */
+function retryDelays(wifi: FakeWifi): number[] {
+  const delays: number[] = [];
+  for (const at of wifi.disconnects) {
+    const next = wifi.calls.find((call) => call.at >= at);
+    if (next) delays.push(next.at - at);
+  }
+  return delays;
+}
+
 describe("node application: WiFi join with backoff", () => {
-  it("retries a failed join after 2, 4, 8, 16, 32, 60, 60, 60 s and starts the MQTT client only once joined", () => {
-    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: "secret" }), { wifiFailures: 8 });
+  it("ESP32 (2v29): a join that never answers ends after WIFI_JOIN_TIMEOUT with disconnect(), is retried after 2, 4, 8 … 60 s, and the client starts only once joined", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: "secret" }), { wifi: { port: "esp32", up: false } });
     const wifi = bench.wifi!;
-    assert.equal(bench.transport.opens.length, 0, "no connection before the join");
-    bench.runTo(300000);
-    assert.equal(wifi.calls.length, 9, "8 failures, then the join");
-    assert.deepEqual(wifi.calls.map((call) => [call.ssid, call.options]), Array(9).fill(["mote-net", { password: "secret" }]));
-    // From each failure's answer to the next attempt:
-    const delays = wifi.answers.slice(0, 8).map((answer, index) => wifi.calls[index + 1]!.at - answer.at);
-    assert.deepEqual(delays, [2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    bench.runTo(8 * MINUTE);
+    assert.equal(WIFI_JOIN_TIMEOUT, 30000);
     assert.equal(WIFI_RETRY_MIN, 2000);
     assert.equal(WIFI_RETRY_MAX, 60000);
-    const joined = wifi.answers[8]!;
-    assert.equal(joined.error, null);
-    assert.deepEqual(bench.transport.opens.map((open) => [open.host, open.at]), [["broker.test", joined.at]], "the client starts at the join, not before");
-    assert.deepEqual(bench.connects, [joined.at]);
-    assert.equal(bench.reboots.length, 0, "joined well within offlineMinutes");
+    assert.deepEqual(wifi.calls.map((call) => call.at), [0, 32000, 66000, 104000, 150000, 212000, 302000, 392000]);
+    assert.deepEqual(wifi.calls.map((call) => [call.ssid, call.options]), Array(8).fill(["mote-net", { password: "secret" }]));
+    assert.deepEqual(wifi.disconnects, wifi.calls.map((call) => call.at + WIFI_JOIN_TIMEOUT), "each attempt ends at its timeout");
+    assert.deepEqual(retryDelays(wifi), [2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    assert.deepEqual(wifi.overlaps, [], "never a connect while one is pending");
+    assert.equal(bench.transport.opens.length, 0, "no connection before the join");
+
+    wifi.setUp(true);
+    bench.runTo(8 * MINUTE + 10000);
+    const joined = 422000 + 60000 + wifi.joinDelay;
+    assert.deepEqual(bench.transport.opens.map((open) => [open.host, open.at]), [["broker.test", joined]], "the client starts at the join");
+    assert.deepEqual(bench.connects, [joined]);
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(joined)), "the reports queued before the join arrive, in order");
+    assert.equal(bench.reboots.length, 0);
+
+    wifi.setUp(false);
+    bench.runTo(8 * MINUTE + 15000);
+    assert.deepEqual(wifi.calls.map((call) => call.at).slice(9), [8 * MINUTE + 12000], "the join reset the backoff: 2 s after a drop");
+  });
+
+  it("ESP8266: a failed join's callback ends the attempt at once (disconnect() stops the SDK's retries), retried after 2, 4, 8 … 60 s", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: "secret" }), { wifi: { port: "esp8266", up: false } });
+    const wifi = bench.wifi!;
+    bench.runTo(200000);
+    assert.deepEqual(wifi.calls.map((call) => call.at), [0, 3500, 9000, 18500, 36000, 69500, 131000, 192500]);
+    assert.deepEqual(wifi.disconnects, wifi.calls.map((call) => call.at + wifi.joinDelay), "at the callback's error");
+    assert.deepEqual(retryDelays(wifi), [2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    assert.equal(wifi.disconnectedEvents, 8, "one failed SDK attempt per connect");
+    assert.deepEqual(wifi.overlaps, []);
+    wifi.setUp(true);
+    bench.runTo(270000);
+    assert.deepEqual(bench.connects, [254000 + wifi.joinDelay]);
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(5));
+  });
+
+  it("ignores an answer that comes after its join was given up (the timeout), even once joined by the next", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: null }), { wifi: { port: "esp32", up: false, lateError: 40000 } });
+    const wifi = bench.wifi!;
+    bench.runTo(31000);
+    wifi.setUp(true);
+    bench.runTo(120000);
+    assert.deepEqual(wifi.calls.map((call) => call.at), [0, 32000], "joined at 33.5 s; the first join's error at 40 s changes nothing");
+    assert.deepEqual(wifi.disconnects, [30000]);
+    assert.ok(wifi.log.includes("40000 callback connect_failed"), JSON.stringify(wifi.log));
+    assert.deepEqual(bench.connects, [32000 + wifi.joinDelay]);
   });
 
   it("joins an open network without a password option, and a broker outage after the join does not touch WiFi", () => {
-    const bench = boot(nodeConfig(15, { ssid: "open-net", password: null }), { wifiFailures: 0 });
+    const bench = boot(nodeConfig(15, { ssid: "open-net", password: null }), { wifi: { port: "esp32", up: true } });
     const wifi = bench.wifi!;
     bench.runTo(10000);
     assert.deepEqual(wifi.calls, [{ at: 0, ssid: "open-net", options: {} }]);
-    assert.deepEqual(bench.connects, [JOIN_DELAY]);
+    assert.deepEqual(bench.connects, [wifi.joinDelay]);
     bench.setReachable(false);
     bench.runTo(70000);
     bench.setReachable(true);
     bench.runTo(200000);
     assert.equal(bench.connects.length, 2, "the client reconnected by itself");
     assert.equal(wifi.calls.length, 1, "no second Wifi.connect: the station keeps its association");
+    assert.deepEqual(wifi.disconnects, []);
     assert.equal(bench.reboots.length, 0);
   });
 
+  it("ESP32 (2v29): after a drop the node rejoins by itself (2 s later, then the timeout and backoff), and the client resumes at once with every queued report", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: null }), { wifi: { port: "esp32", up: true } });
+    const wifi = bench.wifi!;
+    bench.runTo(90000);
+    assert.deepEqual(bench.reports, bootOne(2));
+    wifi.setUp(false);
+    bench.runTo(200000);
+    assert.deepEqual(wifi.calls.map((call) => call.at), [0, 92000, 126000, 164000], "2 s after the drop, then each 30 s timeout and 4, 8 s");
+    assert.deepEqual(retryDelays(wifi), [4000, 8000]);
+    wifi.setUp(true);
+    bench.runTo(300000);
+    assert.deepEqual(wifi.calls.map((call) => call.at).slice(4), [210000]);
+    assert.deepEqual(retryDelays(wifi), [4000, 8000, 16000]);
+    assert.ok(wifi.joined);
+    assert.deepEqual(wifi.overlaps, []);
+    assert.deepEqual(bench.connects.slice(1), [210000 + wifi.joinDelay], "the client connects as WiFi joins, not at the end of its own backoff");
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(300000)), "the reports of the outage arrived, in order");
+    assert.equal(bench.reboots.length, 0);
+  });
+
+  it("ESP8266: a short drop is rejoined by the SDK and the node calls connect() no more", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: null }), { wifi: { port: "esp8266", up: true } });
+    const wifi = bench.wifi!;
+    bench.runTo(90000);
+    wifi.setUp(false);
+    bench.runTo(91000);
+    wifi.setUp(true);
+    bench.runTo(200000);
+    assert.equal(wifi.calls.length, 1, "the SDK rejoined before the node's 2 s wait ended");
+    assert.deepEqual(wifi.disconnects, []);
+    assert.equal(bench.connects.length, 2);
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(200000)));
+  });
+
+  it("ESP8266: through a long drop the node connects once per backoff, not on each of the SDK's disconnected events, and resumes", () => {
+    const bench = boot(nodeConfig(15, { ssid: "mote-net", password: null }), { wifi: { port: "esp8266", up: true, joinDelay: 500 } });
+    const wifi = bench.wifi!;
+    bench.runTo(90000);
+    wifi.setUp(false);
+    bench.runTo(91900);
+    assert.equal(wifi.disconnectedEvents, 4, "the drop, then an SDK retry every 500 ms");
+    assert.equal(wifi.calls.length, 1);
+    bench.runTo(390000);
+    assert.deepEqual(wifi.calls.map((call) => call.at).slice(1, 2), [92000]);
+    assert.deepEqual(retryDelays(wifi), [4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    assert.ok(wifi.disconnectedEvents < 20, `${wifi.disconnectedEvents} disconnected events in 5 min`);
+    wifi.setUp(true);
+    bench.runTo(480000);
+    assert.ok(wifi.joined);
+    assert.deepEqual(wifi.overlaps, []);
+    assert.deepEqual(bench.connects.slice(1), [wifi.calls.at(-1)!.at + wifi.joinDelay], "the client connects as WiFi joins");
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(480000)));
+  });
+
   it("a node that never joins is rebooted by the watchdog after offlineMinutes, and keeps retrying until then", () => {
-    const bench = boot(nodeConfig(5, { ssid: "mote-net", password: null }), { wifiFailures: Infinity });
+    const bench = boot(nodeConfig(5, { ssid: "mote-net", password: null }), { wifi: { port: "esp32", up: false } });
     bench.runTo(10 * MINUTE);
     assert.equal(bench.transport.opens.length, 0);
     assert.deepEqual(bench.reboots.map((reboot) => reboot.at), [5 * MINUTE], "counted from boot");
-    assert.ok(bench.wifi!.calls.length >= 8, `attempts until the reboot: ${bench.wifi!.calls.length}`);
+    assert.ok(bench.wifi!.calls.length >= 6, `attempts until the reboot: ${bench.wifi!.calls.length}`);
   });
+
+  for (const port of ["esp32", "esp8266"] as const) {
+    it(`${port}: a WiFi drop that outlasts offlineMinutes reboots once, with the reports of the outage in flash`, () => {
+      const bench = boot(nodeConfig(5, { ssid: "mote-net", password: null }), { wifi: { port, up: true } });
+      bench.runTo(90000);
+      bench.wifi!.setUp(false);
+      bench.runTo(12 * MINUTE);
+      assert.equal(bench.reboots.length, 1);
+      const reboot = bench.reboots[0]!;
+      assert.ok(reboot.at >= 90000 + 5 * MINUTE && reboot.at < 90000 + 6 * MINUTE, `rebooted at ${reboot.at} ms`);
+      assert.deepEqual(flashReports(reboot.flash), bootOne(producedBy(reboot.at)).slice(2));
+    });
+  }
 });
 
 describe("node application: watchdog", () => {

@@ -1,9 +1,9 @@
 /**
  * The deep-sleep cycle of the node application (firmware/node/app.ts) in
  * Node, over a fake Platform: emulated ESP32 pins and a VirtualClock (the
- * driver bench of test/hal/rig.ts), a WiFi station that joins after a delay
- * or never, a FakeTransport played by a broker that is up, unreachable, or
- * holds its PUBACKs, an in-memory Storage, and a `deepSleep` that records.
+ * driver bench of test/hal/rig.ts), a WiFi station (the ESP32's,
+ * fake-wifi.ts) that joins after a delay or never, a FakeTransport played
+ * by a broker that is up, unreachable, or holds its PUBACKs, an in-memory Storage, and a `deepSleep` that records.
  * One bench is one wake; a second bench on the same Storage is the next.
  */
 import assert from "node:assert/strict";
@@ -14,6 +14,7 @@ import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { AnalogSource } from "../../../sim/devices/analog-source.ts";
 import { ack, connack, FakeTransport, type SentPacket } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
+import { FakeWifi } from "./fake-wifi.ts";
 import { memoryStorage } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
@@ -80,11 +81,7 @@ function wake(config: NodeConfig, options: WakeOptions): Wake {
     oneWire: () => assert.fail("no 1-Wire here"),
     i2c: () => assert.fail("no I2C here"),
     storage: options.storage,
-    wifi: {
-      connect(_ssid, _options, callback) {
-        clock.setTimeout(() => callback(wifiAt === null ? "NO_AP_FOUND" : null), wifiAt === null ? 2000 : wifiAt);
-      },
-    },
+    wifi: new FakeWifi(clock, "esp32", wifiAt !== null, wifiAt === null ? 2000 : wifiAt),
     transport: () => transport,
     clock,
     memory: () => 1000,

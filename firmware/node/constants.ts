@@ -1,0 +1,28 @@
+/**
+ * The node application's numbers and names (app.ts). Imports nothing, so
+ * esbuild inlines them instead of keeping one variable each on a heap that
+ * is nearly full on the ESP8266.
+ */
+
+/** Storage file holding the boot count (decimal text), read and rewritten at every start. */
+export const BOOT_FILE = "mote.boot";
+/** MQTT keepalive, seconds. */
+export const KEEPALIVE = 60;
+/** WiFi join retries: first delay and longest delay, ms (doubling in between). */
+export const WIFI_RETRY_MIN = 2000;
+export const WIFI_RETRY_MAX = 60000;
+/** How long one `Wifi.connect` may take to bring `connected`, ms (Espruino: callers "must use their own timeout"). */
+export const WIFI_JOIN_TIMEOUT = 30000;
+/** What the node's WiFi does next (app.ts `setWifi`): wait for the next join; join now (a `connect`, with its timeout); joined. */
+export const WIFI_WAITING = 0;
+export const WIFI_JOINING = 1;
+export const WIFI_JOINED = 2;
+/** Discovery: next message once the client's queue holds fewer than this many; else look again after DISCOVERY_WAIT ms. */
+export const DISCOVERY_QUEUE = 2;
+export const DISCOVERY_WAIT = 250;
+/** Most often the watchdog looks, ms. */
+export const WATCHDOG_CHECK = 60000;
+/** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
+export const SLEEP_CHECK = 50;
+export const SLEEP_DELAY = 100;
+export const SLEEP_MIN = 1000;
