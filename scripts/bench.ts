@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --json] [-- --suite <name>]`: runs every
- * registered suite (scripts/bench/suites.ts) and prints a table, or with
+ * registered suite (scripts/bench/suites.ts) but the optional ones (the
+ * fleet, which takes minutes: `--suite fleet`) and prints a table, or with
  * `--json` one JSON object per line:
  * {"name","unit","ours","peer","peerValue","ratio"[,"lowerIsBetter":true]}.
  * `ratio` > 1 always means we do better. `--quick` is a smoke run: the
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   const only = suiteIndex >= 0 ? args[suiteIndex + 1] : undefined;
   const known = args.filter((arg, index) => arg === "--json" || arg === "--quick" || arg === "--suite" || (suiteIndex >= 0 && index === suiteIndex + 1));
   if (known.length !== args.length || (suiteIndex >= 0 && only === undefined)) usage();
-  const suites = SUITES.filter((suite) => only === undefined || suite.name === only);
+  const suites = SUITES.filter((suite) => (only === undefined && !suite.optional) || suite.name === only);
   if (suites.length === 0) usage();
   for (const suite of suites) {
     const results: BenchResult[] = await suite.run({ quick });

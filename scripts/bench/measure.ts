@@ -28,6 +28,8 @@ export interface BenchSettings {
 /** A group of related measurements; later suites register in ./suites.ts. */
 export interface BenchSuite {
   name: string;
+  /** Runs only when named with `--suite` (it takes minutes). */
+  optional?: true;
   run(settings: BenchSettings): Promise<BenchResult[]>;
 }
 
