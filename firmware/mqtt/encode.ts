@@ -1,14 +1,16 @@
 /**
- * Encoders for what a client sends (device bundle). Each writes one whole
- * packet into the caller's buffer at `position` and returns the position just
- * after it, or an ERR_* (< 0) having written nothing past capacity.
+ * Encoders for what a client sends (the host's Uint8Array codec: tests,
+ * tools, the simulator). Each writes one whole packet into the caller's
+ * buffer at `position` and returns the position just after it, or an ERR_*
+ * (< 0). On an error nothing is written outside the packet's own bytes:
+ * never before `position` nor past the buffer's end; PUBLISH may leave
+ * garbage inside its range (see encodePublish), the others write nothing.
  * Length functions return the whole packet's byte count or an ERR_*.
  *
  * Each packet has one body function that both measures (buffer null) and
  * writes (buffer given), so the two can never disagree. Body helpers pass a
- * negative position (an error) through unchanged. PUBLISH, the hot path, is
- * the exception: it checks and measures each field once (publishRemaining),
- * then writes; an ASCII topic or payload is copied without UTF-8 encoding.
+ * negative position (an error) through unchanged. encodePublish, the hot
+ * path, first tries one pass for ASCII text and falls back to its body function.
  */
 import {
   CONNECT, ERR_BUFFER_TOO_SMALL, ERR_CONNECT_FLAGS, ERR_NO_FILTERS, ERR_PACKET_ID, ERR_PROTOCOL,
@@ -127,69 +129,104 @@ export function encodeConnect(buffer: Uint8Array, position: number, options: Con
   return position < 0 ? position : connectBody(buffer, position, options);
 }
 
-/**
- * A character that keeps a topic name off the ASCII path: outside 0x01..0x7F,
- * or a wildcard `#` / `+`. A native test: on V8 it costs about half a
- * charCodeAt loop, on Espruino far less.
- */
-const TOPIC_DECLINED = /[^\x01-\x22\x24-\x2a\x2c-\x7f]/;
-/** A string payload character outside 0x01..0x7F (U+0000 is allowed but takes the general path). */
-const PAYLOAD_DECLINED = /[^\x01-\x7f]/;
-
-/**
- * Writes already-checked text as UTF-8, copying ASCII characters directly,
- * two per step (V8 spends most of a copy in charCodeAt; fewer loop steps
- * help); returns the new position.
- */
-function putText(buffer: Uint8Array, position: number, text: string): number {
-  const length = text.length;
-  for (let index = 0; index < length; index += 2) {
-    const first = text.charCodeAt(index);
-    const second = index + 1 < length ? text.charCodeAt(index + 1) : 0;
-    if ((first | second) > 0x7F) return encodeUtf8(buffer, position, text, false);
-    buffer[position + index] = first;
-    if (index + 1 < length) buffer[position + index + 1] = second;
-  }
-  return position + length;
-}
-
-/**
- * PUBLISH remaining length (3.3.2, 3.3.3), or its error, checking each field
- * once: an ASCII topic name or string payload takes one regular-expression
- * test, anything else the general UTF-8 path.
- */
-function publishRemaining(options: PublishOptions): number {
+/** 0 when QoS, packet id and DUP agree (3.3.1, 3.3.2.2), else ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS (DUP at QoS 0 [MQTT-3.3.1-2]). */
+function checkPublishFlags(options: PublishOptions): number {
   const qos = options.qos;
-  const topic = options.topic;
-  const payload = options.payload;
-  if (checkQos(qos)) return ERR_QOS;
-  if (qos && checkPacketId(options.packetId)) return ERR_PACKET_ID;
-  if (!qos && options.dup) return ERR_RESERVED_FLAGS;
-  let position = !topic.length || topic.length > 65535 || TOPIC_DECLINED.test(topic) ? putTopic(null, 0, topic, false) : topic.length + 2;
-  if (position < 0) return position;
-  if (qos) position += 2;
-  return typeof payload == "string" && PAYLOAD_DECLINED.test(payload) ? putData(null, position, payload, false) : position + payload.length;
+  return checkQos(qos) || (qos ? checkPacketId(options.packetId) : options.dup ? ERR_RESERVED_FLAGS : 0);
 }
 
-/** Whole PUBLISH bytes, or ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS (DUP at QoS 0 [MQTT-3.3.1-2]) / a topic or UTF-8 error / ERR_VALUE. */
+/** PUBLISH variable header and payload (3.3.2, 3.3.3): topic name, packet id at QoS 1 and 2, payload. */
+function publishBody(buffer: Uint8Array | null, position: number, options: PublishOptions): number {
+  position = putTopic(buffer, position, options.topic, false);
+  if (options.qos && position >= 0) {
+    if (buffer) writeU16(buffer, position, options.packetId);
+    position += 2;
+  }
+  return putData(buffer, position, options.payload, false);
+}
+
+/** Whole PUBLISH bytes, or ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS / a topic or UTF-8 error / ERR_VALUE. */
 export function publishLength(options: PublishOptions): number {
-  return totalLength(publishRemaining(options));
+  return totalLength(checkPublishFlags(options) || publishBody(null, 0, options));
 }
 
-/** Writes PUBLISH (3.3): topic, packet id at QoS 1 and 2, payload; measured and checked once (publishRemaining). */
+/** Writes PUBLISH by the general path: checked and measured in full, then written. */
+function encodePublishChecked(buffer: Uint8Array, position: number, options: PublishOptions): number {
+  const remaining = checkPublishFlags(options) || publishBody(null, 0, options);
+  position = writeFixedHeader(buffer, position, PUBLISH << 4 | (options.dup ? 8 : 0) | options.qos << 1 | (options.retain ? 1 : 0), remaining);
+  return position < 0 ? position : publishBody(buffer, position, options);
+}
+
+/**
+ * Copies a topic name of 0x01..0x7F characters other than `#` and `+`, two
+ * per step (V8 spends most of a copy in charCodeAt; fewer loop steps help);
+ * false at the first other character, which the general path must judge.
+ */
+function copyAsciiTopic(buffer: Uint8Array, position: number, topic: string): boolean {
+  const length = topic.length;
+  let index = 0;
+  for (; index + 1 < length; index += 2) {
+    const first = topic.charCodeAt(index);
+    const second = topic.charCodeAt(index + 1);
+    if (first - 1 >>> 0 > 0x7E || second - 1 >>> 0 > 0x7E || (first | 8) == 0x2B || (second | 8) == 0x2B) return false;
+    buffer[position + index] = first;
+    buffer[position + index + 1] = second;
+  }
+  if (index == length) return true;
+  const last = topic.charCodeAt(index);
+  buffer[position + index] = last;
+  return last - 1 >>> 0 <= 0x7E && (last | 8) != 0x2B;
+}
+
+/** Copies a string payload of 0x00..0x7F characters, two per step; false at the first other character. */
+function copyAsciiPayload(buffer: Uint8Array, position: number, payload: string): boolean {
+  const length = payload.length;
+  let index = 0;
+  for (; index + 1 < length; index += 2) {
+    const first = payload.charCodeAt(index);
+    const second = payload.charCodeAt(index + 1);
+    if ((first | second) > 0x7F) return false;
+    buffer[position + index] = first;
+    buffer[position + index + 1] = second;
+  }
+  if (index == length) return true;
+  const last = payload.charCodeAt(index);
+  buffer[position + index] = last;
+  return last <= 0x7F;
+}
+
+/**
+ * Writes PUBLISH (3.3): topic, packet id at QoS 1 and 2, payload. Returns the
+ * position after it, or ERR_QOS / ERR_PACKET_ID / ERR_RESERVED_FLAGS (DUP at
+ * QoS 0 [MQTT-3.3.1-2]) / a topic error ([MQTT-4.7.3-1] empty,
+ * [MQTT-3.3.2-2] wildcard) / a UTF-8 error / ERR_VALUE / ERR_BUFFER_TOO_SMALL.
+ *
+ * One pass: the packet is measured as if the topic and a string payload were
+ * ASCII, its header written, and the topic checked while it is copied. At
+ * the first character that is not plain ASCII, or that a topic name may not
+ * hold, the general path checks and measures everything and writes the
+ * packet again from `position`, or returns the error. So on an error, the
+ * bytes from `position` up to the packet's length counted with one byte per
+ * character of topic and string payload (never past the buffer's end) may
+ * hold garbage; no byte outside them is written.
+ */
 export function encodePublish(buffer: Uint8Array, position: number, options: PublishOptions): number {
   const qos = options.qos;
   const topic = options.topic;
   const payload = options.payload;
-  const remaining = publishRemaining(options);
-  position = writeFixedHeader(buffer, position, PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0), remaining);
-  if (position < 0) return position;
-  const end = position + remaining;
-  const topicEnd = putText(buffer, position + 2, topic);
-  writeU16(buffer, position, topicEnd - position - 2);
-  position = qos ? writeU16(buffer, topicEnd, options.packetId) : topicEnd;
-  if (typeof payload != "string") buffer.set(payload, position);
-  else putText(buffer, position, payload);
+  const topicLength = topic.length;
+  const remaining = topicLength + payload.length + (qos ? 4 : 2);
+  const end = position + 1 + remainingLengthSize(remaining) + remaining;
+  if (checkPublishFlags(options) || !topicLength || topicLength > 65535 || remaining > MAX_REMAINING_LENGTH || end > buffer.length) {
+    return encodePublishChecked(buffer, position, options);
+  }
+  buffer[position] = PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0);
+  let cursor = writeU16(buffer, writeRemainingLength(buffer, position + 1, remaining), topicLength);
+  if (!copyAsciiTopic(buffer, cursor, topic)) return encodePublishChecked(buffer, position, options);
+  cursor += topicLength;
+  if (qos) cursor = writeU16(buffer, cursor, options.packetId);
+  if (typeof payload != "string") buffer.set(payload, cursor);
+  else if (!copyAsciiPayload(buffer, cursor, payload)) return encodePublishChecked(buffer, position, options);
   return end;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Error fixtures: each malformed packet and each bad encoder argument yields
  * its exact error code (compared by name, so a failure reads "ERR_QOS" rather
- * than -7), and every code in the table is exercised somewhere.
+ * than -7), and every code in the table is exercised somewhere; a failing
+ * encoder writes nothing outside the packet's own bytes.
  */
 import { strict as assert } from "node:assert";
 import * as C from "../../../firmware/mqtt/constants.ts";
@@ -11,8 +12,12 @@ import { encodeConnect, encodePublish, encodeSubscribe, encodeUnsubscribe } from
 import { ERROR_NAMES, errorName, reasonName } from "../../../firmware/mqtt/errors.ts";
 import { Framer } from "../../../firmware/mqtt/framer.ts";
 import { createPacketRecord } from "../../../firmware/mqtt/packets.ts";
+import type { PublishOptions } from "../../../firmware/mqtt/packets.ts";
+import { assertUntouchedOutside, publishRangeLength } from "./encode-contract.ts";
 import { DECODE_CASES, ENCODE_CASES, SERVER_BOUND } from "./error-cases.ts";
 
+const SENTINEL = 0xa5;
+const PUBLISH: PublishOptions = { topic: "a/b", payload: "x", qos: 1, retain: false, dup: false, packetId: 7 };
 const CLIENT_BOUND = [C.CONNACK, C.PUBLISH, C.PUBACK, C.PUBREC, C.PUBREL, C.PUBCOMP, C.SUBACK, C.UNSUBACK, C.PINGRESP];
 
 /** The framer's own errors, which no decoder returns. */
@@ -69,17 +74,53 @@ describe("mqtt codec errors", function () {
       });
     }
 
-    it("write nothing when an argument is bad, even with room to spare", function () {
-      const buffer = new Uint8Array(64).fill(0xa5);
-      const results = [
-        encodePublish(buffer, 0, { topic: "a/+", payload: "x", qos: 0, retain: false, dup: false, packetId: 0 }),
-        encodePublish(buffer, 0, { topic: "a", payload: "x\uD800", qos: 0, retain: false, dup: false, packetId: 0 }),
-        encodeConnect(buffer, 0, { clientId: "c", cleanSession: true, keepalive: 1, will: { topic: "w", payload: "", qos: 3, retain: false } }),
-        encodeSubscribe(buffer, 0, 1, ["a", "b/#/c"], [0, 0]),
-        encodeUnsubscribe(buffer, 0, 1, ["a", ""]),
+    it("write nothing outside the packet's own bytes when an argument is bad, even with room to spare", function () {
+      const position = 5;
+      const publishes: [PublishOptions, string][] = [
+        [{ ...PUBLISH, topic: "a/+" }, "ERR_TOPIC_WILDCARD"],
+        [{ ...PUBLISH, topic: "sensors/room-1/temperature/#", payload: "21.5" }, "ERR_TOPIC_WILDCARD"],
+        [{ ...PUBLISH, topic: "caf\u00e9/+" }, "ERR_TOPIC_WILDCARD"],
+        [{ ...PUBLISH, topic: "a/b\u0000c" }, "ERR_NULL_CHARACTER"],
+        [{ ...PUBLISH, topic: "a/\uD800b" }, "ERR_MALFORMED_UTF8"],
+        [{ ...PUBLISH, payload: "x\uD800" }, "ERR_MALFORMED_UTF8"],
+        [{ ...PUBLISH, payload: "\u00e9t\u00e9 \uDC00" }, "ERR_MALFORMED_UTF8"],
+        [{ ...PUBLISH, payload: new Uint8Array(8), qos: 3 }, "ERR_QOS"],
+        [{ ...PUBLISH, packetId: 0 }, "ERR_PACKET_ID"],
+        [{ ...PUBLISH, qos: 0, dup: true }, "ERR_RESERVED_FLAGS"],
       ];
-      assert.deepEqual(results.map(errorName), ["ERR_TOPIC_WILDCARD", "ERR_MALFORMED_UTF8", "ERR_QOS", "ERR_FILTER_WILDCARD", "ERR_EMPTY_TOPIC"]);
-      assert.ok(buffer.every((byte) => byte === 0xa5), "a failing encoder wrote into the buffer");
+      for (const [options, error] of publishes) {
+        const buffer = new Uint8Array(96).fill(SENTINEL);
+        assert.equal(errorName(encodePublish(buffer, position, options)), error, JSON.stringify(options.topic));
+        assertUntouchedOutside(buffer, SENTINEL, position, position + publishRangeLength(options), `PUBLISH ${JSON.stringify(options.topic)}`);
+      }
+      const others: [(buffer: Uint8Array) => number, string][] = [
+        [(buffer) => encodeConnect(buffer, position, { clientId: "c", cleanSession: true, keepalive: 1, will: { topic: "w", payload: "", qos: 3, retain: false } }), "ERR_QOS"],
+        [(buffer) => encodeSubscribe(buffer, position, 1, ["a", "b/#/c"], [0, 0]), "ERR_FILTER_WILDCARD"],
+        [(buffer) => encodeUnsubscribe(buffer, position, 1, ["a", ""]), "ERR_EMPTY_TOPIC"],
+      ];
+      for (const [encode, error] of others) {
+        const buffer = new Uint8Array(96).fill(SENTINEL);
+        assert.equal(errorName(encode(buffer)), error);
+        assertUntouchedOutside(buffer, SENTINEL, 0, 0, error);
+      }
+    });
+
+    it("write nothing at or past the end of a buffer too small for the packet", function () {
+      const position = 5;
+      const cases: [PublishOptions, number, string][] = [
+        [{ ...PUBLISH, topic: "temp\u00e9rature" }, 0, "ERR_BUFFER_TOO_SMALL"],
+        [{ ...PUBLISH, topic: "\u{1F321}/t", payload: "21.5" }, 1, "ERR_BUFFER_TOO_SMALL"],
+        [{ ...PUBLISH, payload: "d\u00e9j\u00e0 vu" }, 1, "ERR_BUFFER_TOO_SMALL"],
+        [{ ...PUBLISH, topic: "sensors/t" }, -1, "ERR_BUFFER_TOO_SMALL"],
+        [{ ...PUBLISH, topic: "sensors/+" }, -1, "ERR_TOPIC_WILDCARD"],
+        [{ ...PUBLISH, topic: "caf\u00e9/+" }, 0, "ERR_TOPIC_WILDCARD"],
+      ];
+      for (const [options, spare, error] of cases) {
+        const backing = new Uint8Array(96).fill(SENTINEL);
+        const end = position + publishRangeLength(options) + spare;
+        assert.equal(errorName(encodePublish(backing.subarray(0, end), position, options)), error, JSON.stringify(options));
+        assertUntouchedOutside(backing, SENTINEL, position, Math.min(end, position + publishRangeLength(options)), JSON.stringify(options.topic));
+      }
     });
   });
 

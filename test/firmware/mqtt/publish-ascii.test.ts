@@ -1,12 +1,12 @@
 /**
- * The PUBLISH fast paths take all-ASCII topics and payloads (encode: a
- * regular-expression check, then a copy two characters per step; decode:
- * one loop over the topic bytes) and hand anything else to the general
- * UTF-8 and topic checks. These cases put one unusual character at every
- * position of short topics and payloads, odd and even, and
- * require exactly what the general path gives: mqtt-packet's bytes, or the
- * error the general checks name, with nothing written. readUtf8 has the same
- * kind of ASCII path and gets the same treatment.
+ * The PUBLISH fast paths take all-ASCII topics and payloads (encode: one
+ * pass that checks while it copies, two characters per step; decode: one
+ * loop over the topic bytes) and hand anything else to the general UTF-8 and
+ * topic checks. These cases put one unusual character at every position of
+ * short topics and payloads, odd and even, and require exactly what the
+ * general path gives: mqtt-packet's bytes, or the error the general checks
+ * name, with nothing written outside the packet's own bytes (encode-contract.ts).
+ * readUtf8 has the same kind of ASCII path and gets the same treatment.
  */
 import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
@@ -19,6 +19,7 @@ import { createClientRecord } from "../../../firmware/mqtt/packets.ts";
 import type { PublishOptions } from "../../../firmware/mqtt/packets.ts";
 import { checkTopic } from "../../../firmware/mqtt/topic.ts";
 import { checkUtf8, readUtf8 } from "../../../firmware/mqtt/utf8.ts";
+import { assertUntouchedOutside, publishRangeLength } from "./encode-contract.ts";
 
 /** Characters that each leave the ASCII path (1- to 4-byte UTF-8, and the topic's forbidden ones). */
 const UNUSUAL = ["\u007f", "\u0080", "\u00e9", "\u07ff", "\u0800", "\uffff", "\ud83d\ude00", "\ud800", "\udc00", "\u0000", "#", "+"];
@@ -46,7 +47,7 @@ function encodeBoth(options: PublishOptions): { result: number; bytes: string } 
   const buffer = new Uint8Array(128).fill(GARBAGE);
   const result = encodePublish(buffer, 3, options);
   if (result < 0) {
-    assert.ok(buffer.every((byte) => byte === GARBAGE), `${errorName(result)} but bytes were written`);
+    assertUntouchedOutside(buffer, GARBAGE, 3, 3 + publishRangeLength(options), errorName(result));
     return { result, bytes: "" };
   }
   assert.equal(buffer[2], GARBAGE, "wrote before the packet");
@@ -61,7 +62,7 @@ function peerHex(options: PublishOptions): string {
 }
 
 describe("mqtt codec PUBLISH ASCII fast paths", function () {
-  it("encode: one unusual topic character at any position gives mqtt-packet's bytes or the general error, writing nothing on error", function () {
+  it("encode: one unusual topic character at any position gives mqtt-packet's bytes or the general error, writing nothing outside the packet on error", function () {
     let cases = 0;
     for (const length of LENGTHS) {
       for (let index = 0; index < length; index++) {
