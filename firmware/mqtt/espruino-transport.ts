@@ -67,9 +67,15 @@ export function createEspruinoTransport(secure: boolean): Transport {
   return transport;
 }
 
-/** Espruino's clock: `getTime()` (seconds) in milliseconds, and the global timers. */
+/**
+ * Espruino's clock: `getTime()` (seconds) in whole milliseconds, and the
+ * global timers. Whole: a time computed as `getTime() * 1000` plus periods
+ * and compared with a later `getTime() * 1000` can miss by a rounding error
+ * (4761.77 * 1000 is 4761769.9999999995), and a schedule that waits
+ * `due - now` = 5e-7 ms wakes to find its time not yet come, again and again.
+ */
 export const espruinoClock: Clock = {
-  now: () => getTime() * 1000,
+  now: () => Math.floor(getTime() * 1000),
   setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
   clearTimeout: (handle) => clearTimeout(handle as number),
 };
