@@ -44,8 +44,8 @@ describe(brokerTitle("node: a simulated day through a WiFi drop, a broker restar
       assert.deepEqual(summary.faults, { "wifi-drop": 1, "broker-restart": 1, latency: 0, chunking: 0, "power-loss": 1 });
       assert.equal(summary.restarts, 1, "the power loss");
       assert.ok(summary.reconnects >= 3, `WiFi drop, broker restart, power loss: ${summary.reconnects} reconnects`);
-      // A report a minute from 1 s after each start, less the two minutes without power.
-      assert.ok(summary.qos1.produced >= DAY / 60 - 2, `produced ${summary.qos1.produced}`);
+      // A report a minute from 1 s after each start, less the two minutes without power (and a minute's phase shift at most).
+      assert.ok(summary.qos1.produced >= DAY / 60 - 3, `produced ${summary.qos1.produced}`);
       assert.equal(summary.qos1.received, summary.qos1.produced);
       assert.equal(summary.qos1.refused, 0);
       assert.equal(summary.qos1.outOfOrder, 0);
