@@ -3,14 +3,15 @@
  * description run in emulated Espruino interpreters against a real broker
  * through an optional fault plan, as fast as the host allows; at the end a
  * summary (schema and semantics: sim/fleet/fleet.ts, ledger.ts). Exit code
- * 1 when a QoS 1 report was lost (or a node threw), 2 on bad arguments.
+ * 1 when a QoS 1 report was lost (or a node threw), 2 on bad arguments or a
+ * run that could not start.
  */
 import { parseArgs } from "node:util";
 import { runFleet, type FleetOptions } from "../sim/fleet/fleet.ts";
 import { FaultPlanError, readFaultPlan } from "../sim/fleet/plan.ts";
 import { failures, formatSummary } from "../sim/fleet/report.ts";
 
-const USAGE = "usage: npm run sim -- [--node FILE] [--board B] [--nodes N] [--broker aedes|mosquitto|mqtt://host:port] [--duration S] [--faults PLAN] [--budget BYTES] [--json]";
+const USAGE = "usage: npm run sim -- [--node FILE] [--board B] [--nodes N] [--broker aedes|mosquitto|mqtt://host:port] [--duration S] [--faults PLAN] [--budget BYTES] [--quantum MS] [--json]";
 
 function number(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

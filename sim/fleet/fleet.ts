@@ -17,7 +17,8 @@
  * is in flight) and, up to a second of real time, until the broker answered
  * every request the nodes sent (CONNECT, QoS 1 PUBLISH, SUBSCRIBE, PINGREQ,
  * seen by decoding their socket bytes), so a reply lands at the virtual
- * millisecond of its request however busy the host; the clock then jumps to the next timer, at least `quantum`
+ * millisecond of its request however busy the host (at the step's end, up
+ * to `quantum` ms later, for a request made inside a step); the clock then jumps to the next timer, at least `quantum`
  * ms and at most `maxStep` ms ahead. After `duration` the books close to new
  * reports, every fault is lifted, and the fleet runs on (at most `drain`
  * virtual seconds) until every QoS 1 report produced has reached the
@@ -40,6 +41,7 @@ import { formatViolations } from "../../scripts/gate/index.ts";
 import { availableBrokers, startAedes, startMosquitto, type Broker } from "../brokers.ts";
 import { VirtualClock } from "../clock.ts";
 import { EspruinoEnvironment } from "../espruino/environment.ts";
+import { CHUNK_BYTES } from "../espruino/modules/socket.ts";
 import type { Interpreter } from "../espruino/interpreter.ts";
 import { settle, type IoActivity } from "../espruino/io.ts";
 import { NetworkModel, type Endpoint, type NetworkTap } from "../espruino/network.ts";
@@ -52,8 +54,6 @@ import { FAULT_KINDS, planEvents, type FaultEvent, type FaultKind, type FaultPla
 
 /** The id the shared build carries, replaced in each node's copy. */
 export const PLACEHOLDER_ID = "zzmotefleetplaceholderzz";
-/** Espruino's default chunk size, restored when a chunking fault ends. */
-const DEFAULT_CHUNK = 536;
 
 /** What {@link runFleet} runs. */
 export interface FleetOptions {
@@ -158,6 +158,8 @@ interface FleetNode {
   telemetry: string;
   /** Packet id of a QoS 1 report in flight → its key. */
   inFlight: Map<number, string>;
+  /** Faults of each kind on now (they may overlap). */
+  active: Partial<Record<FaultKind, number>>;
   sockets: Set<number>;
   powerOns: number;
   off: boolean;
@@ -231,11 +233,16 @@ class FleetRun {
   readonly nodes: FleetNode[] = [];
   private readonly ids = new Set<string>();
   private observer: MqttClient | null = null;
+  private get observerTopic(): string {
+    return telemetryTopic(this.template.node.topicPrefix, "+");
+  }
   private readonly parsers = new Map<number, TapParsers>();
   /** Requests the nodes sent whose reply has not arrived yet, over all sockets. */
   private awaiting = 0;
   private readonly faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   private brokerDown = false;
+  /** Broker restarts under way (they may overlap). */
+  private brokerFaults = 0;
   private nodeErrors = 0;
 
   constructor(
@@ -249,7 +256,10 @@ class FleetRun {
     private readonly count: number,
     private readonly events: FaultEvent[],
   ) {
-    this.clock.onError = () => this.nodeErrors++;
+    this.clock.onError = (error) => {
+      this.nodeErrors++;
+      console.error("fleet: uncaught in a timer:", error);
+    };
     this.ledger = options.ledger ?? new Ledger();
   }
 
@@ -308,12 +318,17 @@ class FleetRun {
 
   async stop(): Promise<void> {
     for (const node of this.nodes) node.env.dispose();
-    await new Promise<void>((resolve) => (this.observer ? this.observer.end(true, {}, () => resolve()) : resolve()));
+    const observer = this.observer;
+    if (observer) {
+      // Its session is persistent: without the subscription a shared broker queues nothing more for it.
+      await Promise.race([observer.unsubscribeAsync(this.observerTopic).catch(() => {}), delay(2000)]);
+      await new Promise<void>((resolve) => observer.end(true, {}, () => resolve()));
+    }
     if (this.ownsBroker) await this.broker?.stop();
   }
 
   private async startObserver(): Promise<void> {
-    const topic = telemetryTopic(this.template.node.topicPrefix, "+");
+    const topic = this.observerTopic;
     const observer = connect(`mqtt://${this.endpoint.host}:${this.endpoint.port}`, { clientId: "mote-sim-" + randomBytes(4).toString("hex"), clean: false, reconnectPeriod: 250, connectTimeout: 5000 });
     this.observer = observer;
     const levels = topic.split("/").length;
@@ -340,7 +355,7 @@ class FleetRun {
     attachModels(hardware, base);
     const network = new NetworkModel(base.wifi ? { ssid: base.wifi.ssid, password: base.wifi.password } : {});
     network.route(base.broker.host, base.broker.port, this.endpoint);
-    const node: FleetNode = { id, index, env: undefined as unknown as EspruinoEnvironment, network, telemetry: telemetryTopic(base.topicPrefix, id), inFlight: new Map(), sockets: new Set(), powerOns: 0, off: false };
+    const node: FleetNode = { id, index, env: undefined as unknown as EspruinoEnvironment, network, telemetry: telemetryTopic(base.topicPrefix, id), inFlight: new Map(), active: {}, sockets: new Set(), powerOns: 0, off: false };
     network.tap = this.tap(node);
     node.env = new EspruinoEnvironment({
       board, clock: this.clock, hardware, network,
@@ -360,6 +375,8 @@ class FleetRun {
     const client = mote?.client;
     if (!client) return;
     node.powerOns++;
+    // A new boot numbers its packets from 1 again: ids in flight before it name nothing now.
+    node.inFlight.clear();
     const original = client.publish;
     const ledger = this.ledger;
     client.publish = function (topic: unknown, payload: unknown, qos: unknown, retain: unknown): number {
@@ -386,7 +403,10 @@ class FleetRun {
             tapped.awaiting++;
             this.awaiting++;
           }
-          if (packet.cmd != "publish" || packet.topic != node.telemetry || !packet.qos) return;
+          if (packet.cmd != "publish" || !packet.qos) return;
+          // Any QoS 1 PUBLISH takes its packet id: a PUBACK for it must not count for a report that had the id before.
+          if (packet.messageId !== undefined) node.inFlight.delete(packet.messageId);
+          if (packet.topic != node.telemetry) return;
           const key = reportKey(Buffer.from(packet.payload as Buffer).toString("latin1"));
           if (key === null || packet.messageId === undefined) return;
           node.inFlight.set(packet.messageId, key);
@@ -457,22 +477,37 @@ class FleetRun {
 
   private async apply(event: FaultEvent): Promise<void> {
     if (event.begins) this.faults[event.kind]++;
-    const chosen = event.nodes.map((index) => this.nodes[index]!);
-    switch (event.kind) {
-      case "wifi-drop":
-        for (const node of chosen) event.begins ? node.network.drop() : node.network.restore();
-        break;
-      case "latency":
-        for (const node of chosen) {
+    if (event.kind == "broker-restart") {
+      // Overlapping restarts: down at the first start, up at the last end.
+      this.brokerFaults += event.begins ? 1 : -1;
+      if (event.begins && !this.brokerDown) {
+        this.brokerDown = true;
+        await this.broker!.halt();
+      } else if (this.brokerFaults == 0 && this.brokerDown) {
+        this.brokerDown = false;
+        await this.broker!.launch();
+      }
+      return;
+    }
+    for (const index of event.nodes) {
+      const node = this.nodes[index]!;
+      // Overlapping faults of a kind on a node: on from the first start (the latest start sets latency and chunk size) to the last end.
+      const active = (node.active[event.kind] ?? 0) + (event.begins ? 1 : -1);
+      node.active[event.kind] = active;
+      if (!event.begins && active > 0) continue;
+      switch (event.kind) {
+        case "wifi-drop":
+          if (event.begins) node.network.drop();
+          else node.network.restore();
+          break;
+        case "latency":
           node.network.latencyMs = event.begins ? event.ms : 0;
           node.network.jitterMs = event.begins ? event.jitter : 0;
-        }
-        break;
-      case "chunking":
-        for (const node of chosen) node.network.chunkBytes = event.begins ? event.bytes : DEFAULT_CHUNK;
-        break;
-      case "power-loss":
-        for (const node of chosen) {
+          break;
+        case "chunking":
+          node.network.chunkBytes = event.begins ? event.bytes : CHUNK_BYTES;
+          break;
+        case "power-loss":
           if (event.begins && !node.off) {
             node.off = true;
             node.env.powerOff();
@@ -480,27 +515,20 @@ class FleetRun {
             node.off = false;
             node.env.reboot();
           }
-        }
-        break;
-      case "broker-restart":
-        if (event.begins && !this.brokerDown) {
-          this.brokerDown = true;
-          await this.broker!.halt();
-        } else if (!event.begins && this.brokerDown) {
-          this.brokerDown = false;
-          await this.broker!.launch();
-        }
-        break;
+          break;
+      }
     }
   }
 
   /** Ends every fault still on at the end of the run (the drain runs on a healthy network). */
   private async liftFaults(): Promise<void> {
+    this.brokerFaults = 0;
     for (const node of this.nodes) {
+      node.active = {};
       node.network.restore();
       node.network.latencyMs = 0;
       node.network.jitterMs = 0;
-      node.network.chunkBytes = DEFAULT_CHUNK;
+      node.network.chunkBytes = CHUNK_BYTES;
       if (node.off) {
         node.off = false;
         node.env.reboot();

@@ -163,9 +163,9 @@ export class Ledger {
     return [...this.nodes.keys()];
   }
 
-  /** The reports a node produced, in production order (refused ones included). */
-  booked(node: string): { key: string; qos: number; refused: boolean }[] {
-    return [...(this.nodes.get(node) ?? new Map<string, Produced>())].map(([key, report]) => ({ key, qos: report.qos, refused: report.refused }));
+  /** The reports a node produced, in production order (refused ones included), with the virtual time each first left the node (null: never). */
+  booked(node: string): { key: string; qos: number; refused: boolean; sent: number | null }[] {
+    return [...(this.nodes.get(node) ?? new Map<string, Produced>())].map(([key, report]) => ({ key, qos: report.qos, refused: report.refused, sent: report.sentVirtual }));
   }
 
   /** QoS 1 reports produced (and not refused) that the subscriber has not received yet. */

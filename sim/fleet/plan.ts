@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { AnySchemaObject } from "ajv/dist/2020.js";
+import { CHUNK_BYTES } from "../espruino/modules/socket.ts";
 import { seededRandom } from "../espruino/random.ts";
 import { compileSchema, schemaProblems } from "../../scripts/build/schema-problems.ts";
 
@@ -136,7 +137,7 @@ export function planEvents(plan: FaultPlan, nodes: number, source = "fault plan"
       chosen = [...new Set(selector)].sort((a, b) => a - b);
     }
     const start = Math.round(fault.at * 1000);
-    const common = { kind: fault.kind, nodes: chosen, ms: fault.ms ?? 0, jitter: fault.jitter ?? 0, bytes: fault.bytes ?? 536, fault: index };
+    const common = { kind: fault.kind, nodes: chosen, ms: fault.ms ?? 0, jitter: fault.jitter ?? 0, bytes: fault.bytes ?? CHUNK_BYTES, fault: index };
     const length = Math.round((fault.for ?? 0) * 1000);
     events.push({ ...common, at: start, begins: true, rank: 1 });
     events.push({ ...common, at: start + length, begins: false, rank: length > 0 ? 0 : 2 });

@@ -7,9 +7,9 @@ class ReferenceClock {
   time = 0;
   private nextId = 1;
   private sequence = 0;
-  timers: { id: number; due: number; interval: number; sequence: number; name: string }[] = [];
-  add(name: string, delay: number, interval: number): number {
-    this.timers.push({ id: this.nextId, due: this.time + delay, interval, sequence: this.sequence++, name });
+  timers: { id: number; due: number; interval: number; sequence: number; name: string; action?: () => void }[] = [];
+  add(name: string, delay: number, interval: number, action?: () => void): number {
+    this.timers.push({ id: this.nextId, due: this.time + delay, interval, sequence: this.sequence++, name, ...(action ? { action } : {}) });
     return this.nextId++;
   }
   clear(id: number): void {
@@ -25,6 +25,7 @@ class ReferenceClock {
         next.sequence = this.sequence++;
       } else this.clear(next.id);
       fired.push(`${next.name}@${this.time}`);
+      next.action?.();
     }
     this.time = Math.max(this.time, target);
   }
@@ -106,8 +107,15 @@ describe("VirtualClock", () => {
   });
 
   it("fires the same timers at the same times as a scan-everything reference, through random adds, clears and advances", () => {
-    type Op = { op: "timeout" | "interval"; delay: number } | { op: "clear"; pick: number } | { op: "advance"; by: number };
+    type Op =
+      | { op: "timeout" | "interval"; delay: number }
+      | { op: "clear"; pick: number }
+      | { op: "advance"; by: number }
+      | { op: "chain"; delay: number; then: number }
+      | { op: "selfclear"; every: number; times: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant("chain" as const), delay: fc.integer({ min: 0, max: 50 }), then: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ op: fc.constant("selfclear" as const), every: fc.integer({ min: 1, max: 20 }), times: fc.integer({ min: 1, max: 4 }) }),
       fc.record({ op: fc.constantFrom("timeout" as const, "interval" as const), delay: fc.integer({ min: 0, max: 50 }) }),
       fc.record({ op: fc.constant("clear" as const), pick: fc.nat() }),
       fc.record({ op: fc.constant("advance" as const), by: fc.integer({ min: 0, max: 120 }) }),
@@ -128,6 +136,30 @@ describe("VirtualClock", () => {
             const [ours, theirs] = ids[step.pick % ids.length]!;
             clock.clear(ours);
             reference.clear(theirs);
+          } else if (step.op == "chain") {
+            // A timeout whose callback schedules another: timers added while the clock runs.
+            const name = `c${index}`;
+            const ours = clock.setTimeout(() => {
+              fired.push(`${name}@${clock.now()}`);
+              clock.setTimeout(() => fired.push(`${name}+@${clock.now()}`), step.then);
+            }, step.delay);
+            const theirs = reference.add(name, step.delay, 0, () => reference.add(`${name}+`, step.then, 0));
+            ids.push([ours, theirs]);
+          } else if (step.op == "selfclear") {
+            // An interval that clears itself from its own callback after `times` runs.
+            const name = `s${index}`;
+            let ours = 0;
+            let oursLeft = step.times;
+            ours = clock.setInterval(() => {
+              fired.push(`${name}@${clock.now()}`);
+              if (--oursLeft == 0) clock.clear(ours);
+            }, step.every);
+            let theirs = 0;
+            let theirsLeft = step.times;
+            theirs = reference.add(name, step.every, step.every, () => {
+              if (--theirsLeft == 0) reference.clear(theirs);
+            });
+            ids.push([ours, theirs]);
           } else {
             const name = `t${index}`;
             const interval = step.op == "interval" ? Math.max(1, step.delay) : 0;

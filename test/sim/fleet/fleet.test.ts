@@ -152,6 +152,25 @@ describe("fleet simulator: two fleets on one broker (one simulator per machine a
   });
 });
 
+describe("fleet simulator: overlapping faults", function () {
+  this.timeout(120000);
+  it("keeps a node offline from the first WiFi drop's start to the last one's end", async () => {
+    const ledger = new Ledger();
+    const summary = await runFleet({
+      nodeFile: ROOT + "test/sim/fleet/fast-node.json",
+      duration: 300,
+      // 120 s offline at a report every 5 s: 24 reports, within what the node queues.
+      plan: { faults: [{ at: 100, kind: "wifi-drop", for: 120 }, { at: 130, kind: "wifi-drop", for: 20 }] },
+      ledger,
+    });
+    assert.deepEqual(failures(summary), []);
+    const sent = ledger.booked(ledger.nodeIds[0]!).map((report) => report.sent!);
+    assert.ok(sent.length > 55, `reports every 5 s: ${sent.length}`);
+    assert.deepEqual(sent.filter((time) => time > 101000 && time < 220000), [], "nothing left the node while either drop was on");
+    assert.ok(sent.filter((time) => time >= 220000 && time < 235000).length >= 20, "the backlog left once both were over");
+  });
+});
+
 describe("npm run sim: summary and exit code", function () {
   this.timeout(180000);
 
