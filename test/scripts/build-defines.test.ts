@@ -7,7 +7,6 @@ import { buildBundle, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type 
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
 
-const NODE_ENTRY = ROOT + "firmware/node-main.ts";
 
 /** Every driver module behind a switch, by the part type that pulls it in. */
 const DRIVER_MODULES: Record<string, string[]> = {
@@ -106,10 +105,10 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   let sleepy: BuildResult;
 
   before(async () => {
-    relayOnly = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, entry: NODE_ENTRY, budget: 100000 });
-    every = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({}), entry: NODE_ENTRY, budget: 100000 });
-    everyQos1 = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({ discovery: false, actuators: [{ name: "fan", type: "pwm", pin: "D25" }, { name: "relay", type: "relay", pin: "D26" }] }), entry: NODE_ENTRY, budget: 100000 });
-    sleepy = await buildBundle({ board: "esp32", nodeFile: SLEEP_NODE, entry: NODE_ENTRY, budget: 100000 });
+    relayOnly = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, budget: 100000 });
+    every = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({}), budget: 100000 });
+    everyQos1 = await buildBundle({ board: "esp32", nodeFile: everyDriverNode({ discovery: false, actuators: [{ name: "fan", type: "pwm", pin: "D25" }, { name: "relay", type: "relay", pin: "D26" }] }), budget: 100000 });
+    sleepy = await buildBundle({ board: "esp32", nodeFile: SLEEP_NODE, budget: 100000 });
   });
 
   it("passes the gate in every variant", () => {

@@ -37,7 +37,6 @@ interface Wiring {
 
 const ESP32_WIRING: Wiring = { dht22: "D4", ds18b20: "D5", button: "D27", relay: "D26" };
 const ESP8266_WIRING: Wiring = { dht22: "D14", ds18b20: "D12", button: "D13", relay: "D16" };
-const ENTRY = ROOT + "firmware/node-main.ts";
 const BASE = "mote/bench";
 
 interface Received {
@@ -72,7 +71,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
   let broker: Broker;
 
   before(async () => {
-    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, entry: ENTRY, budget: 100000 });
+    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, budget: 100000 });
     assert.deepEqual(bundle.violations, [], formatViolations(bundle.violations));
     broker = await kind.start({ persistence: false });
     reportBroker(broker, `node e2e; bundle ${bundle.total} B`);
@@ -186,7 +185,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
   it("runs the ESP8266 bundle: board labels resolve to Espruino pins, telemetry and commands work", async () => {
     // The emulator does not enforce the heap bound: this node is estimated at about 2,300 variables
     // on a board with about 1,600 (its telemetry reports heap 0), so it would not run on a real ESP8266 yet.
-    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, entry: ENTRY, budget: 100000 });
+    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, budget: 100000 });
     assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
     const bench = await start(esp8266, ESP8266_WIRING);
     const { hardware, received } = bench;

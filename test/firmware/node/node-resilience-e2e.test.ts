@@ -30,7 +30,6 @@ import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
 import { cleanUp, environment } from "../../sim/espruino/helpers.ts";
 import { Opened, connectPeer, delay } from "../mqtt/integration-kit.ts";
 
-const ENTRY = ROOT + "firmware/node-main.ts";
 const WATCHDOG_NODE = ROOT + "test/firmware/node/node-watchdog.json";
 const EXAMPLE_NODE = ROOT + "test/firmware/node/node-e2e.json";
 const EXAMPLE_NODE_ESP8266 = ROOT + "test/firmware/node/node-e2e-esp8266.json";
@@ -116,10 +115,10 @@ for (const kind of availableBrokers()) {
     let broker: Broker;
 
     before(async () => {
-      watchdogBundle = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, entry: ENTRY, budget: 100000 });
+      watchdogBundle = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, budget: 100000 });
       assert.deepEqual(watchdogBundle.violations, [], formatViolations(watchdogBundle.violations));
-      example = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, entry: ENTRY, budget: 100000 });
-      exampleEsp8266 = await buildBundle({ board: "esp8266", nodeFile: EXAMPLE_NODE_ESP8266, entry: ENTRY, budget: 100000 });
+      example = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, budget: 100000 });
+      exampleEsp8266 = await buildBundle({ board: "esp8266", nodeFile: EXAMPLE_NODE_ESP8266, budget: 100000 });
       assert.deepEqual(exampleEsp8266.violations, [], formatViolations(exampleEsp8266.violations));
       broker = await kind.start({ persistence: false });
       reportBroker(broker, `node resilience e2e; bundle ${watchdogBundle.total} B`);
@@ -231,7 +230,7 @@ for (const kind of availableBrokers()) {
       process.env["MOTE_WIFI_PASSWORD"] = "wrong horse";
       let wrong: BuildResult;
       try {
-        wrong = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, entry: ENTRY, budget: 100000 });
+        wrong = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, budget: 100000 });
       } finally {
         if (saved === undefined) delete process.env["MOTE_WIFI_PASSWORD"];
         else process.env["MOTE_WIFI_PASSWORD"] = saved;

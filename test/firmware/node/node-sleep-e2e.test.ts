@@ -24,7 +24,6 @@ import { Opened, connectPeer, delay, waitFor } from "../mqtt/integration-kit.ts"
 
 const NODE_FILE = ROOT + "test/firmware/node/node-e2e-sleep.json";
 const NODE_FILE_ESP8266 = ROOT + "test/firmware/node/node-e2e-sleep-esp8266.json";
-const ENTRY = ROOT + "firmware/node-main.ts";
 const BASE = "mote/sleepy";
 const BROKER_HOST = "192.168.1.10";
 const PERIOD = 60000;
@@ -44,7 +43,7 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
   let broker: Broker;
 
   before(async () => {
-    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, entry: ENTRY, budget: 100000 });
+    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, budget: 100000 });
     assert.deepEqual(bundle.violations, [], formatViolations(bundle.violations));
     broker = await kind.start({ persistence: false });
     reportBroker(broker, `deep-sleep e2e; bundle ${bundle.total} B`);
@@ -125,7 +124,7 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
   });
 
   it("runs the ESP8266 bundle through two wakes: integer microseconds, wake-up seen in the reset reason", async () => {
-    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, entry: ENTRY, budget: 100000 });
+    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, budget: 100000 });
     assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
     const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "sleep-peer-8266", true);
     const received: Received[] = [];
