@@ -134,8 +134,15 @@ export interface MqttClient {
    * buffer), or a codec ERR_* for a bad topic or QoS. Refusals count as dropped.
    */
   publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number;
-  /** Puts messages kept by a MessageStore back in the queue (at boot, before `start`). */
-  restore(messages: OutgoingMessage[]): void;
+  /**
+   * Puts messages kept by a MessageStore back in the queue, oldest first, and
+   * sends what it can. Stops at the first one the queue has no room for
+   * (QoS 0 messages are dropped first, as for `publish`) and returns how many
+   * it went through: a message larger than the send buffer or otherwise
+   * unsendable is counted as dropped and gone through. The store keeps the
+   * rest and offers them again once acknowledgements make room.
+   */
+  restore(messages: OutgoingMessage[]): number;
   /** Subscribes `handler` to `filter` now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
   /** Stops delivering `filter` and tells the broker. */
@@ -473,8 +480,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return 0;
   }
 
-  function restore(messages: OutgoingMessage[]): void {
-    for (const message of messages) {
+  function restore(messages: OutgoingMessage[]): number {
+    let index = 0;
+    for (; index < messages.length; index++) {
+      const message = messages[index]!;
       scratch.topic = message.topic;
       scratch.payload = message.payload;
       scratch.qos = message.qos;
@@ -487,8 +496,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       message.state = 0;
       message.unsent = true;
       message.packetId = 0;
+      if (!makeRoom(message)) break;
       enqueue(message);
     }
+    flush();
+    return index;
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {

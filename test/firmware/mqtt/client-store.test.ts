@@ -103,8 +103,24 @@ describe("MQTT client: persistence hook", function () {
 
   it("counts restored messages against the queue bounds", function () {
     const { client } = setup({ queueMessages: 2 });
-    client.restore([stored("one", 1), stored("two", 1)]);
+    assert.equal(client.restore([stored("one", 1), stored("two", 1)]), 2);
     assert.equal(client.publish("t", "three", 1, false), K.ERR_QUEUE_FULL);
+  });
+
+  it("restore takes only what the queue has room for, oldest first, and says how many; QoS 0 makes room first", function () {
+    const { client } = setup({ queueMessages: 3 });
+    client.publish("t", "zero", 0, false);
+    assert.equal(client.restore([stored("one", 1), stored("two", 1), stored("three", 1), stored("four", 1)]), 3);
+    assert.deepEqual(client.queue.map((message) => message.payload), ["one", "two", "three"]);
+    assert.equal(client.counters.dropped, 1, "the QoS 0 message made room");
+    assert.equal(client.restore([stored("four", 1)]), 0);
+  });
+
+  it("a restored message goes out at once when the client is ready", function () {
+    const harness = setup();
+    connectReady(harness);
+    assert.equal(harness.client.restore([stored("late", 1)]), 1);
+    assert.deepEqual(harness.transport.takeSummaries(), ["PUBLISH q1 #1 t \"late\""]);
   });
 
   it("restored messages respect the in-flight window", function () {
