@@ -3,8 +3,8 @@
  * flash queue, the topic layout, commands and discovery into one running
  * node, over a {@link Platform}.
  *
- * - Boot: drivers created (actuators off), the flash queue loaded into the
- *   client, WiFi joined (boards with a station), then the client started;
+ * - Boot: drivers created (actuators off), the flash queue loaded (the
+ *   oldest reports it holds handed to the client, the rest as room comes), WiFi joined (boards with a station), then the client started;
  *   it reconnects on its own from then on.
  * - WiFi: Espruino's ports differ (sim/espruino/modules/wifi.ts): the ESP32
  *   (2v29) never calls the connect callback on a failure, never retries and
@@ -31,6 +31,9 @@
  *   goes through the flash queue, written to flash at once while the client
  *   is not connected (a power loss then loses nothing that was produced;
  *   online, the queue batches and an acknowledgement usually comes first).
+ *   The flash queue hands reports to the client as its RAM queue has room,
+ *   so however long an outage, no report is refused: flash keeps the last
+ *   QUEUE_SEGMENT x QUEUE_SEGMENTS, older ones go first, counted.
  *   Each report carries `boot` (a count kept in Storage, one write per
  *   start) and `seq` (1, 2, … per boot), so a receiver can tell every report
  *   apart, find gaps and put them in order. A failed sample goes to the
@@ -87,11 +90,11 @@ import { createActuator, createBuses, createSensor, statePayload, type PartSenso
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, KEEPALIVE, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, KEEPALIVE, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
-export { BOOT_FILE, KEEPALIVE, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
+export { BOOT_FILE, KEEPALIVE, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
@@ -175,10 +178,12 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     sensorQos.push(part.qos !== undefined ? part.qos : qos);
   }
 
-  const queue = createFlashQueue(platform.storage, clock, { prefix: "mq", segmentMessages: 8, maxSegments: 3, batchMessages: 4, batchMilliseconds: 5000 });
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
-  client.restore(queue.load());
+  const queue = createFlashQueue(platform.storage, clock, {
+    prefix: "mq", segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: 5000,
+  }, client.restore);
   client.store = queue.store;
+  queue.load();
 
   const boot = (parseInt(platform.storage.read(BOOT_FILE) || "0", 10) || 0) + 1;
   platform.storage.write(BOOT_FILE, "" + boot);
@@ -224,8 +229,11 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (rssi !== null) report["rssi"] = rssi;
     report["heap"] = platform.memory();
     report["mqtt"] = client.counters;
-    client.publish(telemetry, JSON.stringify(report), roundQos, false);
-    if (roundQos > 0 && client.state != STATE_READY) queue.flush();
+    const payload = JSON.stringify(report);
+    if (roundQos > 0) {
+      queue.add({ topic: telemetry, payload, qos: roundQos, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
+      if (client.state != STATE_READY) queue.flush();
+    } else client.publish(telemetry, payload, 0, false);
     for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
     if (SLEEP) startClient();
   }
@@ -429,7 +437,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && discoveryTimer === null)) {
+      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && discoveryTimer === null)) {
         clock.setTimeout(sleepCheck, SLEEP_CHECK);
         return;
       }

@@ -26,3 +26,14 @@ export const WATCHDOG_CHECK = 60000;
 export const SLEEP_CHECK = 50;
 export const SLEEP_DELAY = 100;
 export const SLEEP_MIN = 1000;
+/**
+ * The flash queue of QoS 1 reports (flash-queue.ts): reports per segment file
+ * and segment files at most, so QUEUE_SEGMENT x QUEUE_SEGMENTS reports (128:
+ * two hours and eight minutes of one-minute reports) survive an outage or a
+ * power loss; older ones go first, counted. A segment of 8 reports of ~300
+ * bytes takes three 992-byte Storage chunks, so the whole queue ~48 KB of
+ * the 192 KB (4 MB ESP8266) or 896 KB (ESP32) Storage area; each segment
+ * costs three numbers of RAM while it exists.
+ */
+export const QUEUE_SEGMENT = 8;
+export const QUEUE_SEGMENTS = 16;

@@ -1,8 +1,8 @@
 /**
- * Keeps the client's QoS 1/2 messages in flash so they survive
- * disconnections, reboots and power loss: the client's `store`
- * (firmware/mqtt/client.ts) over Espruino's appendable StorageFiles
- * (`require("Storage").open`).
+ * The node's QoS 1/2 telemetry in flash, so that it survives disconnections,
+ * outages longer than the client's RAM queue, reboots and power loss: a log
+ * over Espruino's appendable StorageFiles (`require("Storage").open`) that
+ * feeds the MQTT client as it has room.
  *
  * A segmented, append-only log. Each segment is one StorageFile,
  * `<prefix>.<id in base 36>`, holding up to `segmentMessages` messages, one
@@ -13,6 +13,17 @@
  * the byte 0xFF, which marks the end of a StorageFile (a 0xFF written into
  * one hides everything after it: measured on 2v29).
  *
+ * `add` appends a message to the log as *waiting*; `feed` hands waiting
+ * messages, oldest first, to `take` (the client's `restore`), which takes
+ * what its queue has room for. The queue feeds after every `add` and every
+ * acknowledgement, so the client holds the oldest unacknowledged messages
+ * and flash holds everything not yet acknowledged, whatever the length of
+ * the outage: the client's RAM queue never refuses a report. A waiting
+ * message still in the RAM buffer is handed as it is; one in flash is read
+ * back (a parse of one line; reading picks up where the last one left off).
+ * Handed messages always precede waiting ones in the log, so the waiting
+ * ones are its last `waiting` entries.
+ *
  * Writes are batched: `add` buffers in RAM and appends the buffer as one
  * string every `batchMessages` messages, or `batchMilliseconds` after the
  * first unwritten one, or at `flush()` (call it before deep sleep or a
@@ -22,29 +33,31 @@
  * while offline. Each StorageFile write is at most 992 characters (one
  * chunk; a longer one throws "Too much data for file size" on 2v29).
  *
- * Acknowledgements are counted per segment in RAM only; a segment whose
- * entries are all acknowledged is erased (the current one too: the next
- * batch starts a new file). Nothing else is persisted, so after a reboot
- * without that, the acknowledged entries of a segment that still holds
- * unacknowledged ones are sent again: at least once, as QoS 1 allows, at most
- * `segmentMessages - 1` duplicates per such segment. Recording each
- * acknowledgement in flash would cost a write per message.
+ * Acknowledgements (the client's `store.remove`) are counted per segment in
+ * RAM only; a segment whose entries are all acknowledged is erased (the
+ * current one too: the next batch starts a new file). Nothing else is
+ * persisted, so after a reboot without that, the acknowledged entries of a
+ * segment that still holds unacknowledged ones are sent again: at least
+ * once, as QoS 1 allows, at most `segmentMessages - 1` duplicates per such
+ * segment. Recording each acknowledgement in flash would cost a write per
+ * message. The client's own QoS 1 messages (`store.add`: the node's
+ * `online`, actuator states, discovery) are not kept: the node makes them
+ * again at every connection.
  *
  * Bounded by `maxSegments` files: a batch that needs a new segment when there
  * are that many first erases the oldest, counting its unacknowledged entries
- * as `dropped` (they may still be delivered from RAM before a reboot). A
- * batch whose write throws (flash full) is dropped the same way.
+ * as `dropped` (handed ones may still be delivered from RAM before a
+ * reboot; waiting ones are gone). A batch whose write throws (flash full) is
+ * dropped the same way.
  *
  * At boot `load()` reads every segment line by line (a StorageFile read
- * never maps a whole file into RAM) and returns the messages oldest first
- * for `client.restore`. A line that does not parse (a write cut by power
- * loss, flash corruption) is skipped and counted in `corrupt`; the first
- * batch after a boot starts with "\n" (an empty line, skipped), so a cut
- * line never swallows the next one. Call `load()` once, before the client
- * publishes, and size `maxSegments × segmentMessages` within the client's
- * `queueMessages`: restored messages all go into the client's queue.
- * A restored message the client refuses (larger than its send buffer) is
- * never acknowledged, so its segment stays until the bound evicts it.
+ * never maps a whole file into RAM), counts its messages as waiting and
+ * feeds the client. A line that does not parse (a write cut by power loss,
+ * flash corruption) is skipped and counted in `corrupt`; the first batch
+ * after a boot starts with "\n" (an empty line, skipped), so a cut line
+ * never swallows the next one. A message the client cannot send (larger
+ * than its send buffer) counts as taken, is never acknowledged, and its
+ * segment stays until the bound evicts it.
  */
 import type { MessageStore, OutgoingMessage } from "../mqtt/client.ts";
 import type { Clock } from "../mqtt/transport.ts";
@@ -92,11 +105,21 @@ export interface FlashQueueCounters {
   corrupt: number;
 }
 
-/** The flash queue: hand `store` to the client, `load()` at boot, `flush()` before sleeping. */
+/** Takes messages oldest first and returns how many it took (the client's `restore`). */
+export type Take = (messages: OutgoingMessage[]) => number;
+
+/** The flash queue: `add` the node's QoS 1/2 telemetry, hand `store` to the client, `load()` at boot, `flush()` before sleeping. */
 export interface FlashQueue {
+  /** For `client.store`: `remove` counts an acknowledgement and feeds the client; `add` keeps nothing (see the file comment). */
   store: MessageStore;
-  /** Messages in flash, oldest first, for `client.restore` (once, at boot). */
-  load(): OutgoingMessage[];
+  /** Appends a QoS 1/2 message to the log, then feeds the client. */
+  add(message: OutgoingMessage): void;
+  /** Hands waiting messages, oldest first, to the client while it takes them. */
+  feed(): void;
+  /** Counts what flash holds as waiting (once, at boot), then feeds the client. */
+  load(): void;
+  /** Messages in the log not yet handed to the client. */
+  waiting(): number;
   /** Writes what is buffered now. */
   flush(): void;
   readonly counters: FlashQueueCounters;
@@ -166,8 +189,8 @@ export function decodeEntry(line: string): OutgoingMessage | null {
   return { topic: entry[0], payload, qos, retain: (flags & FLAG_RETAIN) > 0, dup: false, packetId: 0, state: 0, unsent: true };
 }
 
-/** Checks the options (throws naming the bad one) and returns a queue with nothing loaded yet. */
-export function createFlashQueue(storage: QueueStorage, clock: Clock, options: FlashQueueOptions): FlashQueue {
+/** Checks the options (throws naming the bad one) and returns a queue with nothing loaded yet, feeding `take`. */
+export function createFlashQueue(storage: QueueStorage, clock: Clock, options: FlashQueueOptions, take: Take): FlashQueue {
   if (!/^\w+$/.test(options.prefix) || options.prefix.length > 16) throw new Error("flash queue: prefix must be 1-16 letters, digits or _, got " + JSON.stringify(options.prefix));
   if (!(options.segmentMessages >= 1 && options.maxSegments >= 1 && options.batchMessages >= 1 && options.batchMilliseconds >= 0)) {
     throw new Error("flash queue: need segmentMessages, maxSegments, batchMessages >= 1 and batchMilliseconds >= 0");
@@ -186,12 +209,35 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   /** The newest segment may end in a line cut by power loss (after a boot): start the next write with "\n". */
   let torn = false;
   let timer: unknown = null;
+  /** The log's last `waiting` entries are not handed to the client yet. */
+  let waiting = 0;
+  /** Where the last read from flash stopped: segment id, lines read (empty and corrupt ones too), messages among them. */
+  let readId = -1;
+  let readLines = 0;
+  let readCount = 0;
+  /** The read position after the message oldestWaiting() last read from flash. */
+  let readNext = 0;
 
   function fileName(id: number): string {
     return prefix + id.toString(36);
   }
 
-  function eraseSegment(position: number): void {
+  /** Entries in flash, acknowledged or not. */
+  function inFlash(): number {
+    let total = 0;
+    for (let index = 0; index < segmentCounts.length; index++) total += segmentCounts[index]!;
+    return total;
+  }
+
+  /** Erases the segment at `position`: waiting entries in it are gone, and with `lost` its unacknowledged ones count as dropped. */
+  function eraseSegment(position: number, lost: boolean): void {
+    const count = segmentCounts[position]!;
+    let after = 0;
+    for (let index = position + 1; index < segmentCounts.length; index++) after += segmentCounts[index]!;
+    // the waiting entries in flash are its last ones
+    waiting -= Math.min(count, Math.max(0, waiting - pending.length - after));
+    if (lost) counters.dropped += count - segmentAcknowledged[position]!;
+    if (segmentIds[position] == readId) readId = -1;
     storage.open(fileName(segmentIds[position]!), "r").erase();
     if (position == segmentIds.length - 1) appendFile = null;
     segmentIds.splice(position, 1);
@@ -204,6 +250,8 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     const last = segmentIds.length - 1;
     let text = torn ? "\n" : "";
     for (let index = 0; index < count; index++) text += encodeEntry(pending[index]!);
+    // the waiting ones among them: pending ends with min(waiting, pending.length) of them
+    const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
     const batch = pending.splice(0, count);
     try {
       if (!appendFile) appendFile = storage.open(fileName(segmentIds[last]!), "a");
@@ -212,6 +260,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       torn = true;
       appendFile = null;
       counters.dropped += count;
+      waiting -= waitingInBatch;
       return;
     }
     torn = false;
@@ -227,10 +276,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     while (pending.length) {
       const last = segmentIds.length - 1;
       if (last < 0 || segmentCounts[last]! >= options.segmentMessages) {
-        if (segmentIds.length >= options.maxSegments) {
-          counters.dropped += segmentCounts[0]! - segmentAcknowledged[0]!;
-          eraseSegment(0);
-        }
+        if (segmentIds.length >= options.maxSegments) eraseSegment(0, true);
         appendFile = null;
         torn = false;
         segmentIds.push(nextId++);
@@ -242,39 +288,87 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     }
   }
 
+  /**
+   * The oldest waiting message: from the RAM buffer, or read from flash (its
+   * segment id in `segment`, the read position after it in `readNext`), or
+   * null when its line is gone from flash.
+   */
+  function oldestWaiting(): StoredMessage | null {
+    if (waiting <= pending.length) return pending[pending.length - waiting]!;
+    // its index among the messages of its segment
+    let skip = inFlash() - waiting + pending.length;
+    let position = 0;
+    while (skip >= segmentCounts[position]!) skip -= segmentCounts[position++]!;
+    const id = segmentIds[position]!;
+    if (id != readId || readCount > skip) {
+      readId = id;
+      readLines = 0;
+      readCount = 0;
+    }
+    const file = storage.open(fileName(id), "r");
+    for (let line = 0; line < readLines; line++) file.readLine();
+    readNext = readLines;
+    let line = file.readLine();
+    while (line !== undefined) {
+      readNext++;
+      // an empty line starts each boot's first batch; a corrupt one was counted at load
+      const message: StoredMessage | null = line == "\n" ? null : decodeEntry(line);
+      if (message) {
+        if (readCount == skip) {
+          message.segment = id;
+          return message;
+        }
+        readCount++;
+        readLines = readNext;
+      }
+      line = file.readLine();
+    }
+    return null;
+  }
+
+  function feed(): void {
+    while (waiting) {
+      const message = oldestWaiting();
+      if (message) {
+        if (!take([message])) return;
+        if (message.segment == readId) {
+          readLines = readNext;
+          readCount++;
+        }
+      } else counters.dropped++;
+      waiting--;
+    }
+  }
+
   function add(message: OutgoingMessage): void {
-    if (message.qos < 1) return;
     pending.push(message);
+    waiting++;
+    feed();
     if (pending.length >= options.batchMessages) write();
     else if (timer === null) timer = clock.setTimeout(write, options.batchMilliseconds);
   }
 
   function remove(message: StoredMessage): void {
     const index = pending.indexOf(message);
-    if (index >= 0) {
-      pending.splice(index, 1);
-      return;
+    if (index >= 0) pending.splice(index, 1);
+    else {
+      // a message whose segment was evicted (or one this queue never held) counts nowhere
+      const position = segmentIds.indexOf(message.segment!);
+      message.segment = -1;
+      if (position >= 0 && ++segmentAcknowledged[position]! >= segmentCounts[position]!) eraseSegment(position, false);
     }
-    const position = segmentIds.indexOf(message.segment!);
-    if (position < 0) return;
-    message.segment = -1;
-    segmentAcknowledged[position]++;
-    if (segmentAcknowledged[position]! >= segmentCounts[position]!) eraseSegment(position);
+    feed();
   }
 
-  /** Reads one segment's messages into `messages`; erases it when it held none that parse. */
-  function loadSegment(id: number, messages: OutgoingMessage[]): void {
+  /** Counts one segment's messages; erases it when it held none that parse. */
+  function loadSegment(id: number): void {
     const file = storage.open(fileName(id), "r");
     let count = 0;
     let line = file.readLine();
     while (line !== undefined) {
       if (line != "\n") {
-        const message: StoredMessage | null = decodeEntry(line);
-        if (message) {
-          message.segment = id;
-          messages.push(message);
-          count++;
-        } else counters.corrupt++;
+        if (decodeEntry(line)) count++;
+        else counters.corrupt++;
       }
       line = file.readLine();
     }
@@ -282,10 +376,11 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       segmentIds.push(id);
       segmentCounts.push(count);
       segmentAcknowledged.push(0);
+      waiting += count;
     } else file.erase();
   }
 
-  function load(): OutgoingMessage[] {
+  function load(): void {
     const ids: number[] = [];
     const names = storage.list(undefined, { sf: true });
     for (let index = 0; index < names.length; index++) {
@@ -294,14 +389,26 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       if (name.substr(0, prefix.length) == prefix && id >= 0 && fileName(id) == name) ids.push(id);
     }
     ids.sort((first, second) => first - second);
-    const messages: OutgoingMessage[] = [];
     for (let index = 0; index < ids.length; index++) {
-      loadSegment(ids[index]!, messages);
+      loadSegment(ids[index]!);
       nextId = ids[index]! + 1;
     }
     torn = true;
-    return messages;
+    feed();
   }
 
-  return { store: { add, remove }, load, flush: write, counters };
+  return {
+    store: {
+      add: function () {},
+      remove,
+    },
+    add,
+    feed,
+    load,
+    waiting: function () {
+      return waiting;
+    },
+    flush: write,
+    counters,
+  };
 }

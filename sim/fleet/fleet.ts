@@ -369,20 +369,32 @@ class FleetRun {
     node.env.boot(nodeCode(this.template.code, id));
   }
 
-  /** Wraps the node's `mote.client.publish` (the global node-main.ts sets) to book each report it produces. */
+  /**
+   * Wraps the node's `mote.client.publish` (QoS 0 reports) and
+   * `mote.queue.add` (QoS 1 reports go through the flash queue, which never
+   * refuses one) on the global node-main.ts sets, to book each report it produces.
+   */
   private instrument(node: FleetNode, interpreter: Interpreter): void {
-    const mote = interpreter.realm.global["mote"] as { client?: { publish: (...args: unknown[]) => number } } | undefined;
+    type Publish = (...args: unknown[]) => number;
+    type Add = (message: { topic: unknown; payload: unknown; qos: unknown }) => void;
+    const mote = interpreter.realm.global["mote"] as { client?: { publish: Publish }; queue?: { add: Add } } | undefined;
     const client = mote?.client;
-    if (!client) return;
+    const queue = mote?.queue;
+    if (!client || !queue) return;
     node.powerOns++;
     // A new boot numbers its packets from 1 again: ids in flight before it name nothing now.
     node.inFlight.clear();
-    const original = client.publish;
+    const publish = client.publish;
+    const add = queue.add;
     const ledger = this.ledger;
     client.publish = function (topic: unknown, payload: unknown, qos: unknown, retain: unknown): number {
-      const result = original.call(client, topic, payload, qos, retain);
+      const result = publish.call(client, topic, payload, qos, retain);
       if (topic === node.telemetry && typeof payload == "string") ledger.produced(node.id, payload, Number(qos), result);
       return result;
+    };
+    queue.add = function (message): void {
+      if (message.topic === node.telemetry && typeof message.payload == "string") ledger.produced(node.id, message.payload, Number(message.qos), 0);
+      add.call(queue, message);
     };
   }
 

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import type { NodeConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
+import { QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
 import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
@@ -334,9 +334,9 @@ describe("node application: watchdog", () => {
     bench.runTo(90000);
     bench.setReachable(false);
     // The broker went away at 90 s: the check at 180 s is the first at least a minute later.
-    // A QoS 1 message from the console 1 s before it is still in the queue's 5 s batch window.
+    // A QoS 1 message added 1 s before it is still in the queue's 5 s batch window.
     bench.runTo(179000);
-    bench.node.client.publish("mote/n1/console", "before the reboot", 1, false);
+    bench.node.queue.add({ topic: "mote/n1/console", payload: "before the reboot", qos: 1, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
     bench.runTo(181000);
     assert.deepEqual(bench.reboots.map((reboot) => reboot.at), [180000]);
     assert.ok(bench.reboots[0]!.flash.includes("mote/n1/console before the reboot"), JSON.stringify(bench.reboots[0]!.flash));
@@ -370,5 +370,44 @@ describe("node application: watchdog", () => {
     assert.deepEqual(bench.connects, [0]);
     assert.equal(bench.reports.length, 180);
     assert.equal(bench.reboots.length, 0);
+  });
+});
+
+describe("node application: an outage longer than the client's RAM queue", () => {
+  it("refuses no report: what the client has no room for waits in flash and arrives in order once the broker is back", () => {
+    const bench = boot(nodeConfig(240));
+    bench.runTo(90000);
+    bench.setReachable(false);
+    bench.runTo(100 * MINUTE);
+    const node = bench.node;
+    assert.equal(node.client.counters.dropped, 0, "nothing refused");
+    assert.ok(node.client.queue.length < 32, `the client holds ${node.client.queue.length} (its bounds: 32 messages, 4 KB)`);
+    assert.ok(node.queue.waiting() > 60, `${node.queue.waiting()} reports wait in flash`);
+    bench.setReachable(true);
+    bench.runTo(110 * MINUTE);
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(110 * MINUTE)), "every report, in production order");
+    assert.equal(node.queue.waiting(), 0);
+    assert.deepEqual(queuedInFlash(bench.storage), [], "all acknowledged: flash emptied");
+    assert.equal(node.queue.counters.dropped, 0);
+  });
+
+  it("beyond the flash queue's bound the oldest go first, counted; the newest all arrive, in order", () => {
+    const bench = boot(nodeConfig(240));
+    bench.runTo(90000);
+    bench.setReachable(false);
+    bench.runTo(200 * MINUTE);
+    bench.setReachable(true);
+    bench.runTo(210 * MINUTE);
+    const produced = producedBy(210 * MINUTE);
+    const arrived = firstArrivals(bench.reports).map((report) => report[1]);
+    assert.deepEqual(arrived, [...arrived].sort((a, b) => a - b), "in production order");
+    // segments go whole: flash keeps at least the newest (QUEUE_SEGMENTS - 1) x QUEUE_SEGMENT + 1 of them
+    const kept = (QUEUE_SEGMENTS - 1) * QUEUE_SEGMENT + 1;
+    const newest = bootOne(produced).map((report) => report[1]).slice(producedBy(200 * MINUTE) - kept);
+    assert.deepEqual(arrived.slice(-newest.length), newest, "the newest reports all arrive");
+    const missing = bootOne(produced).map((report) => report[1]).filter((seq) => !arrived.includes(seq));
+    assert.ok(missing.length > 0 && missing.length <= producedBy(200 * MINUTE) - 2 - kept, `${missing.length} missing`);
+    assert.equal(missing.at(-1)! - missing[0]! + 1, missing.length, "one run of the oldest offline reports, not scattered ones");
+    assert.ok(bench.node.queue.counters.dropped >= missing.length, `${bench.node.queue.counters.dropped} counted as dropped, ${missing.length} missing`);
   });
 });

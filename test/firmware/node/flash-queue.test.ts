@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MqttClient as PeerClient } from "mqtt";
 import type { OutgoingMessage } from "../../../firmware/mqtt/client.ts";
-import { createFlashQueue, type FlashQueueOptions, type QueueFile, type QueueStorage } from "../../../firmware/node/flash-queue.ts";
+import { createFlashQueue, type FlashQueue, type FlashQueueOptions, type QueueFile, type QueueStorage } from "../../../firmware/node/flash-queue.ts";
 import { bundleForEspruino, type EspruinoBundle } from "../../../scripts/espruino-esbuild.ts";
 import { checkBundle, formatViolations } from "../../../scripts/gate/index.ts";
 import { LOOPBACK, preferredBroker, type Broker } from "../../../sim/brokers.ts";
@@ -52,21 +52,56 @@ function topics(messages: OutgoingMessage[]): string[] {
   return messages.map((each) => each.topic);
 }
 
+/**
+ * Stands in for the client's `restore`: holds what it takes (until `ack`)
+ * while it holds fewer than `room`; `taken` lists everything it ever took.
+ */
+class Consumer {
+  held: OutgoingMessage[] = [];
+  taken: OutgoingMessage[] = [];
+  queue: FlashQueue | null = null;
+  constructor(public room = Infinity) {}
+  take = (messages: OutgoingMessage[]): number => {
+    let count = 0;
+    while (count < messages.length && this.held.length < this.room) {
+      this.held.push(messages[count]!);
+      this.taken.push(messages[count++]!);
+    }
+    return count;
+  };
+  /** Acknowledges the `count` oldest held messages, as the client does on PUBACK. */
+  ack(count = 1): void {
+    for (let index = 0; index < count; index++) this.queue!.store.remove(this.held.shift()!);
+  }
+}
+
+/** A queue on `storage` feeding `consumer` (an unbounded one by default), not loaded yet. */
+function queueOn(storage: QueueStorage, consumer = new Consumer(), options = OPTIONS, clock = new VirtualClock()): FlashQueue {
+  consumer.queue = createFlashQueue(storage, clock, options, consumer.take);
+  return consumer.queue;
+}
+
+/** What a reboot on `flash` hands an unbounded client, oldest first. */
+function reloaded(flash: FlashStorage, options = OPTIONS): OutgoingMessage[] {
+  const consumer = new Consumer();
+  queueOn(storageOn(flash), consumer, options).load();
+  return consumer.taken;
+}
+
 describe("flash queue", () => {
   afterEach(cleanUp);
 
   it("writes a batch of batchMessages adds as one flash write, or batchMilliseconds after the first", () => {
     const clock = new VirtualClock();
     const storage = storageOn(new FlashStorage(196608));
-    const queue = createFlashQueue(storage, clock, OPTIONS);
-    assert.deepEqual(queue.load(), []);
-    queue.store.add(message("a"));
-    queue.store.add(message("b"));
-    queue.store.add(message("zero", "x", false, 0));
+    const queue = queueOn(storage, new Consumer(), OPTIONS, clock);
+    queue.load();
+    queue.add(message("a"));
+    queue.add(message("b"));
     assert.equal(storage.writes, 0);
-    queue.store.add(message("c"));
+    queue.add(message("c"));
     assert.equal(storage.writes, 1);
-    queue.store.add(message("d"));
+    queue.add(message("d"));
     clock.advance(999);
     assert.equal(storage.writes, 1);
     clock.advance(1);
@@ -74,27 +109,38 @@ describe("flash queue", () => {
     assert.deepEqual(queue.counters, { written: 4, dropped: 0, batches: 2, corrupt: 0 });
   });
 
-  it("flush() writes at once; a message acknowledged before its batch never reaches flash", () => {
+  it("hands each message to the client as it is added; flush() writes at once; one acknowledged before its batch never reaches flash", () => {
     const flash = new FlashStorage(196608);
     const storage = storageOn(flash);
-    const queue = createFlashQueue(storage, new VirtualClock(), OPTIONS);
+    const consumer = new Consumer();
+    const queue = queueOn(storage, consumer);
     queue.load();
-    const early = message("early");
-    queue.store.add(early);
-    queue.store.add(message("kept"));
-    queue.store.remove(early);
+    queue.add(message("early"));
+    queue.add(message("kept"));
+    assert.deepEqual(topics(consumer.taken), ["early", "kept"]);
+    assert.equal(queue.waiting(), 0);
+    consumer.ack();
     queue.flush();
     assert.equal(storage.writes, 1);
-    assert.deepEqual(topics(createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS).load()), ["kept"]);
+    assert.deepEqual(topics(reloaded(flash)), ["kept"]);
+  });
+
+  it("the client's own messages (store.add) are not kept", () => {
+    const flash = new FlashStorage(196608);
+    const queue = queueOn(storageOn(flash));
+    queue.load();
+    queue.store.add(message("online"));
+    queue.flush();
+    assert.deepEqual(flash.names(), []);
   });
 
   it("returns what flash holds after a power loss, oldest first, across segments", () => {
     const flash = new FlashStorage(196608);
-    const queue = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS);
+    const queue = queueOn(storageOn(flash));
     queue.load();
-    for (let index = 0; index < 7; index++) queue.store.add(message("t/" + index, "p" + index, index % 2 == 1, 1 + (index % 2)));
+    for (let index = 0; index < 7; index++) queue.add(message("t/" + index, "p" + index, index % 2 == 1, 1 + (index % 2)));
     queue.flush();
-    const restored = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS).load();
+    const restored = reloaded(flash);
     assert.deepEqual(restored.map((each) => [each.topic, each.payload, each.retain, each.qos]), [0, 1, 2, 3, 4, 5, 6].map((index) => ["t/" + index, "p" + index, index % 2 == 1, 1 + (index % 2)]));
     assert.ok(restored.every((each) => each.state == 0 && each.unsent && !each.dup && each.packetId == 0));
   });
@@ -102,46 +148,102 @@ describe("flash queue", () => {
   it("erases a segment once all its entries are acknowledged; a partly acknowledged one comes back whole (at least once)", () => {
     const flash = new FlashStorage(196608);
     const storage = storageOn(flash);
-    const queue = createFlashQueue(storage, new VirtualClock(), OPTIONS);
+    const consumer = new Consumer();
+    const queue = queueOn(storage, consumer);
     queue.load();
-    const sent = [0, 1, 2, 3, 4, 5].map((index) => message("m" + index));
-    for (const each of sent) queue.store.add(each);
+    for (let index = 0; index < 6; index++) queue.add(message("m" + index));
     queue.flush();
     assert.deepEqual(storage.list(undefined, { sf: true }).sort(), ["mq.0", "mq.1"]);
-    for (const each of sent.slice(0, 5)) queue.store.remove(each);
+    consumer.ack(5);
     assert.deepEqual(storage.list(undefined, { sf: true }), ["mq.1"]);
-    assert.deepEqual(topics(createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS).load()), ["m4", "m5"]);
-    queue.store.remove(sent[5]!);
+    assert.deepEqual(topics(reloaded(flash)), ["m4", "m5"]);
+    consumer.ack();
     assert.deepEqual(storage.list(undefined, { sf: true }), []);
   });
 
   it("keeps maxSegments segments: the oldest is erased and its unacknowledged entries counted as dropped", () => {
     const flash = new FlashStorage(196608);
     const options = { ...OPTIONS, segmentMessages: 2, maxSegments: 2 };
-    const queue = createFlashQueue(storageOn(flash), new VirtualClock(), options);
+    const consumer = new Consumer();
+    const queue = queueOn(storageOn(flash), consumer, options);
     queue.load();
-    const sent = [0, 1, 2, 3, 4, 5, 6].map((index) => message("m" + index));
-    queue.store.add(sent[0]!);
-    queue.store.add(sent[1]!);
+    queue.add(message("m0"));
+    queue.add(message("m1"));
     queue.flush();
-    queue.store.remove(sent[0]!);
-    for (const each of sent.slice(2)) queue.store.add(each);
+    consumer.ack();
+    for (let index = 2; index < 7; index++) queue.add(message("m" + index));
     queue.flush();
     assert.equal(queue.counters.dropped, 3);
-    assert.deepEqual(topics(createFlashQueue(storageOn(flash), new VirtualClock(), options).load()), ["m4", "m5", "m6"]);
+    assert.deepEqual(topics(reloaded(flash, options)), ["m4", "m5", "m6"]);
+  });
+
+  it("an outage longer than the client's queue: the rest waits in flash and goes to the client in order as acknowledgements make room", () => {
+    const flash = new FlashStorage(196608);
+    const storage = storageOn(flash);
+    const consumer = new Consumer(3);
+    const options = { ...OPTIONS, segmentMessages: 4, maxSegments: 8 };
+    const queue = queueOn(storage, consumer, options);
+    queue.load();
+    for (let index = 0; index < 20; index++) {
+      queue.add(message("m" + index));
+      queue.flush();
+    }
+    assert.deepEqual(topics(consumer.taken), ["m0", "m1", "m2"]);
+    assert.equal(queue.waiting(), 17);
+    const reads = storage.writes;
+    while (consumer.held.length) consumer.ack();
+    assert.deepEqual(topics(consumer.taken), [...Array(20).keys()].map((index) => "m" + index));
+    assert.equal(queue.waiting(), 0);
+    assert.equal(storage.writes, reads, "feeding reads flash, it writes nothing");
+    assert.deepEqual(storage.list(undefined, { sf: true }), [], "every segment acknowledged and erased");
+    assert.deepEqual(queue.counters, { written: 20, dropped: 0, batches: 20, corrupt: 0 });
+  });
+
+  it("a reboot in the middle of such an outage hands the oldest unacknowledged segment first, then the rest in order", () => {
+    const flash = new FlashStorage(196608);
+    const consumer = new Consumer(2);
+    const options = { ...OPTIONS, segmentMessages: 4, maxSegments: 8 };
+    const queue = queueOn(storageOn(flash), consumer, options);
+    queue.load();
+    for (let index = 0; index < 12; index++) queue.add(message("m" + index));
+    queue.flush();
+    consumer.ack(5);
+    assert.deepEqual(topics(consumer.taken), ["m0", "m1", "m2", "m3", "m4", "m5", "m6"]);
+    const after = new Consumer(2);
+    const second = queueOn(storageOn(flash), after, options);
+    second.load();
+    assert.equal(second.waiting(), 6);
+    while (after.held.length) after.ack();
+    assert.deepEqual(topics(after.taken), ["m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11"]);
+  });
+
+  it("evicting a segment drops its waiting entries and feeding goes on with the oldest left", () => {
+    const flash = new FlashStorage(196608);
+    const consumer = new Consumer(1);
+    const options = { ...OPTIONS, segmentMessages: 2, maxSegments: 3 };
+    const queue = queueOn(storageOn(flash), consumer, options);
+    queue.load();
+    for (let index = 0; index < 10; index++) {
+      queue.add(message("m" + index));
+      queue.flush();
+    }
+    assert.equal(queue.counters.dropped, 4, "m0..m3 went with the two oldest segments");
+    assert.equal(queue.waiting(), 6);
+    while (consumer.held.length) consumer.ack();
+    assert.deepEqual(topics(consumer.taken), ["m0", "m4", "m5", "m6", "m7", "m8", "m9"], "m0 was in the client already");
   });
 
   it("round-trips binary payloads and strings of any characters, and never writes 0xFF", () => {
     const flash = new FlashStorage(196608);
-    const queue = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS);
+    const queue = queueOn(storageOn(flash));
     queue.load();
     const bytes = new Uint8Array(700).map((_, index) => (index * 7) & 255);
     const text = "\u0000\n\u00ff\u00e9\u2603\ud83d\ude00\"\\";
-    queue.store.add(message("bin", bytes, true));
-    queue.store.add(message("text", text));
+    queue.add(message("bin", bytes, true));
+    queue.add(message("text", text));
     queue.flush();
     for (const name of flash.names()) assert.ok(!flash.read(name)!.replace(/\xff+$/, "").includes("\xff"), name);
-    const restored = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS).load();
+    const restored = reloaded(flash);
     assert.ok(restored[0]!.payload instanceof Uint8Array);
     assert.deepEqual([...(restored[0]!.payload as Uint8Array)], [...bytes]);
     assert.equal(restored[0]!.retain, true);
@@ -151,39 +253,54 @@ describe("flash queue", () => {
   it("skips and counts corrupt lines and a line cut by power loss, without losing the next batch", () => {
     const flash = new FlashStorage(196608);
     const storage = storageOn(flash);
-    const queue = createFlashQueue(storage, new VirtualClock(), OPTIONS);
+    const queue = queueOn(storage);
     queue.load();
-    queue.store.add(message("a"));
+    queue.add(message("a"));
     queue.flush();
     storage.open("mq.0", "a").write('["b","b",9]\n{not json\n["c","c",1]\n["cut","p');
-    const second = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS);
-    assert.deepEqual(topics(second.load()), ["a", "c"]);
+    const consumer = new Consumer(1);
+    const second = queueOn(storageOn(flash), consumer);
+    second.load();
     assert.equal(second.counters.corrupt, 3);
-    second.store.add(message("d"));
+    second.add(message("d"));
     second.flush();
-    const third = createFlashQueue(storageOn(flash), new VirtualClock(), OPTIONS);
-    assert.deepEqual(topics(third.load()), ["a", "c", "d"]);
-    assert.equal(third.counters.corrupt, 3);
+    while (consumer.held.length) consumer.ack();
+    assert.deepEqual(topics(consumer.taken), ["a", "c", "d"], "read back from flash past the corrupt lines");
+    const third = new Consumer();
+    const again = queueOn(storageOn(flash), third);
+    again.load();
+    assert.deepEqual(topics(third.taken), []);
+    assert.equal(again.counters.corrupt, 0, "every segment was acknowledged and erased");
   });
 });
 
 const QUEUE = fileURLToPath(new URL("../../../firmware/node/flash-queue.ts", import.meta.url));
+const CLIENT = fileURLToPath(new URL("../../../firmware/mqtt/client.ts", import.meta.url));
 
-/** Device code: print what flash holds, then queue five more (one binary) and flush. */
+/** Device code: print what flash holds (all of it handed at load), then queue five more (one binary) while the "client" has no room, and flush. */
 const ENTRY = `
 import { createFlashQueue, type QueueStorage } from "${QUEUE}";
+import type { OutgoingMessage } from "${CLIENT}";
 const clock = { now: () => Date.now(), setTimeout: (callback: () => void, milliseconds: number): unknown => setTimeout(callback, milliseconds), clearTimeout: (handle: unknown) => clearTimeout(handle as number) };
-const queue = createFlashQueue(require("Storage") as unknown as QueueStorage, clock, { prefix: "mq", segmentMessages: 4, maxSegments: 4, batchMessages: 8, batchMilliseconds: 2000 });
-const loaded = queue.load();
-for (let index = 0; index < loaded.length; index++) {
-  const payload = loaded[index]!.payload;
-  console.log(loaded[index]!.topic + " " + (typeof payload == "string" ? payload : "bytes " + payload.join(",")));
+let room = true;
+let loaded = 0;
+function take(messages: OutgoingMessage[]): number {
+  if (!room) return 0;
+  for (let index = 0; index < messages.length; index++) {
+    const payload = messages[index]!.payload;
+    console.log(messages[index]!.topic + " " + (typeof payload == "string" ? payload : "bytes " + payload.join(",")));
+  }
+  loaded += messages.length;
+  return messages.length;
 }
-const boot = loaded.length;
-for (let index = 0; index < 4; index++) queue.store.add({ topic: "t/" + (boot + index), payload: "p" + (boot + index), qos: 1, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
-queue.store.add({ topic: "t/bin", payload: new Uint8Array([0, 255, boot]), qos: 1, retain: true, dup: false, packetId: 0, state: 0, unsent: true });
+const queue = createFlashQueue(require("Storage") as unknown as QueueStorage, clock, { prefix: "mq", segmentMessages: 4, maxSegments: 4, batchMessages: 8, batchMilliseconds: 2000 }, take);
+queue.load();
+room = false;
+const boot = loaded;
+for (let index = 0; index < 4; index++) queue.add({ topic: "t/" + (boot + index), payload: "p" + (boot + index), qos: 1, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
+queue.add({ topic: "t/bin", payload: new Uint8Array([0, 255, boot]), qos: 1, retain: true, dup: false, packetId: 0, state: 0, unsent: true });
 queue.flush();
-console.log(JSON.stringify(queue.counters));
+console.log(queue.waiting() + " " + JSON.stringify(queue.counters));
 `;
 
 describe("flash queue bundle", () => {
@@ -205,11 +322,11 @@ describe("flash queue bundle", () => {
     const first = environment("esp8266", { storage: flash });
     first.run(bundle.code, "entry.js");
     assert.deepEqual(first.errors, []);
-    assert.deepEqual(first.output, ['{"written":5,"dropped":0,"batches":2,"corrupt":0}']);
+    assert.deepEqual(first.output, ['5 {"written":5,"dropped":0,"batches":2,"corrupt":0}']);
     const second = environment("esp8266", { storage: flash });
     second.run(bundle.code, "entry.js");
     assert.deepEqual(second.errors, []);
-    assert.deepEqual(second.output, ["t/0 p0", "t/1 p1", "t/2 p2", "t/3 p3", "t/bin bytes 0,255,0", '{"written":5,"dropped":0,"batches":2,"corrupt":0}']);
+    assert.deepEqual(second.output, ["t/0 p0", "t/1 p1", "t/2 p2", "t/3 p3", "t/bin bytes 0,255,0", '5 {"written":5,"dropped":0,"batches":2,"corrupt":0}']);
   });
 });
 
@@ -223,21 +340,25 @@ describe("flash queue with the client and a real broker", function () {
     await cleanUp();
   });
 
-  it("publishes offline, reboots, restores from flash and delivers in order", async () => {
+  it("publishes offline beyond the client's queue, reboots, feeds the client from flash and delivers all in order", async () => {
     broker = await preferredBroker().start({ persistence: false });
     opened.add(() => broker.stop());
     const endpoint = { host: LOOPBACK, port: broker.port };
     const flash = new FlashStorage(196608);
     const options = { prefix: "mq", segmentMessages: 8, maxSegments: 4, batchMessages: 5, batchMilliseconds: 100000 };
     const connect = { clientId: "flash-queue", cleanSession: true, keepalive: 30 };
+    const small = { queueMessages: 4, inflightWindow: 2 };
 
-    const before = createTestClient(opened, testOptions(endpoint, connect));
-    const firstQueue = createFlashQueue(storageOn(flash), nodeClock, options);
-    before.client.restore(firstQueue.load());
+    const before = createTestClient(opened, testOptions(endpoint, connect, small));
+    const firstQueue = createFlashQueue(storageOn(flash), nodeClock, options, before.client.restore);
     before.client.store = firstQueue.store;
-    for (let index = 0; index < 12; index++) assert.equal(before.client.publish("flash/" + index, "payload " + index, 1, false), 0);
+    firstQueue.load();
+    for (let index = 0; index < 12; index++) firstQueue.add({ topic: "flash/" + index, payload: "payload " + index, qos: 1, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
     firstQueue.flush();
     assert.equal(firstQueue.counters.written, 12);
+    assert.equal(before.client.queue.length, 4);
+    assert.equal(firstQueue.waiting(), 8);
+    assert.equal(before.client.counters.dropped, 0, "nothing refused");
 
     const peer: PeerClient = await connectPeer(opened, endpoint, "flash-peer", true);
     const received: string[] = [];
@@ -245,14 +366,15 @@ describe("flash queue with the client and a real broker", function () {
     await peer.subscribeAsync("flash/#", { qos: 1 });
 
     const storage = storageOn(flash);
-    const after = createTestClient(opened, testOptions(endpoint, connect));
-    const secondQueue = createFlashQueue(storage, nodeClock, options);
-    after.client.restore(secondQueue.load());
+    const after = createTestClient(opened, testOptions(endpoint, connect, small));
+    const secondQueue = createFlashQueue(storage, nodeClock, options, after.client.restore);
     after.client.store = secondQueue.store;
+    secondQueue.load();
     after.client.start();
     const expected = [...Array(12).keys()].map((index) => `flash/${index} payload ${index}`);
     await waitFor(() => received.length >= 12 && after.client.queue.length == 0, 10000, () => `12 messages, got ${received.length}`);
     assert.deepEqual(received, expected);
+    assert.equal(secondQueue.waiting(), 0);
     assert.deepEqual(storage.list(undefined, { sf: true }), []);
   });
 });
