@@ -162,31 +162,35 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const connectOptions = options.connect;
   const connectPacket = connectString(connectOptions);
   const sendBuffer = options.sendBuffer;
-  const socketQueue = options.socketQueue;
   const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
   const queueBytes = options.queueBytes;
   const reconnectMin = options.reconnectMin;
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
-  if (typeof connectPacket != "string") throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  if (connectPacket.length > sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + sendBuffer);
-  if (!(jitter >= 0 && jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + jitter);
-  if (!(inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
-    throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
+  const random = options.random || Math.random;
+  if (typeof connectPacket != "string" || connectPacket.length > sendBuffer) {
+    throw new Error("mqtt: invalid connect options, or a CONNECT larger than sendBuffer " + sendBuffer + ", for client id " + JSON.stringify(connectOptions.clientId));
+  }
+  if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
+    throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
-  const incomingQos2: number[] = [];
-  const unsubscribes: string[] = [];
-  const scratch: PublishOptions = { topic: "", payload: "", qos: 0, retain: false, dup: false, packetId: 1 };
+  /** Packet ids of incoming QoS 2 messages delivered and not yet released (PUBREL). */
+  let incomingQos2: number[] = [];
+  /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect. */
+  let unsubscribes: string[] = [];
   const counters: ClientCounters = {
     sent: 0, received: 0, acknowledged: 0, resent: 0, dropped: 0, disconnects: 0, reconnects: 0, malformed: 0, unknownAcks: 0, duplicates: 0, handlerErrors: 0,
   };
+  const noop = () => {};
   let state = STATE_IDLE;
+  /** The one timer; what it is for follows from `state` (see `tick`). */
   let timer: unknown = null;
-  let attempts = 0;
+  /** The next reconnect delay before jitter: `reconnectMin`, doubled after each failure up to `reconnectMax`. */
+  let backoff = reconnectMin;
   let started = false;
   let ended = false;
   let nextPacketId = 0;
@@ -205,28 +209,37 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
+  /** Timer handles are truthy (Espruino's and the virtual clock's ids start at 1; Node's are objects). */
   function clearTimer(): void {
-    if (timer !== null) clock.clearTimeout(timer);
+    if (timer) clock.clearTimeout(timer);
     timer = null;
   }
 
-  function schedule(milliseconds: number, callback: () => void): void {
+  function schedule(milliseconds: number): void {
     clearTimer();
-    timer = clock.setTimeout(callback, milliseconds);
+    timer = clock.setTimeout(tick, milliseconds);
   }
 
-  /** Hands a packet (a binary string) to the transport; an error code or a packet larger than the send buffer is not sent. */
+  /**
+   * Hands a packet (a binary string) to the transport. An error code is not
+   * sent (a number has no length), nor a packet larger than the send buffer.
+   */
   function sendPacket(packet: string | number): void {
-    if (typeof packet == "string" && packet.length <= sendBuffer) {
+    if ((packet as string).length <= sendBuffer) {
       lastSent = clock.now();
-      transport.sendString(packet);
+      transport.sendString(packet as string);
     }
+  }
+
+  /** 0 for a packet that fits the send buffer, else its codec ERR_* or ERR_BUFFER_TOO_SMALL. */
+  function check(packet: string | number): number {
+    return typeof packet != "string" ? packet : packet.length > sendBuffer ? ERR_BUFFER_TOO_SMALL : 0;
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
   function room(length: number): boolean {
     const pending = transport.pending();
-    return pending == 0 || pending + length <= socketQueue;
+    return !pending || pending + length <= options.socketQueue;
   }
 
   function size(message: OutgoingMessage): number {
@@ -242,10 +255,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function allocatePacketId(): number {
     for (;;) {
       nextPacketId = nextPacketId % 65535 + 1;
-      const candidate = nextPacketId;
-      if (!queue.some((message) => message.packetId == candidate) && !subscriptions.some((subscription) => subscription.packetId == candidate)) {
-        return candidate;
-      }
+      if (!(queue as { packetId: number }[]).concat(subscriptions).some((user) => user.packetId == nextPacketId)) return nextPacketId;
     }
   }
 
@@ -259,39 +269,39 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (state < STATE_CONNECTED) return;
     for (let index = 0; index < queue.length; index++) {
       const message = queue[index]!;
+      /** A QoS 1/2 message going out for the first time: it takes a window slot and a packet id. */
+      const opening = !message.state && message.qos;
       if (!message.unsent) continue;
-      if (message.state == 0 && message.qos > 0 && inflight >= inflightWindow) return;
-      const resend = message.state > 0;
-      message.dup = resend;
-      if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
-      const packet = QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message);
-      if (!room(typeof packet == "string" ? packet.length : packet)) return;
-      if (message.state == 0 && message.qos > 0) {
+      if (opening) {
+        if (inflight >= inflightWindow) return;
+        if (!message.packetId) message.packetId = allocatePacketId();
+      }
+      message.dup = message.state > 0;
+      /* Queued messages passed publishString in `add`, so this is a string. */
+      const packet = (QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message)) as string;
+      if (!room(packet.length)) return;
+      if (opening) {
         message.state = 1;
         inflight++;
       }
-      if (message.state == 1 || message.qos == 0) counters.sent++;
-      if (resend) counters.resent++;
+      if (message.state < 2) counters.sent++;
+      if (message.dup) counters.resent++;
       sendPacket(packet);
       message.unsent = false;
-      if (message.qos == 0) remove(index--);
+      if (!message.qos) remove(index--);
     }
   }
 
   /** The one path for a connection that ends: close, count, tell, and reconnect after a backoff. */
   function fail(reason: number): void {
-    if (state == STATE_IDLE) return;
+    if (!state) return;
     state = STATE_IDLE;
-    clearTimer();
     counters.disconnects++;
     transport.close();
     callSafely(() => client.onDisconnect(reason));
     if (ended) return;
-    const base = Math.min(reconnectMax, reconnectMin * Math.pow(2, attempts++));
-    schedule(base * (1 - jitter * (options.random ? options.random() : Math.random())), () => {
-      counters.reconnects++;
-      connect();
-    });
+    schedule(backoff * (1 - jitter * random()));
+    backoff = Math.min(reconnectMax, backoff * 2);
   }
 
   function malformed(): void {
@@ -299,52 +309,49 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     fail(REASON_MALFORMED);
   }
 
-  /** PINGREQ after a keepalive interval without sending or without hearing back; dead after 1.5 intervals of silence. */
-  function keepalive(): void {
-    if (!keepaliveInterval || state != STATE_READY) return clearTimer();
-    const now = clock.now();
-    if (now - lastReceived >= keepaliveInterval * 1.5) return fail(REASON_KEEPALIVE_TIMEOUT);
-    if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
-      pingSent = true;
-      sendPacket(emptyString(PINGREQ));
-    }
-    let next = Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * 1.5);
-    if (!pingSent) next = Math.min(next, lastReceived + keepaliveInterval);
-    schedule(next - now, keepalive);
-  }
-
   function connect(): void {
     state = STATE_CONNECTING;
     receiver.reset();
-    schedule(options.connectTimeout, () => fail(REASON_CONNECT_TIMEOUT));
+    schedule(options.connectTimeout);
     transport.open(options.host, options.port);
   }
 
-  function opened(): void {
-    if (state != STATE_CONNECTING) return;
-    state = STATE_CONNECTED;
-    lastReceived = clock.now();
-    pingSent = false;
-    for (const message of queue) message.unsent = true;
-    sendPacket(connectString(connectOptions));
-    flush();
+  /**
+   * The timer, by state: idle, the reconnect delay is over; connecting, no
+   * CONNACK in time; ready, keepalive: PINGREQ after a keepalive interval
+   * without sending or without hearing back, dead after 1.5 intervals of
+   * silence. Also called at CONNACK, to start the keepalive.
+   */
+  function tick(): void {
+    const now = clock.now();
+    if (!state) {
+      counters.reconnects++;
+      connect();
+    } else if (state < STATE_READY) fail(REASON_CONNECT_TIMEOUT);
+    else if (!keepaliveInterval) clearTimer();
+    else if (now - lastReceived >= keepaliveInterval * 1.5) fail(REASON_KEEPALIVE_TIMEOUT);
+    else {
+      if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
+        pingSent = true;
+        sendPacket(emptyString(PINGREQ));
+      }
+      schedule(Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * (pingSent ? 1.5 : 1)) - now);
+    }
   }
 
   function connacked(sessionPresent: boolean, returnCode: number): void {
     if (state != STATE_CONNECTED) return fail(REASON_PROTOCOL);
     if (returnCode) return fail(returnCode);
     state = STATE_READY;
-    attempts = 0;
+    backoff = reconnectMin;
     const fresh = connectOptions.cleanSession || !sessionPresent;
-    if (fresh) incomingQos2.splice(0, incomingQos2.length);
-    for (const filter of unsubscribes) {
-      if (!fresh) sendPacket(unsubscribeString(allocatePacketId(), filter));
-    }
-    unsubscribes.splice(0, unsubscribes.length);
+    if (fresh) incomingQos2 = [];
+    else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
+    unsubscribes = [];
     for (const subscription of subscriptions) {
       if (fresh || subscription.packetId) sendSubscribe(subscription);
     }
-    keepalive();
+    tick();
     callSafely(() => client.onConnect(sessionPresent));
     flush();
   }
@@ -352,22 +359,19 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /** Completes (or, for PUBREC, advances) the queued message that `packetId` acknowledges. */
   function acknowledge(packetId: number, qos: number, stage: number): void {
     let index = 0;
-    while (index < queue.length && !(queue[index]!.packetId == packetId && queue[index]!.qos == qos && queue[index]!.state >= stage)) index++;
-    const message = queue[index];
-    if (!message) {
-      counters.unknownAcks++;
-      return;
-    }
-    if (QOS2 && qos == 2 && stage == 1) {
+    let message;
+    while ((message = queue[index]) && !(message.packetId == packetId && message.qos == qos && message.state >= stage)) index++;
+    if (!message) counters.unknownAcks++;
+    else if (QOS2 && stage < qos) {
       message.state = 2;
       sendPacket(ackString(PUBREL, packetId));
-      return;
+    } else {
+      remove(index);
+      inflight--;
+      counters.acknowledged++;
+      if (client.store) client.store.remove(message);
+      flush();
     }
-    remove(index);
-    inflight--;
-    counters.acknowledged++;
-    if (client.store) client.store.remove(message);
-    flush();
   }
 
   function deliver(packet: Incoming, bytes: Uint8Array): void {
@@ -397,13 +401,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function subacked(packet: Incoming): void {
     const subscription = subscriptions.find((candidate) => candidate.packetId == packet.incomingId);
-    if (!subscription) {
-      counters.unknownAcks++;
-      return;
+    if (!subscription) counters.unknownAcks++;
+    else {
+      subscription.packetId = 0;
+      if (packet.incomingCode == SUBACK_FAILURE) callSafely(() => client.onSubscribeFailed(subscription.filter));
     }
-    subscription.packetId = 0;
-    if (packet.incomingCode != SUBACK_FAILURE) return;
-    callSafely(() => client.onSubscribeFailed(subscription.filter));
   }
 
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
@@ -426,91 +428,84 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
-  /** Makes room for `message` by dropping the oldest unsent QoS 0 messages; false when that is not enough. */
+  /**
+   * Makes room for `message` by dropping the oldest QoS 0 messages (all of
+   * them unsent: flush removes one once it is sent); false, dropping
+   * nothing, when that is not enough.
+   */
   function makeRoom(message: OutgoingMessage): boolean {
-    let count = queue.length;
-    let bytes = queuedBytes;
-    for (let scan = 0; scan < queue.length && (count >= queueMessages || bytes + size(message) > queueBytes); scan++) {
-      if (queue[scan]!.qos == 0 && queue[scan]!.unsent) {
-        count--;
-        bytes -= size(queue[scan]!);
+    let excessCount = queue.length + 1 - queueMessages;
+    let excessBytes = queuedBytes + size(message) - queueBytes;
+    let drops = 0;
+    for (const queued of queue) {
+      if ((excessCount > 0 || excessBytes > 0) && !queued.qos) {
+        excessCount--;
+        excessBytes -= size(queued);
+        drops++;
       }
     }
-    if (count >= queueMessages || bytes + size(message) > queueBytes) return false;
-    let index = 0;
-    while (queue.length >= queueMessages || queuedBytes + size(message) > queueBytes) {
-      while (index < queue.length && !(queue[index]!.qos == 0 && queue[index]!.unsent)) index++;
-      if (index == queue.length) return false;
-      remove(index);
-      counters.dropped++;
+    if (excessCount > 0 || excessBytes > 0) return false;
+    counters.dropped += drops;
+    for (let index = 0; drops; ) {
+      if (queue[index]!.qos) index++;
+      else {
+        remove(index);
+        drops--;
+      }
     }
     return true;
   }
 
-  function enqueue(message: OutgoingMessage): void {
-    queue.push(message);
-    queuedBytes += size(message);
-  }
-
-  function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
-    scratch.topic = topic;
-    scratch.payload = payload;
-    scratch.qos = qos;
-    scratch.retain = retain;
-    const packet = !QOS2 && qos == 2 ? ERR_QOS : publishString(scratch);
-    let length = typeof packet == "string" ? packet.length : packet;
-    if (length > sendBuffer) length = ERR_BUFFER_TOO_SMALL;
-    if (length < 0) {
-      counters.dropped++;
-      return length;
-    }
-    if (qos == 0 && state == STATE_READY && !queue.some((message) => message.unsent) && room(length)) {
+  /**
+   * Takes a message from `publish`, or from a store (`restored`, not added
+   * to the store again): sends a QoS 0 one at once when nothing waits and the
+   * socket has room, else queues it and sends what it can. Returns 0, or a
+   * negative code without counting it.
+   */
+  function add(message: OutgoingMessage, restored: boolean): number {
+    message.state = 0;
+    message.unsent = true;
+    /* Any valid id: the check is about the fields and the size. */
+    message.packetId = 1;
+    const packet = !QOS2 && message.qos == 2 ? ERR_QOS : publishString(message);
+    const code = check(packet);
+    message.packetId = 0;
+    if (code) return code;
+    if (!message.qos && state == STATE_READY && !queue.some((queued) => queued.unsent) && room((packet as string).length)) {
       counters.sent++;
       sendPacket(packet);
       return 0;
     }
-    const message: OutgoingMessage = { topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true };
-    if (!makeRoom(message)) {
-      counters.dropped++;
-      return ERR_QUEUE_FULL;
-    }
-    enqueue(message);
-    if (qos > 0 && client.store) client.store.add(message);
+    if (!makeRoom(message)) return ERR_QUEUE_FULL;
+    queue.push(message);
+    queuedBytes += size(message);
+    if (!restored && message.qos && client.store) client.store.add(message);
     flush();
     return 0;
+  }
+
+  function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
+    const code = add({ topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true }, false);
+    if (code) counters.dropped++;
+    return code;
   }
 
   function restore(messages: OutgoingMessage[]): number {
     let index = 0;
-    for (; index < messages.length; index++) {
-      const message = messages[index]!;
-      scratch.topic = message.topic;
-      scratch.payload = message.payload;
-      scratch.qos = message.qos;
-      scratch.retain = message.retain;
-      const packet = publishString(scratch);
-      if (typeof packet != "string" || packet.length > sendBuffer) {
-        counters.dropped++;
-        continue;
-      }
-      message.state = 0;
-      message.unsent = true;
-      message.packetId = 0;
-      if (!makeRoom(message)) break;
-      enqueue(message);
+    for (let code; index < messages.length && (code = add(messages[index]!, true)) != ERR_QUEUE_FULL; index++) {
+      if (code) counters.dropped++;
     }
-    flush();
     return index;
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
-    const check = subscribeString(1, filter, qos);
-    if (typeof check != "string") return check;
-    if (check.length > sendBuffer) return ERR_BUFFER_TOO_SMALL;
-    const subscription: Subscription = { filter, qos, handler, packetId: -1 };
-    subscriptions.push(subscription);
-    if (state == STATE_READY) sendSubscribe(subscription);
-    return 0;
+    const code = check(subscribeString(1, filter, qos));
+    if (!code) {
+      const subscription: Subscription = { filter, qos, handler, packetId: -1 };
+      subscriptions.push(subscription);
+      if (state == STATE_READY) sendSubscribe(subscription);
+    }
+    return code;
   }
 
   function unsubscribe(filter: string): void {
@@ -522,7 +517,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function start(): void {
-    if (ended || state != STATE_IDLE) return;
+    if (ended || state) return;
     if (started) counters.reconnects++;
     started = true;
     connect();
@@ -537,9 +532,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
-    onConnect: () => {},
-    onDisconnect: () => {},
-    onSubscribeFailed: () => {},
+    onConnect: noop,
+    onDisconnect: noop,
+    onSubscribeFailed: noop,
     store: null,
     counters,
     queue,
@@ -555,12 +550,18 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     unsubscribe,
   };
   transport.events = {
-    onOpen: opened,
+    onOpen: () => {
+      if (state != STATE_CONNECTING) return;
+      state = STATE_CONNECTED;
+      for (const message of queue) message.unsent = true;
+      sendPacket(connectPacket);
+      flush();
+    },
     onData: (chunk) => {
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (receiver.push(chunk) < 0 && state != STATE_IDLE) malformed();
+      if (receiver.push(chunk) < 0 && state) malformed();
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
