@@ -164,7 +164,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const sendBuffer = options.sendBuffer;
   const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
-  const queueBytes = options.queueBytes;
   const reconnectMin = options.reconnectMin;
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
@@ -317,17 +316,16 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   /**
-   * The timer, by state: idle, the reconnect delay is over; connecting, no
+   * The timer, by state: idle, the reconnect delay is over (the same as
+   * `start` then, as `end` stops the timer); connecting, no
    * CONNACK in time; ready, keepalive: PINGREQ after a keepalive interval
    * without sending or without hearing back, dead after 1.5 intervals of
    * silence. Also called at CONNACK, to start the keepalive.
    */
   function tick(): void {
     const now = clock.now();
-    if (!state) {
-      counters.reconnects++;
-      connect();
-    } else if (state < STATE_READY) fail(REASON_CONNECT_TIMEOUT);
+    if (!state) start();
+    else if (state < STATE_READY) fail(REASON_CONNECT_TIMEOUT);
     else if (!keepaliveInterval) clearTimer();
     else if (now - lastReceived >= keepaliveInterval * 1.5) fail(REASON_KEEPALIVE_TIMEOUT);
     else {
@@ -339,121 +337,91 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
-  function connacked(sessionPresent: boolean, returnCode: number): void {
-    if (state != STATE_CONNECTED) return fail(REASON_PROTOCOL);
-    if (returnCode) return fail(returnCode);
-    state = STATE_READY;
-    backoff = reconnectMin;
-    const fresh = connectOptions.cleanSession || !sessionPresent;
-    if (fresh) incomingQos2 = [];
-    else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
-    unsubscribes = [];
-    for (const subscription of subscriptions) {
-      if (fresh || subscription.packetId) sendSubscribe(subscription);
-    }
-    tick();
-    callSafely(() => client.onConnect(sessionPresent));
-    flush();
-  }
-
-  /** Completes (or, for PUBREC, advances) the queued message that `packetId` acknowledges. */
-  function acknowledge(packetId: number, qos: number, stage: number): void {
-    let index = 0;
-    let message;
-    while ((message = queue[index]) && !(message.packetId == packetId && message.qos == qos && message.state >= stage)) index++;
-    if (!message) counters.unknownAcks++;
-    else if (QOS2 && stage < qos) {
-      message.state = 2;
-      sendPacket(ackString(PUBREL, packetId));
-    } else {
-      remove(index);
-      inflight--;
-      counters.acknowledged++;
-      if (client.store) client.store.remove(message);
-      flush();
-    }
-  }
-
-  function deliver(packet: Incoming, bytes: Uint8Array): void {
-    const qos = packet.incomingQos;
-    const packetId = packet.incomingId;
-    const topic = packet.incomingTopic;
-    counters.received++;
-    if (qos == 1) sendPacket(ackString(PUBACK, packetId));
-    if (qos == 2) {
-      if (!QOS2) return fail(REASON_PROTOCOL);
-      sendPacket(ackString(PUBREC, packetId));
-      if (incomingQos2.indexOf(packetId) >= 0) {
-        counters.duplicates++;
-        return;
-      }
-      incomingQos2.push(packetId);
-    }
-    const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
-    for (let index = 0; index < subscriptions.length; index++) {
-      const subscription = subscriptions[index]!;
-      if (matchTopic(subscription.filter, topic)) {
-        callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
-      }
-      if (subscriptions[index] !== subscription) index--;
-    }
-  }
-
-  function subacked(packet: Incoming): void {
-    const subscription = subscriptions.find((candidate) => candidate.packetId == packet.incomingId);
-    if (!subscription) counters.unknownAcks++;
-    else {
-      subscription.packetId = 0;
-      if (packet.incomingCode == SUBACK_FAILURE) callSafely(() => client.onSubscribeFailed(subscription.filter));
-    }
-  }
-
+  /**
+   * Takes each packet from the receiver: what is malformed or not allowed
+   * now (anything before CONNACK, a second CONNACK) ends the connection.
+   */
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
     if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
     if (decoded < 0) return malformed();
     const type = packet.incomingType;
     const packetId = packet.incomingId;
-    if (type == CONNACK) return connacked(packet.incomingSession, packet.incomingCode);
-    if (state != STATE_READY) return fail(REASON_PROTOCOL);
-    if (type == PUBLISH) deliver(packet, bytes);
-    else if (type == PUBACK) acknowledge(packetId, 1, 1);
-    else if (QOS2 && type == PUBREC) acknowledge(packetId, 2, 1);
-    else if (QOS2 && type == PUBCOMP) acknowledge(packetId, 2, 2);
-    else if (QOS2 && type == PUBREL) {
-      const index = incomingQos2.indexOf(packetId);
+    const qos = packet.incomingQos;
+    const returnCode = packet.incomingCode;
+    let index = 0;
+    if (type == CONNACK) {
+      if (state != STATE_CONNECTED) return fail(REASON_PROTOCOL);
+      if (returnCode) return fail(returnCode);
+      const sessionPresent = packet.incomingSession;
+      state = STATE_READY;
+      backoff = reconnectMin;
+      /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
+      const fresh = connectOptions.cleanSession || !sessionPresent;
+      if (fresh) incomingQos2 = [];
+      else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
+      unsubscribes = [];
+      for (const subscription of subscriptions) {
+        if (fresh || subscription.packetId) sendSubscribe(subscription);
+      }
+      tick();
+      callSafely(() => client.onConnect(sessionPresent));
+      flush();
+    } else if (state != STATE_READY) fail(REASON_PROTOCOL);
+    else if (type == PUBLISH) {
+      const topic = packet.incomingTopic;
+      counters.received++;
+      if (qos == 1) sendPacket(ackString(PUBACK, packetId));
+      if (qos == 2) {
+        if (!QOS2) return fail(REASON_PROTOCOL);
+        sendPacket(ackString(PUBREC, packetId));
+        /* Exactly once: a copy of one not yet released is acknowledged again, not delivered. */
+        if (incomingQos2.indexOf(packetId) >= 0) {
+          counters.duplicates++;
+          return;
+        }
+        incomingQos2.push(packetId);
+      }
+      const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
+      for (; index < subscriptions.length; index++) {
+        const subscription = subscriptions[index]!;
+        if (matchTopic(subscription.filter, topic)) {
+          callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
+        }
+        /* The handler unsubscribed itself: the next one is at this index now. */
+        if (subscriptions[index] !== subscription) index--;
+      }
+    } else if (type == PUBACK || (QOS2 && (type == PUBREC || type == PUBCOMP))) {
+      /*
+       * Completes (PUBACK, PUBCOMP) or advances (PUBREC) the queued message
+       * it acknowledges: a QoS 1 one sent, a QoS 2 one sent (PUBREC, again
+       * when the PUBREL went astray) or released (PUBCOMP).
+       */
+      let message;
+      while ((message = queue[index]) && !(message.packetId == packetId && message.qos == (type == PUBACK ? 1 : 2) && message.state >= (type == PUBCOMP ? 2 : 1))) index++;
+      if (!message) counters.unknownAcks++;
+      else if (QOS2 && type == PUBREC) {
+        message.state = 2;
+        sendPacket(ackString(PUBREL, packetId));
+      } else {
+        remove(index);
+        inflight--;
+        counters.acknowledged++;
+        if (client.store) client.store.remove(message);
+        flush();
+      }
+    } else if (QOS2 && type == PUBREL) {
+      index = incomingQos2.indexOf(packetId);
       if (index >= 0) incomingQos2.splice(index, 1);
       sendPacket(ackString(PUBCOMP, packetId));
-    } else if (type == SUBACK) subacked(packet);
-    else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
-  }
-
-  /**
-   * Makes room for `message` by dropping the oldest QoS 0 messages (all of
-   * them unsent: flush removes one once it is sent); false, dropping
-   * nothing, when that is not enough.
-   */
-  function makeRoom(message: OutgoingMessage): boolean {
-    let excessCount = queue.length + 1 - queueMessages;
-    let excessBytes = queuedBytes + size(message) - queueBytes;
-    let drops = 0;
-    for (const queued of queue) {
-      if ((excessCount > 0 || excessBytes > 0) && !queued.qos) {
-        excessCount--;
-        excessBytes -= size(queued);
-        drops++;
-      }
-    }
-    if (excessCount > 0 || excessBytes > 0) return false;
-    counters.dropped += drops;
-    for (let index = 0; drops; ) {
-      if (queue[index]!.qos) index++;
+    } else if (type == SUBACK) {
+      const subscription = subscriptions.find((candidate) => candidate.packetId == packetId);
+      if (!subscription) counters.unknownAcks++;
       else {
-        remove(index);
-        drops--;
+        subscription.packetId = 0;
+        if (returnCode == SUBACK_FAILURE) callSafely(() => client.onSubscribeFailed(subscription.filter));
       }
-    }
-    return true;
+    } else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
   /**
@@ -476,7 +444,27 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       sendPacket(packet);
       return 0;
     }
-    if (!makeRoom(message)) return ERR_QUEUE_FULL;
+    /*
+     * Room by dropping the oldest QoS 0 messages (every queued one is unsent:
+     * flush removes it once sent), or, when dropping all of them would not
+     * be enough, none.
+     */
+    let count = 1;
+    let bytes = size(message);
+    for (const queued of queue) {
+      if (queued.qos) {
+        count++;
+        bytes += size(queued);
+      }
+    }
+    if (count > queueMessages || bytes > options.queueBytes) return ERR_QUEUE_FULL;
+    for (let index = 0; queue.length >= queueMessages || queuedBytes + size(message) > options.queueBytes; ) {
+      if (queue[index]!.qos) index++;
+      else {
+        remove(index);
+        counters.dropped++;
+      }
+    }
     queue.push(message);
     queuedBytes += size(message);
     if (!restored && message.qos && client.store) client.store.add(message);
@@ -485,7 +473,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
-    const code = add({ topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true }, false);
+    const code = add({ topic, payload, qos, retain, dup: false } as OutgoingMessage, false);
     if (code) counters.dropped++;
     return code;
   }
@@ -509,7 +497,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function unsubscribe(filter: string): void {
-    for (let index = subscriptions.length - 1; index >= 0; index--) {
+    for (let index = subscriptions.length; index--; ) {
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
     if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
