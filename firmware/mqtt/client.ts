@@ -164,12 +164,13 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const sendBuffer = options.sendBuffer;
   const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
+  const queueBytes = options.queueBytes;
   const reconnectMin = options.reconnectMin;
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
   const random = options.random || Math.random;
   if (typeof connectPacket != "string" || connectPacket.length > sendBuffer) {
-    throw new Error("mqtt: invalid connect options, or a CONNECT larger than sendBuffer " + sendBuffer + ", for client id " + JSON.stringify(connectOptions.clientId));
+    throw new Error("mqtt: invalid connect options or CONNECT > sendBuffer " + sendBuffer + ', client id "' + connectOptions.clientId + '"');
   }
   if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
@@ -426,8 +427,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /**
    * Takes a message from `publish`, or from a store (`restored`, not added
-   * to the store again): sends a QoS 0 one at once when nothing waits and the
-   * socket has room, else queues it and sends what it can. Returns 0, or a
+   * to the store again): queues it and sends what it can. Returns 0, or a
    * negative code without counting it.
    */
   function add(message: OutgoingMessage, restored: boolean): number {
@@ -439,30 +439,29 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const code = check(packet);
     message.packetId = 0;
     if (code) return code;
-    if (!message.qos && state == STATE_READY && !queue.some((queued) => queued.unsent) && room((packet as string).length)) {
-      counters.sent++;
-      sendPacket(packet);
-      return 0;
-    }
     /*
-     * Room by dropping the oldest QoS 0 messages (every queued one is unsent:
-     * flush removes it once sent), or, when dropping all of them would not
-     * be enough, none.
+     * A QoS 0 message that can go out now (nothing waits before it, the
+     * socket has room) passes through even a full queue: flush sends and
+     * removes it at once. Any other makes room by dropping the oldest QoS 0
+     * messages (every queued one is unsent: flush removes it once sent), or,
+     * when dropping all of them would not be enough, none.
      */
-    let count = 1;
-    let bytes = size(message);
-    for (const queued of queue) {
-      if (queued.qos) {
-        count++;
-        bytes += size(queued);
+    if (message.qos || state != STATE_READY || queue.some((queued) => queued.unsent) || !room((packet as string).length)) {
+      let count = 1;
+      let bytes = size(message);
+      for (const queued of queue) {
+        if (queued.qos) {
+          count++;
+          bytes += size(queued);
+        }
       }
-    }
-    if (count > queueMessages || bytes > options.queueBytes) return ERR_QUEUE_FULL;
-    for (let index = 0; queue.length >= queueMessages || queuedBytes + size(message) > options.queueBytes; ) {
-      if (queue[index]!.qos) index++;
-      else {
-        remove(index);
-        counters.dropped++;
+      if (count > queueMessages || bytes > queueBytes) return ERR_QUEUE_FULL;
+      for (let index = 0; queue.length >= queueMessages || queuedBytes + size(message) > queueBytes; ) {
+        if (queue[index]!.qos) index++;
+        else {
+          remove(index);
+          counters.dropped++;
+        }
       }
     }
     queue.push(message);
