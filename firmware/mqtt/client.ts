@@ -178,8 +178,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const keepaliveInterval = connectOptions.keepalive * 1000;
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
-  /** Packet ids of incoming QoS 2 messages delivered and not yet released (PUBREL). */
-  let incomingQos2: number[] = [];
+  /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL). */
+  let incomingQos2: Record<number, boolean> = {};
   /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect. */
   let unsubscribes: string[] = [];
   const counters: ClientCounters = {
@@ -359,7 +359,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       backoff = reconnectMin;
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
       const fresh = connectOptions.cleanSession || !sessionPresent;
-      if (fresh) incomingQos2 = [];
+      if (fresh) incomingQos2 = {};
       else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
       unsubscribes = [];
       for (const subscription of subscriptions) {
@@ -372,16 +372,16 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     else if (type == PUBLISH) {
       const topic = packet.incomingTopic;
       counters.received++;
-      if (qos == 1) sendPacket(ackString(PUBACK, packetId));
-      if (qos == 2) {
-        if (!QOS2) return fail(REASON_PROTOCOL);
-        sendPacket(ackString(PUBREC, packetId));
+      if (!QOS2 && qos == 2) return fail(REASON_PROTOCOL);
+      /* PUBACK for QoS 1, PUBREC for QoS 2: consecutive packet types. */
+      if (qos) sendPacket(ackString(PUBACK - 1 + qos, packetId));
+      if (QOS2 && qos == 2) {
         /* Exactly once: a copy of one not yet released is acknowledged again, not delivered. */
-        if (incomingQos2.indexOf(packetId) >= 0) {
+        if (incomingQos2[packetId]) {
           counters.duplicates++;
           return;
         }
-        incomingQos2.push(packetId);
+        incomingQos2[packetId] = true;
       }
       const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
       for (; index < subscriptions.length; index++) {
@@ -412,8 +412,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         flush();
       }
     } else if (QOS2 && type == PUBREL) {
-      index = incomingQos2.indexOf(packetId);
-      if (index >= 0) incomingQos2.splice(index, 1);
+      delete incomingQos2[packetId];
       sendPacket(ackString(PUBCOMP, packetId));
     } else if (type == SUBACK) {
       const subscription = subscriptions.find((candidate) => candidate.packetId == packetId);
