@@ -169,9 +169,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
   const random = options.random || Math.random;
-  if (typeof connectPacket != "string" || connectPacket.length > sendBuffer) {
-    throw new Error("mqtt: invalid connect options or CONNECT > sendBuffer " + sendBuffer + ', client id "' + connectOptions.clientId + '"');
-  }
   if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
@@ -307,13 +304,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function malformed(): void {
     counters.malformed++;
     fail(REASON_MALFORMED);
-  }
-
-  function connect(): void {
-    state = STATE_CONNECTING;
-    receiver.reset();
-    schedule(options.connectTimeout);
-    transport.open(options.host, options.port);
   }
 
   /**
@@ -506,7 +496,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (ended || state) return;
     if (started) counters.reconnects++;
     started = true;
-    connect();
+    state = STATE_CONNECTING;
+    receiver.reset();
+    schedule(options.connectTimeout);
+    transport.open(options.host, options.port);
   }
 
   function end(): void {
@@ -516,6 +509,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     fail(REASON_ENDED);
   }
 
+  /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
+  if (check(connectPacket)) {
+    throw new Error("mqtt: invalid connect options or CONNECT > sendBuffer " + sendBuffer + ', client id "' + connectOptions.clientId + '"');
+  }
   const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
     onConnect: noop,
