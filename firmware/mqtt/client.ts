@@ -341,8 +341,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const qos = packet.incomingQos;
     const returnCode = packet.incomingCode;
     let index = 0;
+    /* CONNACK comes once, first [MQTT-3.2.0-1]; everything else after it. */
+    if (state != (type == CONNACK ? STATE_CONNECTED : STATE_READY)) return fail(REASON_PROTOCOL);
     if (type == CONNACK) {
-      if (state != STATE_CONNECTED) return fail(REASON_PROTOCOL);
       if (returnCode) return fail(returnCode);
       const sessionPresent = packet.incomingSession;
       state = STATE_READY;
@@ -358,8 +359,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       tick();
       callSafely(() => client.onConnect(sessionPresent));
       flush();
-    } else if (state != STATE_READY) fail(REASON_PROTOCOL);
-    else if (type == PUBLISH) {
+    } else if (type == PUBLISH) {
       const topic = packet.incomingTopic;
       counters.received++;
       if (!QOS2 && qos == 2) return fail(REASON_PROTOCOL);
