@@ -149,7 +149,7 @@ export interface MqttClient {
   unsubscribe(filter: string): void;
 }
 
-/** Checks the options (throws naming the bad one), allocates the buffers and returns an idle client. */
+/** Checks the options (throws saying what is allowed), allocates the buffers and returns an idle client. */
 export function createClient(options: ClientOptions, transport: Transport, clock: Clock): MqttClient {
   /*
    * QoS 2 support (PUBREC/PUBREL/PUBCOMP in both roles). A build for a node
@@ -422,6 +422,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function add(message: OutgoingMessage, restored: boolean): number {
     message.state = 0;
     message.unsent = true;
+    message.dup = false;
     /* Any valid id: the check is about the fields and the size. */
     message.packetId = 1;
     const packet = !QOS2 && message.qos == 2 ? ERR_QOS : publishString(message);
@@ -461,7 +462,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
-    const code = add({ topic, payload, qos, retain, dup: false } as OutgoingMessage, false);
+    const code = add({ topic, payload, qos, retain } as OutgoingMessage, false);
     if (code) counters.dropped++;
     return code;
   }
