@@ -292,6 +292,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /** The one path for a connection that ends: close, count, tell, and reconnect after a backoff. */
   function fail(reason: number): void {
     if (!state) return;
+    if (reason == REASON_MALFORMED) counters.malformed++;
     state = STATE_IDLE;
     counters.disconnects++;
     transport.close();
@@ -299,11 +300,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (ended) return;
     schedule(backoff * (1 - jitter * random()));
     backoff = Math.min(reconnectMax, backoff * 2);
-  }
-
-  function malformed(): void {
-    counters.malformed++;
-    fail(REASON_MALFORMED);
   }
 
   /**
@@ -335,7 +331,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
     if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
-    if (decoded < 0) return malformed();
+    if (decoded < 0) return fail(REASON_MALFORMED);
     const type = packet.incomingType;
     const packetId = packet.incomingId;
     const qos = packet.incomingQos;
@@ -417,7 +413,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /**
    * Takes a message from `publish`, or from a store (`restored`, not added
    * to the store again): queues it and sends what it can. Returns 0, or a
-   * negative code without counting it.
+   * negative code, counted as dropped.
    */
   function add(message: OutgoingMessage, restored: boolean): number {
     message.state = 0;
@@ -428,7 +424,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const packet = !QOS2 && message.qos == 2 ? ERR_QOS : publishString(message);
     const code = check(packet);
     message.packetId = 0;
-    if (code) return code;
+    if (code) {
+      counters.dropped++;
+      return code;
+    }
     /*
      * A QoS 0 message that can go out now (nothing waits before it, the
      * socket has room) passes through even a full queue: flush sends and
@@ -445,7 +444,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
           bytes += size(queued);
         }
       }
-      if (count > queueMessages || bytes > queueBytes) return ERR_QUEUE_FULL;
+      if (count > queueMessages || bytes > queueBytes) {
+        /* A restored message stays in its store, to be offered again: not dropped. */
+        if (!restored) counters.dropped++;
+        return ERR_QUEUE_FULL;
+      }
       for (let index = 0; queue.length >= queueMessages || queuedBytes + size(message) > queueBytes; ) {
         if (queue[index]!.qos) index++;
         else {
@@ -462,16 +465,12 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
-    const code = add({ topic, payload, qos, retain } as OutgoingMessage, false);
-    if (code) counters.dropped++;
-    return code;
+    return add({ topic, payload, qos, retain } as OutgoingMessage, false);
   }
 
   function restore(messages: OutgoingMessage[]): number {
     let index = 0;
-    for (let code; index < messages.length && (code = add(messages[index]!, true)) != ERR_QUEUE_FULL; index++) {
-      if (code) counters.dropped++;
-    }
+    while (index < messages.length && add(messages[index]!, true) != ERR_QUEUE_FULL) index++;
     return index;
   }
 
@@ -545,7 +544,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (receiver.push(chunk) < 0 && state) malformed();
+      if (receiver.push(chunk) < 0) fail(REASON_MALFORMED);
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
