@@ -330,8 +330,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
-    if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
-    if (decoded < 0) return fail(REASON_MALFORMED);
+    if (decoded < 0) return fail(decoded == ERR_UNEXPECTED_TYPE ? REASON_PROTOCOL : REASON_MALFORMED);
     const type = packet.incomingType;
     const packetId = packet.incomingId;
     const qos = packet.incomingQos;
@@ -341,11 +340,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (state != (type == CONNACK ? STATE_CONNECTED : STATE_READY)) return fail(REASON_PROTOCOL);
     if (type == CONNACK) {
       if (returnCode) return fail(returnCode);
-      const sessionPresent = packet.incomingSession;
       state = STATE_READY;
       backoff = reconnectMin;
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
-      const fresh = connectOptions.cleanSession || !sessionPresent;
+      const fresh = connectOptions.cleanSession || !packet.incomingSession;
       if (fresh) incomingQos2 = {};
       else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
       unsubscribes = [];
@@ -353,7 +351,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         if (fresh || subscription.packetId) sendSubscribe(subscription);
       }
       tick();
-      callSafely(() => client.onConnect(sessionPresent));
+      /* The record is still this CONNACK's: the callback runs now. */
+      callSafely(() => client.onConnect(packet.incomingSession));
       flush();
     } else if (type == PUBLISH) {
       const topic = packet.incomingTopic;
