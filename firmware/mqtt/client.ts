@@ -34,7 +34,7 @@ declare const MOTE_QOS2: boolean | undefined;
 export interface ClientOptions {
   host: string;
   port: number;
-  /** CONNECT fields: client id, clean session, keepalive (s), credentials, last will. */
+  /** CONNECT fields: client id, clean session, keepalive (s), credentials, last will. Encoded once, by `createClient`: later changes are not seen. */
   connect: ConnectOptions;
   /** Bytes of the receive and send buffers (board file): the largest packet in and out. */
   receiveBuffer: number;
