@@ -192,7 +192,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let ended = false;
   let nextPacketId = 0;
   let inflight = 0;
-  let queuedBytes = 0;
   let lastSent = 0;
   let lastReceived = 0;
   let pingSent = false;
@@ -243,11 +242,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return message.topic.length + message.payload.length;
   }
 
-  function remove(index: number): void {
-    queuedBytes -= size(queue[index]!);
-    queue.splice(index, 1);
-  }
-
   /** The next packet id in 1..65535 that no queued message or pending SUBSCRIBE uses [MQTT-2.3.1-2]. */
   function allocatePacketId(): number {
     for (;;) {
@@ -285,7 +279,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (message.dup) counters.resent++;
       sendPacket(packet);
       message.unsent = false;
-      if (!message.qos) remove(index--);
+      if (!message.qos) queue.splice(index--, 1);
     }
   }
 
@@ -390,7 +384,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         message.state = 2;
         sendPacket(ackString(PUBREL, packetId));
       } else {
-        remove(index);
+        queue.splice(index, 1);
         inflight--;
         counters.acknowledged++;
         if (client.store) client.store.remove(message);
@@ -435,9 +429,12 @@ export function createClient(options: ClientOptions, transport: Transport, clock
      * when dropping all of them would not be enough, none.
      */
     if (message.qos || state != STATE_READY || queue.some((queued) => queued.unsent) || !room((packet as string).length)) {
+      /* With `message`: the bytes of all, and the count and bytes of what must stay. */
+      let total = size(message);
       let count = 1;
-      let bytes = size(message);
+      let bytes = total;
       for (const queued of queue) {
+        total += size(queued);
         if (queued.qos) {
           count++;
           bytes += size(queued);
@@ -448,16 +445,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         if (!restored) counters.dropped++;
         return ERR_QUEUE_FULL;
       }
-      for (let index = 0; queue.length >= queueMessages || queuedBytes + size(message) > queueBytes; ) {
+      for (let index = 0; queue.length >= queueMessages || total > queueBytes; ) {
         if (queue[index]!.qos) index++;
         else {
-          remove(index);
+          total -= size(queue.splice(index, 1)[0]!);
           counters.dropped++;
         }
       }
     }
     queue.push(message);
-    queuedBytes += size(message);
     if (!restored && message.qos && client.store) client.store.add(message);
     flush();
     return 0;
