@@ -406,7 +406,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /**
    * Takes a message from `publish`, or from a store (`restored`, not added
    * to the store again): queues it and sends what it can. Returns 0, or a
-   * negative code, counted as dropped.
+   * negative code, counted as dropped unless it is a restored message's
+   * ERR_QUEUE_FULL (that one stays in its store).
    */
   function add(message: OutgoingMessage, restored: boolean): number {
     message.state = 0;
