@@ -38,7 +38,9 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
  * nothing serializes. The received-packet record (`incoming…`, receive.ts),
  * the queued messages' `packetId` and `unsent` (client.ts; flash-queue.ts
  * builds messages inside the same bundle and stores only topic, payload and
- * flags), and the Transport's members (transport.ts). Never add a name that
+ * flags), a subscription's `handler` (client.ts), and the Transport's
+ * members but `open` and `close`, which Espruino's own objects also have
+ * (transport.ts). Never add a name that
  * is read from outside the bundle (the simulator reads the global `mote`,
  * `client.counters` goes into telemetry as JSON, the options and public
  * members of the client are the application's API) or used as a quoted key.
@@ -46,7 +48,7 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
  * these objects use (test/scripts/espruino-esbuild.test.ts checks the list
  * against the sources).
  */
-export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|unsent|events|sendString|onOpen|onData|onDrain|onClose)$/;
+export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|unsent|handler|events|sendString|pending|onOpen|onData|onDrain|onClose)$/;
 
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {

@@ -34,7 +34,7 @@ declare const MOTE_QOS2: boolean | undefined;
 export interface ClientOptions {
   host: string;
   port: number;
-  /** CONNECT fields: client id, clean session, keepalive (s), credentials, last will. */
+  /** CONNECT fields: client id, clean session, keepalive (s), credentials, last will. Encoded once, by `createClient`: later changes are not seen. */
   connect: ConnectOptions;
   /** Bytes of the receive and send buffers (board file): the largest packet in and out. */
   receiveBuffer: number;
@@ -149,7 +149,7 @@ export interface MqttClient {
   unsubscribe(filter: string): void;
 }
 
-/** Checks the options (throws naming the bad one), allocates the buffers and returns an idle client. */
+/** Checks the options (throws saying what is allowed), allocates the buffers and returns an idle client. */
 export function createClient(options: ClientOptions, transport: Transport, clock: Clock): MqttClient {
   /*
    * QoS 2 support (PUBREC/PUBREL/PUBCOMP in both roles). A build for a node
@@ -162,36 +162,36 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const connectOptions = options.connect;
   const connectPacket = connectString(connectOptions);
   const sendBuffer = options.sendBuffer;
-  const socketQueue = options.socketQueue;
   const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
   const queueBytes = options.queueBytes;
   const reconnectMin = options.reconnectMin;
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
-  if (typeof connectPacket != "string") throw new Error("mqtt: invalid connect options for client id " + JSON.stringify(connectOptions.clientId));
-  if (connectPacket.length > sendBuffer) throw new Error("mqtt: CONNECT needs " + connectPacket.length + " bytes, sendBuffer is " + sendBuffer);
-  if (!(jitter >= 0 && jitter <= 1)) throw new Error("mqtt: need 0 <= jitter <= 1, got " + jitter);
-  if (!(inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
-    throw new Error("mqtt: need inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
+  const random = options.random || Math.random;
+  if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
+    throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const keepaliveInterval = connectOptions.keepalive * 1000;
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
-  const incomingQos2: number[] = [];
-  const unsubscribes: string[] = [];
-  const scratch: PublishOptions = { topic: "", payload: "", qos: 0, retain: false, dup: false, packetId: 1 };
+  /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL). */
+  let incomingQos2: Record<number, boolean> = {};
+  /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect. */
+  let unsubscribes: string[] = [];
   const counters: ClientCounters = {
     sent: 0, received: 0, acknowledged: 0, resent: 0, dropped: 0, disconnects: 0, reconnects: 0, malformed: 0, unknownAcks: 0, duplicates: 0, handlerErrors: 0,
   };
+  const noop = () => {};
   let state = STATE_IDLE;
+  /** The one timer; what it is for follows from `state` (see `tick`). */
   let timer: unknown = null;
-  let attempts = 0;
+  /** The next reconnect delay before jitter: `reconnectMin`, doubled after each failure up to `reconnectMax`. */
+  let backoff = reconnectMin;
   let started = false;
   let ended = false;
   let nextPacketId = 0;
   let inflight = 0;
-  let queuedBytes = 0;
   let lastSent = 0;
   let lastReceived = 0;
   let pingSent = false;
@@ -205,47 +205,48 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
+  /** Timer handles are truthy (Espruino's and the virtual clock's ids start at 1; Node's are objects). */
   function clearTimer(): void {
-    if (timer !== null) clock.clearTimeout(timer);
+    if (timer) clock.clearTimeout(timer);
     timer = null;
   }
 
-  function schedule(milliseconds: number, callback: () => void): void {
+  function schedule(milliseconds: number): void {
     clearTimer();
-    timer = clock.setTimeout(callback, milliseconds);
+    timer = clock.setTimeout(tick, milliseconds);
   }
 
-  /** Hands a packet (a binary string) to the transport; an error code or a packet larger than the send buffer is not sent. */
+  /**
+   * Hands a packet (a binary string) to the transport. An error code is not
+   * sent (a number has no length), nor a packet larger than the send buffer.
+   */
   function sendPacket(packet: string | number): void {
-    if (typeof packet == "string" && packet.length <= sendBuffer) {
+    if ((packet as string).length <= sendBuffer) {
       lastSent = clock.now();
-      transport.sendString(packet);
+      transport.sendString(packet as string);
     }
+  }
+
+  /** 0 for a packet that fits the send buffer, else its codec ERR_* or ERR_BUFFER_TOO_SMALL. */
+  function check(packet: string | number): number {
+    return typeof packet != "string" ? packet : packet.length > sendBuffer ? ERR_BUFFER_TOO_SMALL : 0;
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
   function room(length: number): boolean {
     const pending = transport.pending();
-    return pending == 0 || pending + length <= socketQueue;
+    return !pending || pending + length <= options.socketQueue;
   }
 
   function size(message: OutgoingMessage): number {
     return message.topic.length + message.payload.length;
   }
 
-  function remove(index: number): void {
-    queuedBytes -= size(queue[index]!);
-    queue.splice(index, 1);
-  }
-
   /** The next packet id in 1..65535 that no queued message or pending SUBSCRIBE uses [MQTT-2.3.1-2]. */
   function allocatePacketId(): number {
     for (;;) {
       nextPacketId = nextPacketId % 65535 + 1;
-      const candidate = nextPacketId;
-      if (!queue.some((message) => message.packetId == candidate) && !subscriptions.some((subscription) => subscription.packetId == candidate)) {
-        return candidate;
-      }
+      if (!(queue as { packetId: number }[]).concat(subscriptions).some((user) => user.packetId == nextPacketId)) return nextPacketId;
     }
   }
 
@@ -259,262 +260,228 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (state < STATE_CONNECTED) return;
     for (let index = 0; index < queue.length; index++) {
       const message = queue[index]!;
+      /** A QoS 1/2 message going out for the first time: it takes a window slot and a packet id. */
+      const opening = !message.state && message.qos;
       if (!message.unsent) continue;
-      if (message.state == 0 && message.qos > 0 && inflight >= inflightWindow) return;
-      const resend = message.state > 0;
-      message.dup = resend;
-      if (message.qos > 0 && !message.packetId) message.packetId = allocatePacketId();
-      const packet = QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message);
-      if (!room(typeof packet == "string" ? packet.length : packet)) return;
-      if (message.state == 0 && message.qos > 0) {
+      if (opening) {
+        if (inflight >= inflightWindow) return;
+        if (!message.packetId) message.packetId = allocatePacketId();
+      }
+      message.dup = message.state > 0;
+      /* Queued messages passed publishString in `add`, so this is a string. */
+      const packet = (QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message)) as string;
+      if (!room(packet.length)) return;
+      if (opening) {
         message.state = 1;
         inflight++;
       }
-      if (message.state == 1 || message.qos == 0) counters.sent++;
-      if (resend) counters.resent++;
+      if (message.state < 2) counters.sent++;
+      if (message.dup) counters.resent++;
       sendPacket(packet);
       message.unsent = false;
-      if (message.qos == 0) remove(index--);
+      if (!message.qos) queue.splice(index--, 1);
     }
   }
 
   /** The one path for a connection that ends: close, count, tell, and reconnect after a backoff. */
   function fail(reason: number): void {
-    if (state == STATE_IDLE) return;
+    if (!state) return;
+    if (reason == REASON_MALFORMED) counters.malformed++;
     state = STATE_IDLE;
-    clearTimer();
     counters.disconnects++;
     transport.close();
     callSafely(() => client.onDisconnect(reason));
     if (ended) return;
-    const base = Math.min(reconnectMax, reconnectMin * Math.pow(2, attempts++));
-    schedule(base * (1 - jitter * (options.random ? options.random() : Math.random())), () => {
-      counters.reconnects++;
-      connect();
-    });
+    schedule(backoff * (1 - jitter * random()));
+    backoff = Math.min(reconnectMax, backoff * 2);
   }
 
-  function malformed(): void {
-    counters.malformed++;
-    fail(REASON_MALFORMED);
-  }
-
-  /** PINGREQ after a keepalive interval without sending or without hearing back; dead after 1.5 intervals of silence. */
-  function keepalive(): void {
-    if (!keepaliveInterval || state != STATE_READY) return clearTimer();
+  /**
+   * The timer, by state: idle, the reconnect delay is over (the same as
+   * `start` then, as `end` stops the timer); connecting, no
+   * CONNACK in time; ready, keepalive: PINGREQ after a keepalive interval
+   * without sending or without hearing back, dead after 1.5 intervals of
+   * silence. Also called at CONNACK, to start the keepalive.
+   */
+  function tick(): void {
     const now = clock.now();
-    if (now - lastReceived >= keepaliveInterval * 1.5) return fail(REASON_KEEPALIVE_TIMEOUT);
-    if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
-      pingSent = true;
-      sendPacket(emptyString(PINGREQ));
-    }
-    let next = Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * 1.5);
-    if (!pingSent) next = Math.min(next, lastReceived + keepaliveInterval);
-    schedule(next - now, keepalive);
-  }
-
-  function connect(): void {
-    state = STATE_CONNECTING;
-    receiver.reset();
-    schedule(options.connectTimeout, () => fail(REASON_CONNECT_TIMEOUT));
-    transport.open(options.host, options.port);
-  }
-
-  function opened(): void {
-    if (state != STATE_CONNECTING) return;
-    state = STATE_CONNECTED;
-    lastReceived = clock.now();
-    pingSent = false;
-    for (const message of queue) message.unsent = true;
-    sendPacket(connectString(connectOptions));
-    flush();
-  }
-
-  function connacked(sessionPresent: boolean, returnCode: number): void {
-    if (state != STATE_CONNECTED) return fail(REASON_PROTOCOL);
-    if (returnCode) return fail(returnCode);
-    state = STATE_READY;
-    attempts = 0;
-    const fresh = connectOptions.cleanSession || !sessionPresent;
-    if (fresh) incomingQos2.splice(0, incomingQos2.length);
-    for (const filter of unsubscribes) {
-      if (!fresh) sendPacket(unsubscribeString(allocatePacketId(), filter));
-    }
-    unsubscribes.splice(0, unsubscribes.length);
-    for (const subscription of subscriptions) {
-      if (fresh || subscription.packetId) sendSubscribe(subscription);
-    }
-    keepalive();
-    callSafely(() => client.onConnect(sessionPresent));
-    flush();
-  }
-
-  /** Completes (or, for PUBREC, advances) the queued message that `packetId` acknowledges. */
-  function acknowledge(packetId: number, qos: number, stage: number): void {
-    let index = 0;
-    while (index < queue.length && !(queue[index]!.packetId == packetId && queue[index]!.qos == qos && queue[index]!.state >= stage)) index++;
-    const message = queue[index];
-    if (!message) {
-      counters.unknownAcks++;
-      return;
-    }
-    if (QOS2 && qos == 2 && stage == 1) {
-      message.state = 2;
-      sendPacket(ackString(PUBREL, packetId));
-      return;
-    }
-    remove(index);
-    inflight--;
-    counters.acknowledged++;
-    if (client.store) client.store.remove(message);
-    flush();
-  }
-
-  function deliver(packet: Incoming, bytes: Uint8Array): void {
-    const qos = packet.incomingQos;
-    const packetId = packet.incomingId;
-    const topic = packet.incomingTopic;
-    counters.received++;
-    if (qos == 1) sendPacket(ackString(PUBACK, packetId));
-    if (qos == 2) {
-      if (!QOS2) return fail(REASON_PROTOCOL);
-      sendPacket(ackString(PUBREC, packetId));
-      if (incomingQos2.indexOf(packetId) >= 0) {
-        counters.duplicates++;
-        return;
+    if (!state) start();
+    else if (state < STATE_READY) fail(REASON_CONNECT_TIMEOUT);
+    else if (!keepaliveInterval) clearTimer();
+    else if (now - lastReceived >= keepaliveInterval * 1.5) fail(REASON_KEEPALIVE_TIMEOUT);
+    else {
+      if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
+        pingSent = true;
+        sendPacket(emptyString(PINGREQ));
       }
-      incomingQos2.push(packetId);
-    }
-    const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
-    for (let index = 0; index < subscriptions.length; index++) {
-      const subscription = subscriptions[index]!;
-      if (matchTopic(subscription.filter, topic)) {
-        callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
-      }
-      if (subscriptions[index] !== subscription) index--;
+      schedule(Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * (pingSent ? 1.5 : 1)) - now);
     }
   }
 
-  function subacked(packet: Incoming): void {
-    const subscription = subscriptions.find((candidate) => candidate.packetId == packet.incomingId);
-    if (!subscription) {
-      counters.unknownAcks++;
-      return;
-    }
-    subscription.packetId = 0;
-    if (packet.incomingCode != SUBACK_FAILURE) return;
-    callSafely(() => client.onSubscribeFailed(subscription.filter));
-  }
-
+  /**
+   * Takes each packet from the receiver: what is malformed or not allowed
+   * now (anything before CONNACK, a second CONNACK) ends the connection.
+   */
   function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
     if (state < STATE_CONNECTED) return;
-    if (decoded == ERR_UNEXPECTED_TYPE) return fail(REASON_PROTOCOL);
-    if (decoded < 0) return malformed();
+    if (decoded < 0) return fail(decoded == ERR_UNEXPECTED_TYPE ? REASON_PROTOCOL : REASON_MALFORMED);
     const type = packet.incomingType;
     const packetId = packet.incomingId;
-    if (type == CONNACK) return connacked(packet.incomingSession, packet.incomingCode);
-    if (state != STATE_READY) return fail(REASON_PROTOCOL);
-    if (type == PUBLISH) deliver(packet, bytes);
-    else if (type == PUBACK) acknowledge(packetId, 1, 1);
-    else if (QOS2 && type == PUBREC) acknowledge(packetId, 2, 1);
-    else if (QOS2 && type == PUBCOMP) acknowledge(packetId, 2, 2);
-    else if (QOS2 && type == PUBREL) {
-      const index = incomingQos2.indexOf(packetId);
-      if (index >= 0) incomingQos2.splice(index, 1);
+    const qos = packet.incomingQos;
+    const returnCode = packet.incomingCode;
+    let index = 0;
+    /* CONNACK comes once, first [MQTT-3.2.0-1]; everything else after it. */
+    if (state != (type == CONNACK ? STATE_CONNECTED : STATE_READY)) return fail(REASON_PROTOCOL);
+    if (type == CONNACK) {
+      if (returnCode) return fail(returnCode);
+      state = STATE_READY;
+      backoff = reconnectMin;
+      /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
+      const fresh = connectOptions.cleanSession || !packet.incomingSession;
+      if (fresh) incomingQos2 = {};
+      else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
+      unsubscribes = [];
+      for (const subscription of subscriptions) {
+        if (fresh || subscription.packetId) sendSubscribe(subscription);
+      }
+      tick();
+      /* The record is still this CONNACK's: the callback runs now. */
+      callSafely(() => client.onConnect(packet.incomingSession));
+      flush();
+    } else if (type == PUBLISH) {
+      const topic = packet.incomingTopic;
+      counters.received++;
+      if (!QOS2 && qos == 2) return fail(REASON_PROTOCOL);
+      /* PUBACK for QoS 1, PUBREC for QoS 2: consecutive packet types. */
+      if (qos) sendPacket(ackString(PUBACK - 1 + qos, packetId));
+      if (QOS2 && qos == 2) {
+        /* Exactly once: a copy of one not yet released is acknowledged again, not delivered. */
+        if (incomingQos2[packetId]) {
+          counters.duplicates++;
+          return;
+        }
+        incomingQos2[packetId] = true;
+      }
+      const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
+      for (; index < subscriptions.length; index++) {
+        const subscription = subscriptions[index]!;
+        if (matchTopic(subscription.filter, topic)) {
+          callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
+        }
+        /* The handler unsubscribed itself: the next one is at this index now. */
+        if (subscriptions[index] !== subscription) index--;
+      }
+    } else if (type == PUBACK || (QOS2 && (type == PUBREC || type == PUBCOMP))) {
+      /*
+       * Completes (PUBACK, PUBCOMP) or advances (PUBREC) the queued message
+       * it acknowledges: a QoS 1 one sent, a QoS 2 one sent (PUBREC, again
+       * when the PUBREL went astray) or released (PUBCOMP).
+       */
+      let message;
+      while ((message = queue[index]) && !(message.packetId == packetId && message.qos == (type == PUBACK ? 1 : 2) && message.state >= (type == PUBCOMP ? 2 : 1))) index++;
+      if (!message) counters.unknownAcks++;
+      else if (QOS2 && type == PUBREC) {
+        message.state = 2;
+        sendPacket(ackString(PUBREL, packetId));
+      } else {
+        queue.splice(index, 1);
+        inflight--;
+        counters.acknowledged++;
+        if (client.store) client.store.remove(message);
+        flush();
+      }
+    } else if (QOS2 && type == PUBREL) {
+      delete incomingQos2[packetId];
       sendPacket(ackString(PUBCOMP, packetId));
-    } else if (type == SUBACK) subacked(packet);
-    else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
+    } else if (type == SUBACK) {
+      const subscription = subscriptions.find((candidate) => candidate.packetId == packetId);
+      if (!subscription) counters.unknownAcks++;
+      else {
+        subscription.packetId = 0;
+        if (returnCode == SUBACK_FAILURE) callSafely(() => client.onSubscribeFailed(subscription.filter));
+      }
+    } else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
-  /** Makes room for `message` by dropping the oldest unsent QoS 0 messages; false when that is not enough. */
-  function makeRoom(message: OutgoingMessage): boolean {
-    let count = queue.length;
-    let bytes = queuedBytes;
-    for (let scan = 0; scan < queue.length && (count >= queueMessages || bytes + size(message) > queueBytes); scan++) {
-      if (queue[scan]!.qos == 0 && queue[scan]!.unsent) {
-        count--;
-        bytes -= size(queue[scan]!);
+  /**
+   * Takes a message from `publish`, or from a store (`restored`, not added
+   * to the store again): queues it and sends what it can. Returns 0, or a
+   * negative code, counted as dropped unless it is a restored message's
+   * ERR_QUEUE_FULL (that one stays in its store).
+   */
+  function add(message: OutgoingMessage, restored: boolean): number {
+    message.state = 0;
+    message.unsent = true;
+    message.dup = false;
+    /* Any valid id: the check is about the fields and the size. */
+    message.packetId = 1;
+    const packet = !QOS2 && message.qos == 2 ? ERR_QOS : publishString(message);
+    const code = check(packet);
+    message.packetId = 0;
+    if (code) {
+      counters.dropped++;
+      return code;
+    }
+    /*
+     * A QoS 0 message that can go out now (nothing waits before it, the
+     * socket has room) passes through even a full queue: flush sends and
+     * removes it at once. Any other makes room by dropping the oldest QoS 0
+     * messages (every queued one is unsent: flush removes it once sent), or,
+     * when dropping all of them would not be enough, none.
+     */
+    if (message.qos || state != STATE_READY || queue.some((queued) => queued.unsent) || !room((packet as string).length)) {
+      /* With `message`: the bytes of all, and the count and bytes of what must stay. */
+      let total = size(message);
+      let count = 1;
+      let bytes = total;
+      for (const queued of queue) {
+        total += size(queued);
+        if (queued.qos) {
+          count++;
+          bytes += size(queued);
+        }
+      }
+      if (count > queueMessages || bytes > queueBytes) {
+        /* A restored message stays in its store, to be offered again: not dropped. */
+        if (!restored) counters.dropped++;
+        return ERR_QUEUE_FULL;
+      }
+      for (let index = 0; queue.length >= queueMessages || total > queueBytes; ) {
+        if (queue[index]!.qos) index++;
+        else {
+          total -= size(queue.splice(index, 1)[0]!);
+          counters.dropped++;
+        }
       }
     }
-    if (count >= queueMessages || bytes + size(message) > queueBytes) return false;
-    let index = 0;
-    while (queue.length >= queueMessages || queuedBytes + size(message) > queueBytes) {
-      while (index < queue.length && !(queue[index]!.qos == 0 && queue[index]!.unsent)) index++;
-      if (index == queue.length) return false;
-      remove(index);
-      counters.dropped++;
-    }
-    return true;
-  }
-
-  function enqueue(message: OutgoingMessage): void {
     queue.push(message);
-    queuedBytes += size(message);
+    if (!restored && message.qos && client.store) client.store.add(message);
+    flush();
+    return 0;
   }
 
   function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
-    scratch.topic = topic;
-    scratch.payload = payload;
-    scratch.qos = qos;
-    scratch.retain = retain;
-    const packet = !QOS2 && qos == 2 ? ERR_QOS : publishString(scratch);
-    let length = typeof packet == "string" ? packet.length : packet;
-    if (length > sendBuffer) length = ERR_BUFFER_TOO_SMALL;
-    if (length < 0) {
-      counters.dropped++;
-      return length;
-    }
-    if (qos == 0 && state == STATE_READY && !queue.some((message) => message.unsent) && room(length)) {
-      counters.sent++;
-      sendPacket(packet);
-      return 0;
-    }
-    const message: OutgoingMessage = { topic, payload, qos, retain, dup: false, packetId: 0, state: 0, unsent: true };
-    if (!makeRoom(message)) {
-      counters.dropped++;
-      return ERR_QUEUE_FULL;
-    }
-    enqueue(message);
-    if (qos > 0 && client.store) client.store.add(message);
-    flush();
-    return 0;
+    return add({ topic, payload, qos, retain } as OutgoingMessage, false);
   }
 
   function restore(messages: OutgoingMessage[]): number {
     let index = 0;
-    for (; index < messages.length; index++) {
-      const message = messages[index]!;
-      scratch.topic = message.topic;
-      scratch.payload = message.payload;
-      scratch.qos = message.qos;
-      scratch.retain = message.retain;
-      const packet = publishString(scratch);
-      if (typeof packet != "string" || packet.length > sendBuffer) {
-        counters.dropped++;
-        continue;
-      }
-      message.state = 0;
-      message.unsent = true;
-      message.packetId = 0;
-      if (!makeRoom(message)) break;
-      enqueue(message);
-    }
-    flush();
+    while (index < messages.length && add(messages[index]!, true) != ERR_QUEUE_FULL) index++;
     return index;
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
-    const check = subscribeString(1, filter, qos);
-    if (typeof check != "string") return check;
-    if (check.length > sendBuffer) return ERR_BUFFER_TOO_SMALL;
-    const subscription: Subscription = { filter, qos, handler, packetId: -1 };
-    subscriptions.push(subscription);
-    if (state == STATE_READY) sendSubscribe(subscription);
-    return 0;
+    const code = check(subscribeString(1, filter, qos));
+    if (!code) {
+      const subscription: Subscription = { filter, qos, handler, packetId: -1 };
+      subscriptions.push(subscription);
+      if (state == STATE_READY) sendSubscribe(subscription);
+    }
+    return code;
   }
 
   function unsubscribe(filter: string): void {
-    for (let index = subscriptions.length - 1; index >= 0; index--) {
+    for (let index = subscriptions.length; index--; ) {
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
     if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
@@ -522,10 +489,13 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function start(): void {
-    if (ended || state != STATE_IDLE) return;
+    if (ended || state) return;
     if (started) counters.reconnects++;
     started = true;
-    connect();
+    state = STATE_CONNECTING;
+    receiver.reset();
+    schedule(options.connectTimeout);
+    transport.open(options.host, options.port);
   }
 
   function end(): void {
@@ -535,11 +505,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     fail(REASON_ENDED);
   }
 
+  /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
+  if (check(connectPacket)) {
+    throw new Error("mqtt: invalid connect options or CONNECT > sendBuffer " + sendBuffer + ', client id "' + connectOptions.clientId + '"');
+  }
   const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
-    onConnect: () => {},
-    onDisconnect: () => {},
-    onSubscribeFailed: () => {},
+    onConnect: noop,
+    onDisconnect: noop,
+    onSubscribeFailed: noop,
     store: null,
     counters,
     queue,
@@ -555,12 +529,18 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     unsubscribe,
   };
   transport.events = {
-    onOpen: opened,
+    onOpen: () => {
+      if (state != STATE_CONNECTING) return;
+      state = STATE_CONNECTED;
+      for (const message of queue) message.unsent = true;
+      sendPacket(connectPacket);
+      flush();
+    },
     onData: (chunk) => {
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (receiver.push(chunk) < 0 && state != STATE_IDLE) malformed();
+      if (receiver.push(chunk) < 0) fail(REASON_MALFORMED);
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),

@@ -16,38 +16,40 @@ export function createEspruinoTransport(secure: boolean): Transport {
   let socket: EspruinoSocket | null = null;
   let queued = 0;
 
-  function closed(current: EspruinoSocket | null): void {
-    if (socket !== current) return;
-    socket = null;
-    queued = 0;
-    transport.events.onClose();
-  }
-
   const transport: Transport = {
-    events: { onOpen() {}, onData() {}, onDrain() {}, onClose() {} } as TransportEvents,
+    /* Set by the client before it opens. */
+    events: null as unknown as TransportEvents,
     open(host: string, port: number): void {
       transport.close();
+      const events = transport.events;
       const module = secure ? require("tls") : require("net");
       let current: EspruinoSocket | null = null;
+      /** The socket's end (or, with `current` null, a connect that threw), unless the transport has moved on from it. */
+      function closed(): void {
+        if (socket !== current) return;
+        socket = null;
+        queued = 0;
+        events.onClose();
+      }
       try {
         current = module.connect({ host, port }, () => {
-          if (socket === current) transport.events.onOpen();
+          if (socket === current) events.onOpen();
         });
       } catch (error) {
-        setTimeout(() => closed(null), 0);
+        setTimeout(closed, 0);
         return;
       }
       socket = current;
       current.on("data", (data) => {
-        if (socket === current) transport.events.onData(data);
+        if (socket === current) events.onData(data);
       });
       current.on("drain", () => {
         if (socket !== current) return;
         queued = 0;
-        transport.events.onDrain();
+        events.onDrain();
       });
-      current.on("close", () => closed(current));
-      current.on("error", () => closed(current));
+      current.on("close", closed);
+      current.on("error", closed);
     },
     sendString(data: string): void {
       if (!socket) return;
@@ -69,13 +71,14 @@ export function createEspruinoTransport(secure: boolean): Transport {
 
 /**
  * Espruino's clock: `getTime()` (seconds) in whole milliseconds, and the
- * global timers. Whole: a time computed as `getTime() * 1000` plus periods
+ * global timers themselves (built-in functions ignore `this`). Whole: a time
+ * computed as `getTime() * 1000` plus periods
  * and compared with a later `getTime() * 1000` can miss by a rounding error
  * (4761.77 * 1000 is 4761769.9999999995), and a schedule that waits
  * `due - now` = 5e-7 ms wakes to find its time not yet come, again and again.
  */
 export const espruinoClock: Clock = {
   now: () => Math.floor(getTime() * 1000),
-  setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
-  clearTimeout: (handle) => clearTimeout(handle as number),
+  setTimeout,
+  clearTimeout,
 };

@@ -5,23 +5,17 @@
  * [MQTT-4.7.2-1]. Walks both strings once, allocating nothing.
  */
 export function matchTopic(filter: string, topic: string): boolean {
-  const filterLength = filter.length;
-  const topicLength = topic.length;
   let filterIndex = 0;
   let topicIndex = 0;
-  if (topic.charAt(0) == "$" && (filter.charAt(0) == "+" || filter.charAt(0) == "#")) return false;
-  while (filterIndex < filterLength) {
-    const character = filter.charAt(filterIndex);
+  if (topic[0] == "$" && (filter[0] == "+" || filter[0] == "#")) return false;
+  for (; filterIndex < filter.length; filterIndex++) {
+    const character = filter[filterIndex];
     if (character == "#") return true;
+    /* Past the end, topic[topicIndex] is undefined: equal to no character. */
     if (character == "+") {
-      while (topicIndex < topicLength && topic.charAt(topicIndex) != "/") topicIndex++;
-      filterIndex++;
-    } else if (topicIndex < topicLength && topic.charAt(topicIndex) == character) {
-      filterIndex++;
-      topicIndex++;
-    } else {
-      return topicIndex == topicLength && filterIndex == filterLength - 2 && filter.substr(filterIndex) == "/#";
-    }
+      while (topic[topicIndex] && topic[topicIndex] != "/") topicIndex++;
+    } else if (topic[topicIndex] == character) topicIndex++;
+    else return topicIndex == topic.length && filter.substr(filterIndex) == "/#";
   }
-  return topicIndex == topicLength;
+  return topicIndex == topic.length;
 }
