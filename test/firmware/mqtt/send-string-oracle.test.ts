@@ -88,6 +88,20 @@ describe("send-string: the client's packets as binary strings, against encode.ts
     assert.equal(unsubscribeString(1, "x".repeat(65536)), C.ERR_VALUE);
   });
 
+  it("SUBSCRIBE, UNSUBSCRIBE and a will topic: every filter and name of up to 5 characters from a, /, +, #, \\n gets encode.ts's bytes or code", function () {
+    const alphabet = ["a", "/", "+", "#", "\n"];
+    let topics = [""];
+    for (let length = 0; length < 5; length++) {
+      for (const topic of topics) {
+        assert.equal(show(subscribeString(9, topic, 1)), show(bytes((buffer) => encodeSubscribe(buffer, 0, 9, [topic], [1]))), JSON.stringify(topic));
+        assert.equal(show(unsubscribeString(9, topic)), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, 9, [topic]))), JSON.stringify(topic));
+        const options: ConnectOptions = { clientId: "c", cleanSession: true, keepalive: 60, will: { topic, payload: "p", qos: 0, retain: false } };
+        assert.equal(show(connectString(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))), JSON.stringify(topic));
+      }
+      topics = topics.flatMap((topic) => alphabet.map((character) => topic + character));
+    }
+  });
+
   it("PUBACK, PUBREC, PUBREL, PUBCOMP, PINGREQ and DISCONNECT: the same bytes", function () {
     for (const type of [C.PUBACK, C.PUBREC, C.PUBREL, C.PUBCOMP]) {
       for (const packetId of [1, 2, 255, 256, 4660, 65535]) {
