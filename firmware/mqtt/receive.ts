@@ -12,6 +12,7 @@ import {
   ERR_PACKET_TYPE, ERR_QOS, ERR_REMAINING_LENGTH, ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TOPIC_WILDCARD,
   ERR_TRAILING_BYTES, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
 } from "./constants.ts";
+import { char } from "./char.ts";
 
 /**
  * The packet just received; fields that its type does not carry keep older
@@ -55,109 +56,108 @@ function escapeUnit(unit: number): string {
 }
 
 /**
- * The topic name [start, end) of a PUBLISH as a string, or what checkUtf8
- * then checkTopic (utf8.ts, topic.ts) give, in one pass: ERR_MALFORMED_UTF8
- * (a stray continuation byte, an overlong form, a truncated sequence, a
- * surrogate or anything above U+10FFFF [MQTT-1.5.3-1]) or ERR_NULL_CHARACTER
- * [MQTT-1.5.3-2], whichever comes first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1]
- * or ERR_TOPIC_WILDCARD [MQTT-3.3.2-2]. The string is decoded as readUtf8
- * does (utf8.ts): an ASCII JSON string literal, parsed once.
- */
-function readTopic(bytes: Uint8Array, start: number, end: number): string | number {
-  let source = "\"";
-  let error = start < end ? 0 : ERR_EMPTY_TOPIC;
-  while (start < end) {
-    let code = bytes[start++]!;
-    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
-    const minimum = count < 2 ? 0 : 1 << 5 * count + 1;
-    if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
-    code &= 0x7F >> count;
-    while (count--) {
-      const next = bytes[start++]!;
-      if ((next & 0xC0) != 0x80) return ERR_MALFORMED_UTF8;
-      code = code << 6 | next & 0x3F;
-    }
-    if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
-    if (!code) return ERR_NULL_CHARACTER;
-    if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
-    if (code > 0xFFFF) {
-      source += escapeUnit(0xD7C0 + (code >> 10));
-      code = 0xDC00 | code & 0x3FF;
-    }
-    source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? String.fromCharCode(code) : escapeUnit(code);
-  }
-  return error || JSON.parse(source + "\"") as string;
-}
-
-/**
- * Decodes the packet [start, end) whose variable header is at `position`,
- * as decodeFromBroker does: returns `end` or its ERR_*.
- */
-export function decodeIncoming(bytes: Uint8Array, start: number, position: number, end: number, packet: Incoming): number {
-  const type = bytes[start]! >> 4;
-  const flags = bytes[start]! & 15;
-  const qos = flags >> 1 & 3;
-  let next = position;
-  packet.incomingType = type;
-  if (type == PUBLISH) {
-    // [MQTT-3.3.1-4] both QoS bits set
-    if (qos > 2) return ERR_QOS;
-    // [MQTT-3.3.1-2] DUP on QoS 0
-    if ((flags & 14) == 8) return ERR_RESERVED_FLAGS;
-    // [MQTT-3.3.2-1] a topic name inside the packet
-    next += 2 + (bytes[position]! << 8 | bytes[position + 1]!);
-    if (next > end) return ERR_STRING_LENGTH;
-    const topic = readTopic(bytes, position + 2, next);
-    if (typeof topic != "string") return topic;
-    packet.incomingTopic = topic;
-    packet.incomingQos = qos;
-    packet.incomingRetain = (flags & 1) == 1;
-  }
-  // [MQTT-2.2.2-1], [MQTT-2.2.2-2]: 0b0010 for PUBREL [MQTT-3.6.1-1], SUBSCRIBE [MQTT-3.8.1-1], UNSUBSCRIBE [MQTT-3.10.1-1], else 0
-  else if (flags != (0x540 >> type & 1) << 1) return ERR_RESERVED_FLAGS;
-  // CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, PINGRESP; the rest are client-to-server only
-  else if (!(0x2AF4 >> type & 1)) return ERR_UNEXPECTED_TYPE;
-  // 3.13.1: remaining length 0; 3.2.1, 3.4.1-3.7.1, 3.11.1: remaining length 2
-  else if (type == PINGRESP ? position < end : 0x8F4 >> type & 1 && end - position != 2) return ERR_TRAILING_BYTES;
-  packet.incomingId = 0;
-  // [MQTT-2.3.1-1] a non-zero packet id: PUBLISH at QoS 1 and 2, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK
-  if (type == PUBLISH ? qos : 0xAF0 >> type & 1) {
-    if (next + 2 > end) return ERR_STRING_LENGTH;
-    packet.incomingId = bytes[next]! << 8 | bytes[next + 1]!;
-    if (!packet.incomingId) return ERR_PACKET_ID;
-    next += 2;
-  }
-  packet.incomingStart = next;
-  packet.incomingEnd = end;
-  if (type == SUBACK) {
-    // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
-    if (next == end) return ERR_NO_FILTERS;
-    packet.incomingCode = bytes[next]!;
-    while (next < end) {
-      const code = bytes[next++]!;
-      // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
-      if (code > 2 && code != 0x80) return ERR_SUBACK_RETURN_CODE;
-    }
-  }
-  if (type == CONNACK) {
-    // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
-    if (bytes[position]! > 1 || bytes[position + 1]! > 5) return ERR_CONNACK;
-    packet.incomingSession = bytes[position] == 1;
-    packet.incomingCode = bytes[position + 1]!;
-  }
-  return end;
-}
-
-/**
  * A receiver with a buffer of `capacity` bytes (the largest packet accepted).
- * `deliver` is called once per complete packet with decodeIncoming's result
+ * `deliver` is called once per complete packet with the decoded result
  * (`end` or an ERR_*), the packet and the buffer, valid only during the call.
  */
 export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: Uint8Array) => void): Receiver {
   const buffer = new Uint8Array(capacity);
-  // decodeIncoming sets every field that its packet type carries before `deliver` reads it
+  // decode sets every field that its packet type carries before `deliver` reads it
   const packet = {} as Incoming;
   let held = 0;
+
+  /**
+   * Reads the topic name [start, end) of a PUBLISH into `incomingTopic` and
+   * returns 0, or what checkUtf8 then checkTopic (utf8.ts, topic.ts) give, in
+   * one pass: ERR_MALFORMED_UTF8 (a stray continuation byte, an overlong form, a truncated sequence, a
+   * surrogate or anything above U+10FFFF [MQTT-1.5.3-1]) or ERR_NULL_CHARACTER
+   * [MQTT-1.5.3-2], whichever comes first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1]
+   * or ERR_TOPIC_WILDCARD [MQTT-3.3.2-2]. The string is decoded as readUtf8
+   * does (utf8.ts): an ASCII JSON string literal, parsed once.
+   */
+  function readTopic(start: number, end: number): number {
+    let source = "\"";
+    let error = start < end ? 0 : ERR_EMPTY_TOPIC;
+    while (start < end) {
+      let code = buffer[start++]!;
+      let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
+      // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
+      const minimum = count && 1 << 5 * count + 1;
+      let next = 0;
+      if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
+      code &= 0x7F >> count;
+      // a byte that is not a continuation makes the code point negative, and so malformed
+      while (count--) code = ((next = buffer[start++]!) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
+      if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
+      if (!code) return ERR_NULL_CHARACTER;
+      if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
+      if (code > 0xFFFF) {
+        source += escapeUnit(0xD7C0 + (code >> 10));
+        code = 0xDC00 | code & 0x3FF;
+      }
+      source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? char(code) : escapeUnit(code);
+    }
+    if (!error) packet.incomingTopic = JSON.parse(source + "\"") as string;
+    return error;
+  }
+
+  /**
+   * Decodes the packet [start, end) whose variable header is at `position`,
+   * as decodeFromBroker does (decode.ts): returns `end` or its ERR_*.
+   */
+  function decode(start: number, position: number, end: number): number {
+    const type = buffer[start]! >> 4;
+    const flags = buffer[start]! & 15;
+    const qos = flags >> 1 & 3;
+    let next = position;
+    packet.incomingType = type;
+    if (type == PUBLISH) {
+      // [MQTT-3.3.1-4] both QoS bits set
+      if (qos > 2) return ERR_QOS;
+      // [MQTT-3.3.1-2] DUP on QoS 0
+      if ((flags & 14) == 8) return ERR_RESERVED_FLAGS;
+      // [MQTT-3.3.2-1] a topic name inside the packet
+      next += 2 + (buffer[position]! << 8 | buffer[position + 1]!);
+      if (next > end) return ERR_STRING_LENGTH;
+      const error = readTopic(position + 2, next);
+      if (error) return error;
+      packet.incomingQos = qos;
+      packet.incomingRetain = (flags & 1) == 1;
+    }
+    // [MQTT-2.2.2-1], [MQTT-2.2.2-2]: 0b0010 for PUBREL [MQTT-3.6.1-1], SUBSCRIBE [MQTT-3.8.1-1], UNSUBSCRIBE [MQTT-3.10.1-1], else 0
+    else if (flags != (0x540 >> type & 1) << 1) return ERR_RESERVED_FLAGS;
+    // CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, PINGRESP; the rest are client-to-server only
+    else if (!(0x2AF4 >> type & 1)) return ERR_UNEXPECTED_TYPE;
+    // 3.13.1: remaining length 0; 3.2.1, 3.4.1-3.7.1, 3.11.1: remaining length 2
+    else if (type == PINGRESP ? position < end : 0x8F4 >> type & 1 && end - position != 2) return ERR_TRAILING_BYTES;
+    packet.incomingId = 0;
+    // [MQTT-2.3.1-1] a non-zero packet id: PUBLISH at QoS 1 and 2, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK
+    if (type == PUBLISH ? qos : 0xAF0 >> type & 1) {
+      if (next + 2 > end) return ERR_STRING_LENGTH;
+      packet.incomingId = buffer[next]! << 8 | buffer[next + 1]!;
+      if (!packet.incomingId) return ERR_PACKET_ID;
+      next += 2;
+    }
+    packet.incomingStart = next;
+    packet.incomingEnd = end;
+    if (type == SUBACK) {
+      // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
+      if (next == end) return ERR_NO_FILTERS;
+      packet.incomingCode = buffer[next]!;
+      while (next < end) {
+        const code = buffer[next++]!;
+        // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
+        if (code > 2 && code != 0x80) return ERR_SUBACK_RETURN_CODE;
+      }
+    }
+    if (type == CONNACK) {
+      // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
+      if (buffer[position]! > 1 || buffer[position + 1]! > 5) return ERR_CONNACK;
+      packet.incomingSession = buffer[position] == 1;
+      packet.incomingCode = buffer[position + 1]!;
+    }
+    return end;
+  }
 
   function push(chunk: Uint8Array | string): number {
     let offset = 0;
@@ -173,7 +173,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
         let multiplier = 1;
         let next = 128;
         // 2.2.1 Table 2.1: 0 and 15 reserved
-        if (!(buffer[start]! >> 4) || buffer[start]! > 0xEF) return held = 0, ERR_PACKET_TYPE;
+        if (!((buffer[start]! >> 4) % 15)) return held = 0, ERR_PACKET_TYPE;
         while (next > 127) {
           // 2.2.3: at most four length bytes
           if (position > start + 4) return held = 0, ERR_REMAINING_LENGTH;
@@ -186,7 +186,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
         if (next > 127) break;
         if (length - start > capacity) return held = 0, ERR_PACKET_TOO_LARGE;
         if (length > held) break;
-        deliver(decodeIncoming(buffer, start, position, length, packet), packet, buffer);
+        deliver(decode(start, position, length), packet, buffer);
         if (!held) return 0;
         start = length;
       }
