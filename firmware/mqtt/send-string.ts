@@ -49,10 +49,10 @@ function u16(value: number): string {
 /**
  * `data` as a binary string: a Uint8Array byte for byte, a string as UTF-8
  * (surrogate pairs as 4-byte sequences). ERR_MALFORMED_UTF8 for a lone
- * surrogate [MQTT-1.5.3-1]; with `text` (an MQTT string, not a payload or
- * password) ERR_NULL_CHARACTER for U+0000 [MQTT-1.5.3-2].
+ * surrogate [MQTT-1.5.3-1]; unless `binary` (a payload or password, not an
+ * MQTT string) ERR_NULL_CHARACTER for U+0000 [MQTT-1.5.3-2].
  */
-export function utf8String(data: string | Uint8Array, text: boolean): string | number {
+export function utf8String(data: string | Uint8Array, binary?: boolean): string | number {
   let result = "";
   if (typeof data != "string") {
     for (const byte of data) result += char(byte);
@@ -60,7 +60,7 @@ export function utf8String(data: string | Uint8Array, text: boolean): string | n
   }
   for (let index = 0; index < data.length; index++) {
     let code = data.charCodeAt(index);
-    if (!code && text) return ERR_NULL_CHARACTER;
+    if (!code && !binary) return ERR_NULL_CHARACTER;
     if (code >> 11 == 0x1B) {
       const low = data.charCodeAt(++index);
       if (code > 0xDBFF || low >> 10 != 0x37) return ERR_MALFORMED_UTF8;
@@ -73,9 +73,13 @@ export function utf8String(data: string | Uint8Array, text: boolean): string | n
   return result;
 }
 
-/** A 2-byte length, then `data` as utf8String writes it (1.5.3); ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3], or utf8String's error. */
-function field(data: string | Uint8Array, text: boolean): string | number {
-  const value = utf8String(data, text);
+/**
+ * A 2-byte length, then `data` as utf8String writes it (1.5.3); nothing for an
+ * absent optional field; ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3], or utf8String's error.
+ */
+function field(data: string | Uint8Array | undefined, binary?: boolean): string | number {
+  if (data == null) return "";
+  const value = utf8String(data, binary);
   return typeof value != "string" ? value : value.length > 65535 ? ERR_VALUE : u16(value.length) + value;
 }
 
@@ -87,7 +91,7 @@ function field(data: string | Uint8Array, text: boolean): string | number {
 function topicField(topic: string, filter: boolean): string | number {
   return !topic ? ERR_EMPTY_TOPIC
     : (filter ? MISPLACED_WILDCARD : WILDCARD).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
-    : field(topic, true);
+    : field(topic);
 }
 
 /**
@@ -127,12 +131,12 @@ export function connectString(options: ConnectOptions): string | number {
       char(level, (username != null ? 0x80 : 0) | (password != null ? 0x40 : 0)
         | (will ? (will.retain ? 0x20 : 0) | will.qos << 3 | 4 : 0) | (clean ? 2 : 0)),
       u16(keepalive),
-      field(options.clientId, true),
+      field(options.clientId),
       // [MQTT-3.1.2-14]
       will ? checkQos(will.qos) || topicField(will.topic, false) : "",
-      will ? field(will.payload, false) : "",
-      username != null ? field(username, true) : "",
-      password != null ? field(password, false) : "",
+      field(will && will.payload, true),
+      field(username),
+      field(password, true),
     ]);
 }
 
@@ -150,7 +154,7 @@ export function publishString(options: PublishOptions): string | number {
     // [MQTT-3.3.1-4]
     checkQos(qos) || (topic && topic.length < 65536 && !NOT_PLAIN_TOPIC.test(topic) ? u16(topic.length) + topic : topicField(topic, false)),
     qos ? u16(options.packetId) : "",
-    typeof data == "string" && !NOT_PLAIN.test(data) ? data : utf8String(data, false),
+    typeof data == "string" && !NOT_PLAIN.test(data) ? data : utf8String(data, true),
   ]);
 }
 
