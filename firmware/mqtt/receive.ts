@@ -15,8 +15,8 @@ import {
 import { char } from "./char.ts";
 
 /**
- * The packet just received; fields that its type does not carry keep older
- * values. The names are the device bundle's own (scripts/espruino-esbuild.ts
+ * The packet just received; fields that its type does not carry, and every
+ * field after an error, hold older or meaningless values. The names are the device bundle's own (scripts/espruino-esbuild.ts
  * shortens them), so they say whose they are.
  */
 export interface Incoming {

@@ -4,13 +4,13 @@
  * by concatenating a few header chars from `String.fromCharCode` with the
  * caller's topic and payload takes tens of microseconds, where filling a
  * Uint8Array and converting it takes hundreds to thousands (ESPRUINO.md, "What
- * is fast"). ASCII text is recognised by a native regular expression test and
- * concatenated as it is; only other text is encoded to UTF-8, character by
- * character. The bytes are exactly those of the Uint8Array encoders in
- * encode.ts (the host's allocation-free API), and so are the checks of what
- * the application passes: each function returns the packet, or the ERR_* (< 0)
- * that encode.ts returns for the same arguments (the code may differ when
- * several CONNECT fields are bad).
+ * is fast"). In a PUBLISH, an ASCII topic and payload are recognised by a
+ * native regular expression test and concatenated as they are; other text is
+ * encoded to UTF-8 character by character. The bytes are exactly those of
+ * the Uint8Array encoders in encode.ts (the host's allocation-free API), and
+ * so are the checks of what the application passes: each function returns the
+ * packet, or the ERR_* (< 0) that encode.ts returns for the same arguments
+ * (the code may differ when several CONNECT fields are bad).
  *
  * Packet identifiers and DUP are taken as given, unchecked: only the client
  * sets them (client.ts allocates ids 1..65535 [MQTT-2.3.1-1] or echoes ones
@@ -84,11 +84,11 @@ function field(data: string | Uint8Array | undefined, binary?: boolean): string 
 }
 
 /**
- * A topic name (`filter` false) or filter as a field, checked first (4.7) as
+ * A topic name (`filter` absent) or filter as a field, checked first (4.7) as
  * checkTopic (topic.ts) does: ERR_EMPTY_TOPIC [MQTT-4.7.3-1], then
  * ERR_TOPIC_WILDCARD or ERR_FILTER_WILDCARD, then field's errors.
  */
-function topicField(topic: string, filter: boolean): string | number {
+function topicField(topic: string, filter?: boolean): string | number {
   return !topic ? ERR_EMPTY_TOPIC
     : (filter ? MISPLACED_WILDCARD : WILDCARD).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
     : field(topic);
@@ -133,7 +133,7 @@ export function connectString(options: ConnectOptions): string | number {
       u16(keepalive),
       field(options.clientId),
       // [MQTT-3.1.2-14]
-      will ? checkQos(will.qos) || topicField(will.topic, false) : "",
+      will ? checkQos(will.qos) || topicField(will.topic) : "",
       field(will && will.payload, true),
       field(username),
       field(password, true),
@@ -152,7 +152,7 @@ export function publishString(options: PublishOptions): string | number {
   // the hot path: few calls, as each costs the interpreter more than the native tests and concatenations
   return packet(PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0), [
     // [MQTT-3.3.1-4]
-    checkQos(qos) || (topic && topic.length < 65536 && !NOT_PLAIN_TOPIC.test(topic) ? u16(topic.length) + topic : topicField(topic, false)),
+    checkQos(qos) || (topic && topic.length < 65536 && !NOT_PLAIN_TOPIC.test(topic) ? u16(topic.length) + topic : topicField(topic)),
     qos ? u16(options.packetId) : "",
     typeof data == "string" && !NOT_PLAIN.test(data) ? data : utf8String(data, true),
   ]);
