@@ -122,7 +122,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       const error = readTopic(position + 2, next);
       if (error) return error;
       packet.incomingQos = qos;
-      packet.incomingRetain = (flags & 1) == 1;
+      packet.incomingRetain = !!(flags & 1);
     }
     // [MQTT-2.2.2-1], [MQTT-2.2.2-2]: 0b0010 for PUBREL [MQTT-3.6.1-1], SUBSCRIBE [MQTT-3.8.1-1], UNSUBSCRIBE [MQTT-3.10.1-1], else 0
     else if (flags != (0x540 >> type & 1) << 1) return ERR_RESERVED_FLAGS;
@@ -143,12 +143,8 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     if (type == SUBACK) {
       // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
       if (next == end) return ERR_NO_FILTERS;
-      packet.incomingCode = buffer[next]!;
-      while (next < end) {
-        const code = buffer[next++]!;
-        // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
-        if (code > 2 && code != 0x80) return ERR_SUBACK_RETURN_CODE;
-      }
+      // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
+      for (packet.incomingCode = buffer[next]!; next < end; next++) if (buffer[next]! > 2 && buffer[next] != 0x80) return ERR_SUBACK_RETURN_CODE;
     }
     if (type == CONNACK) {
       // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
@@ -170,7 +166,6 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       while (start < held) {
         let position = start + 1;
         let length = 0;
-        let multiplier = 1;
         let next = 128;
         // 2.2.1 Table 2.1: 0 and 15 reserved
         if (!((buffer[start]! >> 4) % 15)) return held = 0, ERR_PACKET_TYPE;
@@ -179,8 +174,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
           if (position > start + 4) return held = 0, ERR_REMAINING_LENGTH;
           if (position >= held) break;
           next = buffer[position++]!;
-          length += (next & 127) * multiplier;
-          multiplier *= 128;
+          length += (next & 127) << 7 * (position - start - 2);
         }
         length += position;
         if (next > 127) break;
