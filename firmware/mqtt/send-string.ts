@@ -151,8 +151,8 @@ export function publishString(options: PublishOptions): string | number {
   const data = options.payload;
   // the hot path: few calls, as each costs the interpreter more than the native tests and concatenations
   return packet(PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0), [
-    // [MQTT-3.3.1-4]
-    checkQos(qos) || (topic && topic.length < 65536 && !NOT_PLAIN_TOPIC.test(topic) ? u16(topic.length) + topic : topicField(topic)),
+    // [MQTT-3.3.1-4], tested here rather than by checkQos: one call fewer on the hot path, measured faster on Espruino 2v29
+    (qos & 3) !== qos || qos > 2 ? ERR_QOS : topic && topic.length < 65536 && !NOT_PLAIN_TOPIC.test(topic) ? u16(topic.length) + topic : topicField(topic),
     qos ? u16(options.packetId) : "",
     typeof data == "string" && !NOT_PLAIN.test(data) ? data : utf8String(data, true),
   ]);
