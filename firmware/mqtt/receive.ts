@@ -8,16 +8,15 @@
  * allocation-free API.
  */
 import {
-  CONNACK, ERR_CONNACK, ERR_NO_FILTERS, ERR_PACKET_ID, ERR_PACKET_TOO_LARGE, ERR_PACKET_TYPE, ERR_QOS,
-  ERR_REMAINING_LENGTH, ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TRAILING_BYTES,
-  ERR_TRUNCATED, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
+  CONNACK, ERR_CONNACK, ERR_EMPTY_TOPIC, ERR_MALFORMED_UTF8, ERR_NO_FILTERS, ERR_NULL_CHARACTER, ERR_PACKET_ID, ERR_PACKET_TOO_LARGE,
+  ERR_PACKET_TYPE, ERR_QOS, ERR_REMAINING_LENGTH, ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TOPIC_WILDCARD,
+  ERR_TRAILING_BYTES, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
 } from "./constants.ts";
-import { checkTopic } from "./topic.ts";
-import { checkUtf8, readUtf8 } from "./utf8.ts";
+import { char } from "./char.ts";
 
 /**
- * The packet just received; fields that its type does not carry keep older
- * values. The names are the device bundle's own (scripts/espruino-esbuild.ts
+ * The packet just received; fields that its type does not carry, and every
+ * field after an error, hold older or meaningless values. The names are the device bundle's own (scripts/espruino-esbuild.ts
  * shortens them), so they say whose they are.
  */
 export interface Incoming {
@@ -51,142 +50,150 @@ export interface Receiver {
   reset(): void;
 }
 
-/**
- * Reads a big-endian 16-bit packet identifier at `position`, before `end`,
- * into `packet`; returns the position after it, ERR_STRING_LENGTH or
- * ERR_PACKET_ID for 0 [MQTT-2.3.1-1].
- */
-function readId(bytes: Uint8Array, position: number, end: number, packet: Incoming): number {
-  if (position + 2 > end) return ERR_STRING_LENGTH;
-  packet.incomingId = bytes[position]! << 8 | bytes[position + 1]!;
-  return packet.incomingId ? position + 2 : ERR_PACKET_ID;
-}
-
-/**
- * Decodes the packet [start, end) whose variable header is at `position`,
- * as decodeFromBroker does: returns `end` or its ERR_*.
- */
-export function decodeIncoming(bytes: Uint8Array, start: number, position: number, end: number, packet: Incoming): number {
-  const type = bytes[start]! >> 4;
-  const flags = bytes[start]! & 15;
-  packet.incomingType = type;
-  if (type == PUBLISH) {
-    packet.incomingQos = flags >> 1 & 3;
-    packet.incomingRetain = (flags & 1) == 1;
-    // [MQTT-3.3.1-4] both QoS bits set
-    if (packet.incomingQos > 2) return ERR_QOS;
-    // [MQTT-3.3.1-2] DUP on QoS 0
-    if ((flags & 14) == 8) return ERR_RESERVED_FLAGS;
-    // [MQTT-3.3.2-1] a UTF-8 topic name [MQTT-1.5.3-1], [MQTT-1.5.3-2] inside the packet
-    const topicStart = position + 2;
-    const topicEnd = topicStart + (bytes[position]! << 8 | bytes[position + 1]!);
-    if (topicEnd > end) return ERR_STRING_LENGTH;
-    // [MQTT-3.3.2-2] no wildcards, [MQTT-4.7.3-1] not empty
-    const topicError = checkUtf8(bytes, topicStart, topicEnd) || checkTopic(bytes, topicStart, topicEnd, false);
-    if (topicError) return topicError;
-    packet.incomingId = 0;
-    // [MQTT-2.3.1-1] a non-zero packet id at QoS 1 and 2
-    position = packet.incomingQos ? readId(bytes, topicEnd, end, packet) : topicEnd;
-    if (position < 0) return position;
-    packet.incomingTopic = readUtf8(bytes, topicStart, topicEnd);
-    packet.incomingStart = position;
-    packet.incomingEnd = end;
-    return end;
-  }
-  // [MQTT-2.2.2-1], [MQTT-2.2.2-2]: 0b0010 for PUBREL [MQTT-3.6.1-1], SUBSCRIBE [MQTT-3.8.1-1], UNSUBSCRIBE [MQTT-3.10.1-1], else 0
-  if (flags != (0x540 >> type & 1) << 1) return ERR_RESERVED_FLAGS;
-  if (type == SUBACK) {
-    position = readId(bytes, position, end, packet);
-    if (position < 0) return position;
-    // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
-    if (position == end) return ERR_NO_FILTERS;
-    packet.incomingCode = bytes[position]!;
-    while (position < end) {
-      const code = bytes[position++]!;
-      // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
-      if (code > 2 && code != 0x80) return ERR_SUBACK_RETURN_CODE;
-    }
-    return end;
-  }
-  // 3.13.1: remaining length 0
-  if (type == PINGRESP) return position < end ? ERR_TRAILING_BYTES : end;
-  // CONNACK and PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK; the rest are client-to-server only
-  if (type != CONNACK && !(0x8F0 >> type & 1)) return ERR_UNEXPECTED_TYPE;
-  // 3.2.1, 3.4.1-3.7.1, 3.11.1: remaining length 2
-  if (end - position != 2) return ERR_TRAILING_BYTES;
-  // [MQTT-2.3.1-1] the acknowledged packet id is non-zero
-  if (type != CONNACK) return readId(bytes, position, end, packet);
-  // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
-  if (bytes[position]! > 1 || bytes[position + 1]! > 5) return ERR_CONNACK;
-  packet.incomingSession = bytes[position] == 1;
-  packet.incomingCode = bytes[position + 1]!;
-  return end;
+/** The JSON escape \\uXXXX for one UTF-16 code unit. */
+function escapeUnit(unit: number): string {
+  return "\\u" + (unit + 0x10000).toString(16).slice(1);
 }
 
 /**
  * A receiver with a buffer of `capacity` bytes (the largest packet accepted).
- * `deliver` is called once per complete packet with decodeIncoming's result
+ * `deliver` is called once per complete packet with the decoded result
  * (`end` or an ERR_*), the packet and the buffer, valid only during the call.
  */
 export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: Uint8Array) => void): Receiver {
   const buffer = new Uint8Array(capacity);
-  // decodeIncoming sets every field that its packet type carries before `deliver` reads it
+  // decode sets every field that its packet type carries before `deliver` reads it
   const packet = {} as Incoming;
   let held = 0;
-  let packetEnd = 0;
 
-  /** The position of the variable header of the packet at `start`, its end in `packetEnd`; ERR_TRUNCATED while incomplete, or a header error (2.2). */
-  function readHeader(start: number): number {
-    let position = start + 1;
-    let length = 0;
-    let multiplier = 1;
-    let next: number;
-    if (start >= held) return ERR_TRUNCATED;
-    // 2.2.1 Table 2.1: 0 and 15 reserved
-    if (!(buffer[start]! >> 4) || buffer[start]! > 0xEF) return ERR_PACKET_TYPE;
-    do {
-      // 2.2.3: at most four length bytes
-      if (position > start + 4) return ERR_REMAINING_LENGTH;
-      if (position >= held) return ERR_TRUNCATED;
-      next = buffer[position++]!;
-      length += (next & 127) * multiplier;
-      multiplier *= 128;
-    } while (next > 127);
-    packetEnd = position + length;
-    return packetEnd - start > capacity ? ERR_PACKET_TOO_LARGE : position;
+  /**
+   * Reads the topic name [start, end) of a PUBLISH into `incomingTopic` and
+   * returns 0, or what checkUtf8 then checkTopic (utf8.ts, topic.ts) give, in
+   * one pass: ERR_MALFORMED_UTF8 (a stray continuation byte, an overlong form, a truncated sequence, a
+   * surrogate or anything above U+10FFFF [MQTT-1.5.3-1]) or ERR_NULL_CHARACTER
+   * [MQTT-1.5.3-2], whichever comes first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1]
+   * or ERR_TOPIC_WILDCARD [MQTT-3.3.2-2]. The string is decoded as readUtf8
+   * does (utf8.ts): an ASCII JSON string literal, parsed once.
+   */
+  function readTopic(start: number, end: number): number {
+    let source = "\"";
+    let error = start < end ? 0 : ERR_EMPTY_TOPIC;
+    while (start < end) {
+      let code = buffer[start++]!;
+      let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
+      // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
+      const minimum = count && 1 << 5 * count + 1;
+      let next = 0;
+      if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
+      code &= 0x7F >> count;
+      // a byte that is not a continuation makes the code point negative, and so malformed
+      while (count--) code = ((next = buffer[start++]!) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
+      if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
+      if (!code) return ERR_NULL_CHARACTER;
+      if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
+      if (code > 0xFFFF) {
+        source += escapeUnit(0xD7C0 + (code >> 10));
+        code = 0xDC00 | code & 0x3FF;
+      }
+      source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? char(code) : escapeUnit(code);
+    }
+    if (!error) packet.incomingTopic = JSON.parse(source + "\"") as string;
+    return error;
   }
 
-  function reset(): void {
-    held = 0;
+  /**
+   * Decodes the packet [start, end) whose variable header is at `position`,
+   * as decodeFromBroker does (decode.ts): returns `end` or its ERR_*.
+   */
+  function decode(start: number, position: number, end: number): number {
+    const type = buffer[start]! >> 4;
+    const flags = buffer[start]! & 15;
+    const qos = flags >> 1 & 3;
+    let next = position;
+    packet.incomingType = type;
+    if (type == PUBLISH) {
+      // [MQTT-3.3.1-4] both QoS bits set
+      if (qos > 2) return ERR_QOS;
+      // [MQTT-3.3.1-2] DUP on QoS 0
+      if ((flags & 14) == 8) return ERR_RESERVED_FLAGS;
+      // [MQTT-3.3.2-1] a topic name inside the packet
+      next += 2 + (buffer[position]! << 8 | buffer[position + 1]!);
+      if (next > end) return ERR_STRING_LENGTH;
+      const error = readTopic(position + 2, next);
+      if (error) return error;
+      packet.incomingQos = qos;
+      packet.incomingRetain = !!(flags & 1);
+    }
+    // [MQTT-2.2.2-1], [MQTT-2.2.2-2]: 0b0010 for PUBREL [MQTT-3.6.1-1], SUBSCRIBE [MQTT-3.8.1-1], UNSUBSCRIBE [MQTT-3.10.1-1], else 0
+    else if (flags != (0x540 >> type & 1) << 1) return ERR_RESERVED_FLAGS;
+    // CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, PINGRESP; the rest are client-to-server only
+    else if (!(0x2AF4 >> type & 1)) return ERR_UNEXPECTED_TYPE;
+    // 3.13.1: remaining length 0; 3.2.1, 3.4.1-3.7.1, 3.11.1: remaining length 2
+    else if (type == PINGRESP ? position < end : 0x8F4 >> type & 1 && end - position != 2) return ERR_TRAILING_BYTES;
+    packet.incomingId = 0;
+    // [MQTT-2.3.1-1] a non-zero packet id: PUBLISH at QoS 1 and 2, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK
+    if (type == PUBLISH ? qos : 0xAF0 >> type & 1) {
+      if (next + 2 > end) return ERR_STRING_LENGTH;
+      packet.incomingId = buffer[next]! << 8 | buffer[next + 1]!;
+      if (!packet.incomingId) return ERR_PACKET_ID;
+      next += 2;
+    }
+    packet.incomingStart = next;
+    packet.incomingEnd = end;
+    if (type == SUBACK) {
+      // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
+      if (next == end) return ERR_NO_FILTERS;
+      // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
+      for (packet.incomingCode = buffer[next]!; next < end; next++) if (buffer[next]! > 2 && buffer[next] != 0x80) return ERR_SUBACK_RETURN_CODE;
+    }
+    if (type == CONNACK) {
+      // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
+      if (buffer[position]! > 1 || buffer[position + 1]! > 5) return ERR_CONNACK;
+      packet.incomingSession = buffer[position] == 1;
+      packet.incomingCode = buffer[position + 1]!;
+    }
+    return end;
   }
 
   function push(chunk: Uint8Array | string): number {
     let offset = 0;
     while (offset < chunk.length) {
-      const count = Math.min(chunk.length - offset, capacity - held);
-      if (!count) {
-        reset();
-        return ERR_PACKET_TOO_LARGE;
-      }
-      for (let index = 0; index < count; index++) buffer[held++] = typeof chunk == "string" ? chunk.charCodeAt(offset++) : chunk[offset++]!;
+      let count = Math.min(chunk.length - offset, capacity - held);
       let start = 0;
-      for (;;) {
-        const position = readHeader(start);
-        if (position == ERR_TRUNCATED) break;
-        if (position < 0) {
-          reset();
-          return position;
+      if (!count) return held = 0, ERR_PACKET_TOO_LARGE;
+      while (count--) buffer[held++] = typeof chunk == "string" ? chunk.charCodeAt(offset++) : chunk[offset++]!;
+      // each whole packet held: its fixed header (2.2), then the rest
+      while (start < held) {
+        let position = start + 1;
+        let length = 0;
+        let next = 128;
+        // 2.2.1 Table 2.1: 0 and 15 reserved
+        if (!((buffer[start]! >> 4) % 15)) return held = 0, ERR_PACKET_TYPE;
+        while (next > 127) {
+          // 2.2.3: at most four length bytes
+          if (position > start + 4) return held = 0, ERR_REMAINING_LENGTH;
+          if (position >= held) break;
+          next = buffer[position++]!;
+          length += (next & 127) << 7 * (position - start - 2);
         }
-        if (packetEnd > held) break;
-        deliver(decodeIncoming(buffer, start, position, packetEnd, packet), packet, buffer);
+        length += position;
+        if (next > 127) break;
+        if (length - start > capacity) return held = 0, ERR_PACKET_TOO_LARGE;
+        if (length > held) break;
+        deliver(decode(start, position, length), packet, buffer);
         if (!held) return 0;
-        start = packetEnd;
+        start = length;
       }
-      for (let index = start; index < held; index++) buffer[index - start] = buffer[index]!;
+      buffer.set(buffer.subarray(start, held));
       held -= start;
     }
     return 0;
   }
 
-  return { push, reset };
+  return {
+    push,
+    reset() {
+      held = 0;
+    },
+  };
 }

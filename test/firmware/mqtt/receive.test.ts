@@ -88,6 +88,25 @@ describe("receive: the client's framer and decoder, against Framer + decodeFromB
     }
   });
 
+  it("agrees on every topic name of 1 to 4 bytes drawn from UTF-8's boundary bytes (lead, continuation, overlong, surrogate, U+10FFFF, U+0000, wildcards)", function () {
+    const interesting = [0x00, 0x0a, 0x22, 0x23, 0x2b, 0x2f, 0x41, 0x5c, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    let topics: number[][] = [[]];
+    const seen = new Set<string>();
+    for (let length = 1; length <= 4; length++) {
+      topics = topics.flatMap((topic) => interesting.map((byte) => [...topic, byte]));
+      for (const topic of topics) {
+        const packet = Uint8Array.from([0x32, 2 + length + 2, 0, length, ...topic, 0, 9]);
+        const logs = run([packet]);
+        assert.deepEqual(logs.device, logs.host, Buffer.from(topic).toString("hex"));
+        seen.add(logs.host[0]!.split(" ")[0]!);
+      }
+    }
+    const empty = run([Uint8Array.from([0x32, 4, 0, 0, 0, 9])]);
+    assert.deepEqual(empty.device, empty.host);
+    seen.add(empty.host[0]!);
+    assert.deepEqual([...seen].sort(), ["ERR_EMPTY_TOPIC", "ERR_MALFORMED_UTF8", "ERR_NULL_CHARACTER", "ERR_TOPIC_WILDCARD", "PUBLISH"]);
+  });
+
   it("delivers each packet once whether split at every byte or joined in one chunk, and drops a partial packet on reset", function () {
     const packets = [
       [0x20, 0x02, 0x01, 0x00],

@@ -88,6 +88,20 @@ describe("send-string: the client's packets as binary strings, against encode.ts
     assert.equal(unsubscribeString(1, "x".repeat(65536)), C.ERR_VALUE);
   });
 
+  it("SUBSCRIBE, UNSUBSCRIBE and a will topic: every filter and name of up to 5 characters from a, /, +, #, \\n gets encode.ts's bytes or code", function () {
+    const alphabet = ["a", "/", "+", "#", "\n"];
+    let topics = [""];
+    for (let length = 0; length < 5; length++) {
+      for (const topic of topics) {
+        assert.equal(show(subscribeString(9, topic, 1)), show(bytes((buffer) => encodeSubscribe(buffer, 0, 9, [topic], [1]))), JSON.stringify(topic));
+        assert.equal(show(unsubscribeString(9, topic)), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, 9, [topic]))), JSON.stringify(topic));
+        const options: ConnectOptions = { clientId: "c", cleanSession: true, keepalive: 60, will: { topic, payload: "p", qos: 0, retain: false } };
+        assert.equal(show(connectString(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))), JSON.stringify(topic));
+      }
+      topics = topics.flatMap((topic) => alphabet.map((character) => topic + character));
+    }
+  });
+
   it("PUBACK, PUBREC, PUBREL, PUBCOMP, PINGREQ and DISCONNECT: the same bytes", function () {
     for (const type of [C.PUBACK, C.PUBREC, C.PUBREL, C.PUBCOMP]) {
       for (const packetId of [1, 2, 255, 256, 4660, 65535]) {
@@ -98,12 +112,12 @@ describe("send-string: the client's packets as binary strings, against encode.ts
   });
 
   it("utf8String: UTF-8 as a binary string; U+0000 only outside MQTT strings; lone surrogates refused", function () {
-    assert.equal(utf8String("plain/ascii", true), "plain/ascii");
-    assert.equal(Buffer.from(utf8String("\u00e9\u20ac\ud83d\ude00\u007f", true) as string, "latin1").toString("utf8"), "\u00e9\u20ac\ud83d\ude00\u007f");
-    assert.equal(utf8String("a\u0000b", true), C.ERR_NULL_CHARACTER);
-    assert.equal(utf8String("a\u0000b", false), "a\u0000b");
-    assert.equal(utf8String("\u00e9\u0000", false), "\u00c3\u00a9\u0000");
-    for (const lone of ["\ud800", "\udc00", "a\ud83d", "\ude00\ud83d", "\ud83dx"]) assert.equal(utf8String(lone, false), C.ERR_MALFORMED_UTF8, JSON.stringify(lone));
-    assert.equal(utf8String(new Uint8Array([0, 1, 0x7f, 0x80, 0xff]), true), "\u0000\u0001\u007f\u0080\u00ff");
+    assert.equal(utf8String("plain/ascii"), "plain/ascii");
+    assert.equal(Buffer.from(utf8String("\u00e9\u20ac\ud83d\ude00\u007f") as string, "latin1").toString("utf8"), "\u00e9\u20ac\ud83d\ude00\u007f");
+    assert.equal(utf8String("a\u0000b"), C.ERR_NULL_CHARACTER);
+    assert.equal(utf8String("a\u0000b", true), "a\u0000b");
+    assert.equal(utf8String("\u00e9\u0000", true), "\u00c3\u00a9\u0000");
+    for (const lone of ["\ud800", "\udc00", "a\ud83d", "\ude00\ud83d", "\ud83dx"]) assert.equal(utf8String(lone, true), C.ERR_MALFORMED_UTF8, JSON.stringify(lone));
+    assert.equal(utf8String(new Uint8Array([0, 1, 0x7f, 0x80, 0xff])), "\u0000\u0001\u007f\u0080\u00ff");
   });
 });
