@@ -14,10 +14,13 @@ import { createEspruinoTransport, espruinoClock } from "./mqtt/espruino-transpor
 import { startNode, type RunningNode } from "./node/app.ts";
 import type { NodeStorage, Platform } from "./node/platform.ts";
 
+/** The node, without the fields the device never reads (scripts/build/build.ts `deviceNode`). */
 declare const MOTE_NODE: NodeConfig;
+/** The board's id, a string constant that esbuild folds the comparisons below with. */
+declare const MOTE_BOARD: string;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
 
-const wifi = MOTE_NODE.board == "linux" ? null : require("Wifi");
+const wifi = MOTE_BOARD == "linux" ? null : require("Wifi");
 const globals = global as unknown as { [name: string]: Pin | undefined };
 
 const platform: Platform = {
@@ -47,7 +50,7 @@ const platform: Platform = {
 };
 
 if (typeof MOTE_DEEP_SLEEP != "undefined" && MOTE_DEEP_SLEEP) {
-  const esp8266 = MOTE_NODE.board == "esp8266";
+  const esp8266 = MOTE_BOARD == "esp8266";
   platform.woke = esp8266 ? require("ESP8266").getResetInfo().reason == "deep sleep" : require("ESP32").getWakeupCause() == 4;
   platform.deepSleep = function (milliseconds: number): void {
     (esp8266 ? require("ESP8266") : require("ESP32")).deepSleep((milliseconds * 1000) | 0);
