@@ -66,14 +66,14 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
   if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
   if (DS18B20 && type == "ds18b20") {
     let bus = buses.oneWire[part.espruino];
-    if (!bus) bus = buses.oneWire[part.espruino] = platform.oneWire(platform.pin(part.espruino));
+    if (!bus) bus = buses.oneWire[part.espruino] = platform.oneWire!(platform.pin(part.espruino));
     return new Ds18b20(io, bus, options as Partial<Ds18b20Options>);
   }
   if (BME280 && type == "bme280") {
     const scl = part.espruinoScl || "";
     const key = part.espruino + "/" + scl;
     let bus = buses.i2c[key];
-    if (!bus) bus = buses.i2c[key] = platform.i2c(platform.pin(part.espruino), platform.pin(scl));
+    if (!bus) bus = buses.i2c[key] = platform.i2c!(platform.pin(part.espruino), platform.pin(scl));
     return new Bme280(io, bus, options as Partial<Bme280Options>);
   }
   throw new Error("node: sensor " + part.name + " has driver type " + type + ", which this firmware lacks");
