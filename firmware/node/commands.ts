@@ -28,6 +28,9 @@ import {
   ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
 
+/** The pwm driver's build switch (scripts/build/build.ts): false drops the percentage parsing, as no actuator of the node can take it. */
+declare const MOTE_DRIVER_PWM: boolean | undefined;
+
 /**
  * The limits (MAX_COMMAND_LENGTH, ERROR_INPUT_LENGTH) and the error codes of
  * {@link parseCommand} (values are >= 0; {@link commandReason} names them)
@@ -110,8 +113,9 @@ function parseDecimal(text: string): number {
  * Never throws.
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
-  const level = type == "pwm";
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
   const text = payload.trim();
   if (!text) return ERR_EMPTY;
@@ -126,9 +130,11 @@ export function parseCommand(type: string, payload: string, current: boolean | n
     if (typeof state == "boolean") return state ? 1 : 0;
     return typeof state == "string" ? parseSwitchWord(state, current) : ERR_NOT_ON_OFF;
   }
-  if (!level) return parseSwitchWord(text, current);
-  const upper = text.length <= 3 ? text.toUpperCase() : "";
-  return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
+  if (level) {
+    const upper = text.length <= 3 ? text.toUpperCase() : "";
+    return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
+  }
+  return parseSwitchWord(text, current);
 }
 
 /**
@@ -168,6 +174,7 @@ export function commandError(actuator: string, reason: string, payload: string):
  * `outcome.error` set and the actuator untouched. Leaves `outcome.index` alone.
  */
 export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const value = parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
@@ -175,7 +182,7 @@ export function applyCommand(name: string, type: string, actuator: CommandActuat
     return false;
   }
   outcome.error = "";
-  if (type == "pwm") {
+  if (PWM && type == "pwm") {
     (actuator as LevelActuator).write(value);
     outcome.state = "" + actuator.state;
   } else {

@@ -140,6 +140,11 @@ describe("build: the node bundle leaves out what the node does not use", () => {
     assert.doesNotMatch(relayOnly.code, /bme280/i);
   });
 
+  it("percentage commands and the bus makers are only in a node with a pwm actuator, a DS18B20 or a BME280", () => {
+    assert.doesNotMatch(relayOnly.code, /parseFloat|OneWire|I2C/);
+    for (const name of ["parseFloat", "OneWire", "I2C"]) assert.ok(every.code.includes(name), name);
+  });
+
   it("a node with every driver keeps every driver and discovery, and is at least 10 KB bigger than the relay-only one", () => {
     for (const module of ALL_DRIVER_MODULES) assertHas(every, module);
     assertHas(every, DISCOVERY_MODULE);
