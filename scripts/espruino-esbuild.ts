@@ -48,6 +48,24 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
  */
 export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|unsent|events|sendString|onOpen|onData|onDrain|onClose)$/;
 
+/**
+ * The names shortened in the full node's bundle (scripts/build/build.ts), on
+ * top of {@link DEVICE_PRIVATE_PROPERTIES}: the members of the MQTT client's
+ * options, of its CONNECT options and of the flash queue's options, and the
+ * client's `subscriptions` and `onSubscribeFailed`. There firmware/node/app.ts
+ * makes and reads all of them inside the bundle, and the options objects
+ * stay on the heap for the node's whole life (each name of 5 or more
+ * characters costs a variable more than a short one; about 14 variables and
+ * 320 bytes on the example node). A bundle of the client alone keeps them:
+ * its caller passes the options from outside. Not here: `host`, `port`,
+ * `connect` (Espruino's net and Wifi read or have them), `clientId`,
+ * `username`, `password`, `socketQueue` (keys of the node description, which
+ * the bundle embeds as JSON and esbuild never renames; the build checks it).
+ */
+export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
+  "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
+  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed)$"));
+
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
   /** The minified JavaScript, exactly as it would be uploaded. */
@@ -66,6 +84,8 @@ export interface BundleRequest {
   define?: Record<string, string>;
   /** Minify (default true: that is what goes on a device). */
   minify?: boolean;
+  /** Property names to shorten; default {@link DEVICE_PRIVATE_PROPERTIES}. */
+  privateProperties?: RegExp;
 }
 
 /** Bundles one entry for the interpreter: one IIFE, ASCII only, with an external source map. */
@@ -81,7 +101,7 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     target: ESPRUINO_TARGET,
     supported: ESPRUINO_SUPPORTED,
     minify: request.minify ?? true,
-    mangleProps: DEVICE_PRIVATE_PROPERTIES,
+    mangleProps: request.privateProperties ?? DEVICE_PRIVATE_PROPERTIES,
     charset: "ascii",
     legalComments: "none",
     sourcemap: "external",

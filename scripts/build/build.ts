@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
-import { bundleForEspruino } from "../espruino-esbuild.ts";
+import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
 import { moduleSizes, type ModuleSize } from "./size-table.ts";
@@ -168,9 +168,13 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const board = boardById(request.board);
   const nodeFile = request.nodeFile ?? EXAMPLE_NODE;
   const node = request.node ?? loadNode(nodeFile, board);
+  const embedded = JSON.stringify(deviceNode(node));
+  const renamed = [...embedded.matchAll(/"(\w+)":/g)].map((match) => match[1]!).filter((key) => NODE_PRIVATE_PROPERTIES.test(key));
+  if (renamed.length > 0) throw new Error(`build: node "${node.id}" has keys that the bundle's code would know by shortened names only: ${[...new Set(renamed)].join(", ")}`);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    define: { ...featureDefines(node), MOTE_NODE: JSON.stringify(deviceNode(node)), MOTE_BOARD: JSON.stringify(board.id) },
+    define: { ...featureDefines(node), MOTE_NODE: embedded, MOTE_BOARD: JSON.stringify(board.id) },
+    privateProperties: NODE_PRIVATE_PROPERTIES,
   });
   const violations = checkBundle(bundle.code, bundle.map);
   const total = Buffer.byteLength(bundle.code);
