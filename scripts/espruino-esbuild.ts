@@ -56,7 +56,10 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * makes and reads all of them inside the bundle, and the options objects
  * stay on the heap for the node's whole life (each name of 5 or more
  * characters costs a variable more than a short one; about 14 variables and
- * 320 bytes on the example node). A bundle of the client alone keeps them:
+ * 320 bytes on the example node). Likewise the fields of the messages the
+ * client queues, of the last will and of a subscription (`topic`, `payload`,
+ * `retain`, `dup`, `handler`): a variable or more per queued message; the
+ * flash queue writes messages to flash as arrays, never by these names. A bundle of the client alone keeps them:
  * its caller passes the options from outside. Not here: `host`, `port`,
  * `connect` (Espruino's net and Wifi read or have them), `clientId`,
  * `username`, `password`, `socketQueue` (keys of the node description, which
@@ -64,7 +67,7 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  */
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
-  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed)$"));
+  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler)$"));
 
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
