@@ -59,7 +59,11 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * 320 bytes on the example node). Likewise the fields of the messages the
  * client queues, of the last will and of a subscription (`topic`, `payload`,
  * `retain`, `dup`, `handler`): a variable or more per queued message; the
- * flash queue writes messages to flash as arrays, never by these names. A bundle of the client alone keeps them:
+ * flash queue writes messages to flash as arrays, never by these names. And
+ * the client's and the flash queue's members that only app.ts uses (`onConnect`,
+ * `onDisconnect`, `store`, `restore`, `subscribe`, `unsubscribe`, `flush`);
+ * at the console `mote.client.counters`, `mote.client.publish` and
+ * `mote.report()` keep their names. A bundle of the client alone keeps them:
  * its caller passes the options from outside. Not here: `host`, `port`,
  * `connect` (Espruino's net and Wifi read or have them), `clientId`,
  * `username`, `password`, `socketQueue` (keys of the node description, which
@@ -67,7 +71,7 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  */
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
-  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler)$"));
+  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush)$"));
 
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
