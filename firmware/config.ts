@@ -1,6 +1,6 @@
 /**
  * The node as the device sees it: the part of the node description and the
- * board that the build bakes into the bundle (esbuild `define`). The build
+ * board that the build bakes into the bundle (`MOTE_NODE`). The build
  * has validated every field before it gets here and filled in the defaults
  * of schema/node.schema.json. The bundle leaves out the fields that the
  * node's build switches never let the device read (scripts/build/build.ts

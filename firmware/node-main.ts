@@ -1,7 +1,7 @@
 /**
  * Device entry point of the full node: builds the {@link Platform} from
  * Espruino's globals and modules and starts the node the build baked in
- * (`MOTE_NODE`, esbuild `define`); the 1-Wire and I2C bus makers only in a
+ * (`MOTE_NODE`, injected by scripts/build/build.ts); the 1-Wire and I2C bus makers only in a
  * build with a driver that uses them (`MOTE_DRIVER_DS18B20`, `MOTE_DRIVER_BME280`). Runs top to bottom at boot, so everything
  * is declared before it is called. With `MOTE_DEEP_SLEEP` the platform also
  * gets `deepSleep` (ESP32.deepSleep / ESP8266.deepSleep, integer

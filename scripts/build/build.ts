@@ -76,7 +76,9 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
 }
 
 /**
- * The node as the bundle embeds it (`MOTE_NODE`): `node` without what the
+ * The node as the bundle embeds it (`MOTE_NODE`, as JavaScript through
+ * bundleForEspruino's `values`, so that the node-private property names of
+ * scripts/espruino-esbuild.ts shorten its keys too): `node` without what the
  * device never reads under the switches of {@link featureDefines}, since on
  * the device the whole object stays on the heap for as long as the node runs
  * (every member a variable or more; the ESP8266 has 1,600). Left out: each
@@ -168,12 +170,10 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const board = boardById(request.board);
   const nodeFile = request.nodeFile ?? EXAMPLE_NODE;
   const node = request.node ?? loadNode(nodeFile, board);
-  const embedded = JSON.stringify(deviceNode(node));
-  const renamed = [...embedded.matchAll(/"(\w+)":/g)].map((match) => match[1]!).filter((key) => NODE_PRIVATE_PROPERTIES.test(key));
-  if (renamed.length > 0) throw new Error(`build: node "${node.id}" has keys that the bundle's code would know by shortened names only: ${[...new Set(renamed)].join(", ")}`);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    define: { ...featureDefines(node), MOTE_NODE: embedded, MOTE_BOARD: JSON.stringify(board.id) },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id) },
+    values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });
   const violations = checkBundle(bundle.code, bundle.map);

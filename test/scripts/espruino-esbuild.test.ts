@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/build/build.ts";
-import { bundleForEspruino, DEVICE_PRIVATE_PROPERTIES, NODE_PRIVATE_PROPERTIES } from "../../scripts/espruino-esbuild.ts";
+import { bundleForEspruino, DEVICE_PRIVATE_PROPERTIES, javascriptLiteral, NODE_PRIVATE_PROPERTIES } from "../../scripts/espruino-esbuild.ts";
 import { checkBundle } from "../../scripts/gate/index.ts";
 
 async function bundleOf(source: string, define?: Record<string, string>) {
@@ -85,5 +85,18 @@ describe("esbuild settings for Espruino", () => {
     for (const name of ["keepalive", "receiveBuffer", "segmentMessages", "packetId"]) assert.doesNotMatch(node, new RegExp(name), node);
     assert.match(node, /host/);
     for (const name of ["packetId", "unsent", "incomingQos", "onClose"]) assert.ok(NODE_PRIVATE_PROPERTIES.test(name) && DEVICE_PRIVATE_PROPERTIES.test(name), name);
+    for (const name of ["host", "port", "connect", "password", "deepSleep", "options", "name", "counters", "publish", "report"]) assert.ok(!NODE_PRIVATE_PROPERTIES.test(name), name);
+  });
+
+  it("writes compile-time values as JavaScript with unquoted keys, so that their private keys are shortened with the code", async () => {
+    assert.equal(javascriptLiteral({ a: [1, "x", null, true], "b-c": { d: 2 } }), '{a:[1,"x",null,true],"b-c":{d:2}}');
+    const entry = join(mkdtempSync(join(tmpdir(), "mote-esbuild-")), "entry.ts");
+    writeFileSync(entry, "declare const MOTE_NODE: { topicPrefix: string; host: string };\n(globalThis as any).read = () => MOTE_NODE.topicPrefix + MOTE_NODE.host;\n");
+    const bundle = await bundleForEspruino({ entry, values: { MOTE_NODE: { topicPrefix: "mote", host: "10.0.0.1" } }, privateProperties: NODE_PRIVATE_PROPERTIES });
+    assert.deepEqual(checkBundle(bundle.code, bundle.map), []);
+    assert.doesNotMatch(bundle.code, /topicPrefix/, bundle.code);
+    assert.match(bundle.code, /host:"10\.0\.0\.1"/, bundle.code);
+    const read = new Function("globalThis", bundle.code + "; return globalThis.read();") as (target: object) => string;
+    assert.equal(read({}), "mote10.0.0.1");
   });
 });
