@@ -66,7 +66,10 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * `mote.report()` keep their names. And the node description's own keys
  * that only the node reads (`topicPrefix`, `telemetry`, `offlineMinutes`, …),
  * which the build embeds through {@link BundleRequest.values} so that its
- * keys are renamed too. A bundle of the client alone keeps all of these: its
+ * keys are renamed too. And the drivers' private members (hal/: callbacks
+ * bound once, timers, scratch state), which each driver instance holds for
+ * the node's whole life; not their options, nor `apply` (a Function method).
+ * A bundle of the client alone keeps all of these: its
  * caller passes the options from outside. Never here: names that Espruino's
  * own modules read or have (`host`, `port`, `connect`, `password` of
  * net.connect and Wifi.connect, `deepSleep` of the ESP32 and ESP8266
@@ -76,7 +79,8 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
   "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
-  "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|clientId|username|discovery|awakeLimit)$"));
+  "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|clientId|username|discovery|awakeLimit" +
+  "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));
 
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {

@@ -85,7 +85,9 @@ describe("esbuild settings for Espruino", () => {
     for (const name of ["keepalive", "receiveBuffer", "segmentMessages", "packetId"]) assert.doesNotMatch(node, new RegExp(name), node);
     assert.match(node, /host/);
     for (const name of ["packetId", "unsent", "incomingQos", "onClose"]) assert.ok(NODE_PRIVATE_PROPERTIES.test(name) && DEVICE_PRIVATE_PROPERTIES.test(name), name);
-    for (const name of ["host", "port", "connect", "password", "deepSleep", "options", "name", "counters", "publish", "report"]) assert.ok(!NODE_PRIVATE_PROPERTIES.test(name), name);
+    for (const name of ["host", "port", "connect", "password", "deepSleep", "options", "name", "counters", "publish", "report", "apply", "activeLow", "address", "filter", "state", "units", "sample"]) {
+      assert.ok(!NODE_PRIVATE_PROPERTIES.test(name), name);
+    }
   });
 
   it("writes compile-time values as JavaScript with unquoted keys, so that their private keys are shortened with the code", async () => {
