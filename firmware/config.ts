@@ -1,8 +1,12 @@
 /**
  * The node as the device sees it: the part of the node description and the
- * board that the build bakes into the bundle (esbuild `define`). The build
+ * board that the build bakes into the bundle (`MOTE_NODE`). The build
  * has validated every field before it gets here and filled in the defaults
- * of schema/node.schema.json. The passwords are in here too, as the device
+ * of schema/node.schema.json. The bundle leaves out the fields that the
+ * node's build switches never let the device read (scripts/build/build.ts
+ * `deviceNode`: `board`, `discovery`, `deepSleep`, each part's `pin` and a
+ * `broker.clientId` equal to the id, when unused), as the object stays on the
+ * heap for the node's whole life. The passwords are in here too, as the device
  * needs them: a bundle (dist/) is as secret as the passwords themselves.
  */
 

@@ -1,7 +1,8 @@
 /**
  * Device entry point of the full node: builds the {@link Platform} from
  * Espruino's globals and modules and starts the node the build baked in
- * (`MOTE_NODE`, esbuild `define`). Runs top to bottom at boot, so everything
+ * (`MOTE_NODE`, injected by scripts/build/build.ts); the 1-Wire and I2C bus makers only in a
+ * build with a driver that uses them (`MOTE_DRIVER_DS18B20`, `MOTE_DRIVER_BME280`). Runs top to bottom at boot, so everything
  * is declared before it is called. With `MOTE_DEEP_SLEEP` the platform also
  * gets `deepSleep` (ESP32.deepSleep / ESP8266.deepSleep, integer
  * microseconds: the ESP8266 throws on anything else) and `woke` (ESP32 wake
@@ -14,10 +15,15 @@ import { createEspruinoTransport, espruinoClock } from "./mqtt/espruino-transpor
 import { startNode, type RunningNode } from "./node/app.ts";
 import type { NodeStorage, Platform } from "./node/platform.ts";
 
+/** The node, without the fields the device never reads (scripts/build/build.ts `deviceNode`). */
 declare const MOTE_NODE: NodeConfig;
+/** The board's id, a string constant that esbuild folds the comparisons below with. */
+declare const MOTE_BOARD: string;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
+declare const MOTE_DRIVER_DS18B20: boolean | undefined;
+declare const MOTE_DRIVER_BME280: boolean | undefined;
 
-const wifi = MOTE_NODE.board == "linux" ? null : require("Wifi");
+const wifi = MOTE_BOARD == "linux" ? null : require("Wifi");
 const globals = global as unknown as { [name: string]: Pin | undefined };
 
 const platform: Platform = {
@@ -26,12 +32,6 @@ const platform: Platform = {
     const pin = globals[name];
     if (pin === undefined) throw new Error("node: no pin " + name + " on this board");
     return pin;
-  },
-  oneWire: (pin: HalPin): OneWireBus => new OneWire(pin as Pin) as unknown as OneWireBus,
-  i2c(sda: HalPin, scl: HalPin): I2CBus {
-    const bus = new I2C();
-    bus.setup({ sda: sda as Pin, scl: scl as Pin });
-    return bus as unknown as I2CBus;
   },
   storage: require("Storage") as unknown as NodeStorage,
   wifi,
@@ -46,8 +46,17 @@ const platform: Platform = {
   reboot: () => E.reboot(),
 };
 
+if (typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20) platform.oneWire = (pin: HalPin): OneWireBus => new OneWire(pin as Pin) as unknown as OneWireBus;
+if (typeof MOTE_DRIVER_BME280 == "undefined" || MOTE_DRIVER_BME280) {
+  platform.i2c = function (sda: HalPin, scl: HalPin): I2CBus {
+    const bus = new I2C();
+    bus.setup({ sda: sda as Pin, scl: scl as Pin });
+    return bus as unknown as I2CBus;
+  };
+}
+
 if (typeof MOTE_DEEP_SLEEP != "undefined" && MOTE_DEEP_SLEEP) {
-  const esp8266 = MOTE_NODE.board == "esp8266";
+  const esp8266 = MOTE_BOARD == "esp8266";
   platform.woke = esp8266 ? require("ESP8266").getResetInfo().reason == "deep sleep" : require("ESP32").getWakeupCause() == 4;
   platform.deepSleep = function (milliseconds: number): void {
     (esp8266 ? require("ESP8266") : require("ESP32")).deepSleep((milliseconds * 1000) | 0);

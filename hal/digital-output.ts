@@ -34,16 +34,12 @@ export class DigitalOutput implements Actuator<boolean, DigitalOutputOptions> {
   configure(options: Partial<DigitalOutputOptions>): void {
     if (options.activeLow !== undefined) this.activeLow = options.activeLow;
     if (options.openDrain !== undefined) this.openDrain = options.openDrain;
-    this.apply();
+    this.write(this.state);
   }
 
-  /** Switches the load on (true) or off (false). */
+  /** Switches the load on (true) or off (false): the level first, then the pin mode. */
   write(value: boolean): void {
     this.state = !!value;
-    this.apply();
-  }
-
-  private apply(): void {
     this.io.digitalWrite(this.pin, this.state !== this.activeLow);
     this.io.pinMode(this.pin, this.openDrain ? "opendrain" : "output");
   }

@@ -50,6 +50,40 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
  */
 export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|unsent|handler|events|sendString|pending|onOpen|onData|onDrain|onClose)$/;
 
+/**
+ * The names shortened in the full node's bundle (scripts/build/build.ts), on
+ * top of {@link DEVICE_PRIVATE_PROPERTIES}: the members of the MQTT client's
+ * options, of its CONNECT options and of the flash queue's options, and the
+ * client's `subscriptions` and `onSubscribeFailed`. There firmware/node/app.ts
+ * makes and reads all of them inside the bundle, and the options objects
+ * stay on the heap for the node's whole life (each name of 5 or more
+ * characters costs a variable more than a short one; about 14 variables and
+ * 320 bytes on the example node). Likewise the fields of the messages the
+ * client queues, of the last will and of a subscription (`topic`, `payload`,
+ * `retain`, `dup`, `handler`): a variable or more per queued message; the
+ * flash queue writes messages to flash as arrays, never by these names. And
+ * the client's and the flash queue's members that only app.ts uses (`onConnect`,
+ * `onDisconnect`, `store`, `restore`, `subscribe`, `unsubscribe`, `flush`);
+ * at the console `mote.client.counters`, `mote.client.publish` and
+ * `mote.report()` keep their names. And the node description's own keys
+ * that only the node reads (`topicPrefix`, `telemetry`, `offlineMinutes`, …),
+ * which the build embeds through {@link BundleRequest.values} so that its
+ * keys are renamed too. And the drivers' private members (hal/: callbacks
+ * bound once, timers, scratch state), which each driver instance holds for
+ * the node's whole life; not their options, nor `apply` (a Function method).
+ * A bundle of the client alone keeps all of these: its
+ * caller passes the options from outside. Never here: names that Espruino's
+ * own modules read or have (`host`, `port`, `connect`, `password` of
+ * net.connect and Wifi.connect, `deepSleep` of the ESP32 and ESP8266
+ * modules), the driver options (`options`: passed to hal/ as they are), and
+ * the keys of what the node publishes as JSON.
+ */
+export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
+  "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
+  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
+  "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|clientId|username|discovery|awakeLimit" +
+  "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));
+
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
   /** The minified JavaScript, exactly as it would be uploaded. */
@@ -68,6 +102,39 @@ export interface BundleRequest {
   define?: Record<string, string>;
   /** Minify (default true: that is what goes on a device). */
   minify?: boolean;
+  /** Property names to shorten; default {@link DEVICE_PRIVATE_PROPERTIES}. */
+  privateProperties?: RegExp;
+  /**
+   * Compile-time data by global name, written into the bundle as JavaScript
+   * with unquoted keys (through a module that esbuild `inject`s where the
+   * name is used), so that `privateProperties` renames its keys together
+   * with the code that reads them: esbuild never renames the keys of a
+   * `define`'s JSON.
+   */
+  values?: Record<string, unknown>;
+}
+
+/** `value` (JSON data) as JavaScript source whose object keys are unquoted where they are identifiers. */
+export function javascriptLiteral(value: unknown): string {
+  if (Array.isArray(value)) return "[" + value.map(javascriptLiteral).join(",") + "]";
+  if (typeof value == "object" && value !== null) {
+    const members = Object.entries(value).map(([key, item]) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)) + ":" + javascriptLiteral(item));
+    return "{" + members.join(",") + "}";
+  }
+  return JSON.stringify(value);
+}
+
+const VALUES_NAMESPACE = "espruino-values";
+
+/** The esbuild plugin behind {@link BundleRequest.values}: one module `values:<name>` per value. */
+function valuesPlugin(values: Record<string, unknown>): esbuild.Plugin {
+  return {
+    name: "espruino-values",
+    setup(build) {
+      build.onResolve({ filter: /^values:/ }, (args) => ({ path: args.path.slice("values:".length), namespace: VALUES_NAMESPACE }));
+      build.onLoad({ filter: /.*/, namespace: VALUES_NAMESPACE }, (args) => ({ contents: `export const ${args.path} = ${javascriptLiteral(values[args.path])};\n`, loader: "js" }));
+    },
+  };
 }
 
 /** Bundles one entry for the interpreter: one IIFE, ASCII only, with an external source map. */
@@ -83,7 +150,7 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     target: ESPRUINO_TARGET,
     supported: ESPRUINO_SUPPORTED,
     minify: request.minify ?? true,
-    mangleProps: DEVICE_PRIVATE_PROPERTIES,
+    mangleProps: request.privateProperties ?? DEVICE_PRIVATE_PROPERTIES,
     charset: "ascii",
     legalComments: "none",
     sourcemap: "external",
@@ -95,6 +162,8 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     // would wrap it in a shim built on Proxy, which Espruino lacks.
     define: { require: "globalThis.require", ...request.define },
     external: ESPRUINO_MODULES,
+    inject: Object.keys(request.values ?? {}).map((name) => "values:" + name),
+    plugins: request.values === undefined ? [] : [valuesPlugin(request.values)],
   });
   let code = "";
   let map = "";

@@ -24,24 +24,22 @@
  */
 import type { PartConfig } from "../config.ts";
 import { OFF, ON, commandActuator } from "./topics.ts";
+import {
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+} from "./constants.ts";
 
-/** Longest payload that is parsed, in characters; longer ones are refused unread. */
-export const MAX_COMMAND_LENGTH = 256;
-/** Characters of the payload quoted back as `input` in an error message. */
-export const ERROR_INPUT_LENGTH = 64;
+/** The pwm driver's build switch (scripts/build/build.ts): false drops the percentage parsing, as no actuator of the node can take it. */
+declare const MOTE_DRIVER_PWM: boolean | undefined;
 
-/** Error codes of {@link parseCommand} (values are >= 0); {@link commandReason} names them. */
-export const ERR_EMPTY = -1;
-export const ERR_TOO_LONG = -2;
-export const ERR_NOT_JSON = -3;
-export const ERR_NOT_ON_OFF = -4;
-export const ERR_NOT_PERCENT = -5;
-export const ERR_UNKNOWN_ACTUATOR = -6;
-export const ERR_NOT_COMMANDABLE = -7;
-
-/** Reasons by error code, negated. */
-const REASONS = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"];
-
+/**
+ * The limits (MAX_COMMAND_LENGTH, ERROR_INPUT_LENGTH) and the error codes of
+ * {@link parseCommand} (values are >= 0; {@link commandReason} names them)
+ * live in constants.ts, which imports nothing, so that esbuild writes them
+ * into the code instead of keeping a heap variable for each.
+ */
+export {
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+} from "./constants.ts";
 
 /** An on/off actuator (relay, led): `state` true while on. */
 export interface SwitchActuator {
@@ -68,9 +66,14 @@ export interface CommandOutcome {
   error: string;
 }
 
-/** The short reason for an error code of {@link parseCommand}, as the error message gives it. */
+/**
+ * The short reason for an error code of {@link parseCommand}, as the error
+ * message gives it. The reasons are an array literal in here, not a module
+ * constant: it exists only while a bad command is answered, where a module
+ * constant would hold about 28 heap variables for good.
+ */
 export function commandReason(code: number): string {
-  return REASONS[-code] || "bad command";
+  return ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-code] || "bad command";
 }
 
 /** 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF. `word` is trimmed. */
@@ -103,16 +106,6 @@ function parseDecimal(text: string): number {
   return checkPercent(parseFloat(text));
 }
 
-/** The object a `{…}` payload holds, or null when it is not JSON. */
-function parseObject(text: string): { [key: string]: unknown } | null {
-  if (text.charAt(text.length - 1) != "}") return null;
-  try {
-    return JSON.parse(text) as { [key: string]: unknown };
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Parses a command for an actuator of driver type `type` (`relay`, `led`,
  * `pwm`). `current` is the actuator's state, for `TOGGLE`. Returns the value
@@ -120,22 +113,28 @@ function parseObject(text: string): { [key: string]: unknown } | null {
  * Never throws.
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
-  const level = type == "pwm";
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
   const text = payload.trim();
   if (!text) return ERR_EMPTY;
   if (text.charAt(0) == "{") {
-    const parsed = parseObject(text);
+    let parsed: { [key: string]: unknown } | null = null;
+    try {
+      if (text.charAt(text.length - 1) == "}") parsed = JSON.parse(text) as { [key: string]: unknown };
+    } catch {}
     if (parsed === null) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     if (typeof state == "boolean") return state ? 1 : 0;
     return typeof state == "string" ? parseSwitchWord(state, current) : ERR_NOT_ON_OFF;
   }
-  if (!level) return parseSwitchWord(text, current);
-  const upper = text.length <= 3 ? text.toUpperCase() : "";
-  return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
+  if (level) {
+    const upper = text.length <= 3 ? text.toUpperCase() : "";
+    return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
+  }
+  return parseSwitchWord(text, current);
 }
 
 /**
@@ -175,6 +174,7 @@ export function commandError(actuator: string, reason: string, payload: string):
  * `outcome.error` set and the actuator untouched. Leaves `outcome.index` alone.
  */
 export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const value = parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
@@ -182,7 +182,7 @@ export function applyCommand(name: string, type: string, actuator: CommandActuat
     return false;
   }
   outcome.error = "";
-  if (type == "pwm") {
+  if (PWM && type == "pwm") {
     (actuator as LevelActuator).write(value);
     outcome.state = "" + actuator.state;
   } else {

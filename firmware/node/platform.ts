@@ -33,10 +33,10 @@ export interface Platform {
   io: Io;
   /** The pin Espruino calls `name` (`D14`, `A0`): the `espruino` names the build puts in each part. */
   pin(name: string): HalPin;
-  /** A 1-Wire bus on `pin` (`new OneWire(pin)`). */
-  oneWire(pin: HalPin): OneWireBus;
-  /** An I2C bus set up on these pins (`new I2C()` then `setup({sda, scl})`). */
-  i2c(sda: HalPin, scl: HalPin): I2CBus;
+  /** A 1-Wire bus on `pin` (`new OneWire(pin)`); absent in a build without the DS18B20 driver. */
+  oneWire?(pin: HalPin): OneWireBus;
+  /** An I2C bus set up on these pins (`new I2C()` then `setup({sda, scl})`); absent in a build without the BME280 driver. */
+  i2c?(sda: HalPin, scl: HalPin): I2CBus;
   /** Where the flash queue keeps QoS 1 messages and the node its boot count: `require("Storage")`. */
   storage: NodeStorage;
   /** The WiFi station, or null where the operating system brings the network up (linux). */

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
-import { bundleForEspruino } from "../espruino-esbuild.ts";
+import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
 import { moduleSizes, type ModuleSize } from "./size-table.ts";
@@ -73,6 +73,32 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
   defines["MOTE_QOS2"] = String(node.actuators.some((part) => part.qos === 2));
   defines["MOTE_DEEP_SLEEP"] = String(node.deepSleep.enabled);
   return defines;
+}
+
+/**
+ * The node as the bundle embeds it (`MOTE_NODE`, as JavaScript through
+ * bundleForEspruino's `values`, so that the node-private property names of
+ * scripts/espruino-esbuild.ts shorten its keys too): `node` without what the
+ * device never reads under the switches of {@link featureDefines}, since on
+ * the device the whole object stays on the heap for as long as the node runs
+ * (every member a variable or more; the ESP8266 has 1,600). Left out: each
+ * part's `pin` (the device resolves `espruino`), `board` (the entry gets it
+ * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `discovery`
+ * unless true, `deepSleep` unless enabled, and `broker.clientId` when it is
+ * the node id (firmware/node/app.ts falls back to the id).
+ */
+export function deviceNode(node: NodeConfig): object {
+  const device: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "board" && !node.discovery && !node.deepSleep.enabled) continue;
+    if ((key === "discovery" && !node.discovery) || (key === "deepSleep" && !node.deepSleep.enabled)) continue;
+    device[key] = value;
+  }
+  const withoutPin = (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => key !== "pin"));
+  device["sensors"] = node.sensors.map(withoutPin);
+  device["actuators"] = node.actuators.map(withoutPin);
+  if (node.broker.clientId === node.id) device["broker"] = Object.fromEntries(Object.entries(node.broker).filter(([key]) => key !== "clientId"));
+  return device;
 }
 
 /** What to build. */
@@ -146,7 +172,9 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const node = request.node ?? loadNode(nodeFile, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    define: { ...featureDefines(node), MOTE_NODE: JSON.stringify(node) },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id) },
+    values: { MOTE_NODE: deviceNode(node) },
+    privateProperties: NODE_PRIVATE_PROPERTIES,
   });
   const violations = checkBundle(bundle.code, bundle.map);
   const total = Buffer.byteLength(bundle.code);

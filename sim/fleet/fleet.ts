@@ -376,7 +376,7 @@ class FleetRun {
    */
   private instrument(node: FleetNode, interpreter: Interpreter): void {
     type Publish = (...args: unknown[]) => number;
-    type Add = (message: { topic: unknown; payload: unknown; qos: unknown }) => void;
+    type Add = (message: { qos: unknown }) => void;
     const mote = interpreter.realm.global["mote"] as { client?: { publish: Publish }; queue?: { add: Add } } | undefined;
     const client = mote?.client;
     const queue = mote?.queue;
@@ -393,7 +393,12 @@ class FleetRun {
       return result;
     };
     queue.add = function (message): void {
-      if (message.topic === node.telemetry && typeof message.payload == "string") ledger.produced(node.id, message.payload, Number(message.qos), 0);
+      // The node's bundle shortens a message's field names (NODE_PRIVATE_PROPERTIES, `qos` kept), and only
+      // reports go through the flash queue: the report is the member that is a report's JSON.
+      for (const key in message) {
+        const value = (message as Record<string, unknown>)[key];
+        if (typeof value == "string" && reportKey(value) !== null) ledger.produced(node.id, value, Number(message.qos), 0);
+      }
       add.call(queue, message);
     };
   }

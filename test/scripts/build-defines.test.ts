@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
-import { buildBundle, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { buildBundle, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
 
@@ -21,7 +21,7 @@ const DRIVER_MODULES: Record<string, string[]> = {
 const ALL_DRIVER_MODULES = Object.values(DRIVER_MODULES).flat();
 const DISCOVERY_MODULE = "firmware/node/discovery.ts";
 const SLEEP_NODE = ROOT + "test/firmware/node/node-e2e-sleep.json";
-/** What only deep-sleep code calls: the platform's deepSleep (app.ts) and ESP32.getWakeupCause (node-main.ts); the config's "deepSleep" key is in every bundle. */
+/** What only deep-sleep code calls: the platform's deepSleep (app.ts) and ESP32.getWakeupCause (node-main.ts). */
 const DEEP_SLEEP_CODE = /\.deepSleep\(|getWakeupCause/;
 
 /** A node on esp32 with one part of every driver type. */
@@ -91,6 +91,19 @@ describe("build switches (featureDefines)", () => {
     assert.equal(featureDefines({ ...relayOnly, actuators: [], deepSleep: { enabled: true, awakeLimit: 30 } })["MOTE_DEEP_SLEEP"], "true");
   });
 
+  it("embeds the node without the fields the device does not read under those switches", () => {
+    const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
+    const embedded = deviceNode(node) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "broker", "buffers", "id", "sensors", "telemetry", "topicPrefix", "watchdog", "wifi"]);
+    assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14", qos: 1 }]);
+    assert.deepEqual(embedded["broker"], { host: "192.168.1.10", port: 1883, tls: false, username: null, password: null });
+    const full = deviceNode({ ...node, discovery: true, deepSleep: { enabled: true, awakeLimit: 20 }, broker: { ...node.broker, clientId: "other" } }) as Record<string, unknown>;
+    assert.equal(full["board"], "esp8266");
+    assert.equal(full["discovery"], true);
+    assert.deepEqual(full["deepSleep"], { enabled: true, awakeLimit: 20 });
+    assert.equal((full["broker"] as { clientId: string }).clientId, "other");
+  });
+
   it("rejects a part type it has no switch for", () => {
     const node = loadNode(EXAMPLE_NODE, BOARDS["esp32"]!);
     const part = { ...node.actuators[0]!, type: "servo" };
@@ -125,6 +138,11 @@ describe("build: the node bundle leaves out what the node does not use", () => {
     for (const module of ALL_DRIVER_MODULES.filter((name) => name != "hal/digital-output.ts")) assertLacks(relayOnly, module);
     assertLacks(relayOnly, DISCOVERY_MODULE);
     assert.doesNotMatch(relayOnly.code, /bme280/i);
+  });
+
+  it("percentage commands and the bus makers are only in a node with a pwm actuator, a DS18B20 or a BME280", () => {
+    assert.doesNotMatch(relayOnly.code, /parseFloat|OneWire|I2C/);
+    for (const name of ["parseFloat", "OneWire", "I2C"]) assert.ok(every.code.includes(name), name);
   });
 
   it("a node with every driver keeps every driver and discovery, and is at least 10 KB bigger than the relay-only one", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/build/build.ts";
-import { bundleForEspruino, DEVICE_PRIVATE_PROPERTIES } from "../../scripts/espruino-esbuild.ts";
+import { bundleForEspruino, DEVICE_PRIVATE_PROPERTIES, javascriptLiteral, NODE_PRIVATE_PROPERTIES } from "../../scripts/espruino-esbuild.ts";
 import { checkBundle } from "../../scripts/gate/index.ts";
 
 async function bundleOf(source: string, define?: Record<string, string>) {
@@ -64,10 +64,41 @@ describe("esbuild settings for Espruino", () => {
         if (!file.endsWith(".ts")) continue;
         const source = readFileSync(`${ROOT}${folder}/${file}`, "utf8");
         for (const match of source.matchAll(/["'](\w+)["']/g)) {
-          if (DEVICE_PRIVATE_PROPERTIES.test(match[1]!)) quoted.push(`${folder}/${file}: ${match[0]}`);
+          if (NODE_PRIVATE_PROPERTIES.test(match[1]!)) quoted.push(`${folder}/${file}: ${match[0]}`);
         }
       }
     }
     assert.deepEqual(quoted, [], "a quoted name is not shortened, so it would no longer match the property");
+  });
+
+  it("shortens the node-only names (client, CONNECT and flash-queue options) only when asked, keeping every device-private one", async () => {
+    const source = [
+      "const options = { keepalive: 60, receiveBuffer: 256, segmentMessages: 8, packetId: 1, host: \"h\" };",
+      "(globalThis as any).options = options;",
+      "(globalThis as any).read = () => options.keepalive + options.receiveBuffer + options.segmentMessages + options.packetId;",
+    ].join("\n");
+    const plain = (await bundleOf(source)).bundle.code;
+    for (const name of ["keepalive", "receiveBuffer", "segmentMessages"]) assert.match(plain, new RegExp(name), plain);
+    const entry = join(mkdtempSync(join(tmpdir(), "mote-esbuild-")), "entry.ts");
+    writeFileSync(entry, source);
+    const node = (await bundleForEspruino({ entry, privateProperties: NODE_PRIVATE_PROPERTIES })).code;
+    for (const name of ["keepalive", "receiveBuffer", "segmentMessages", "packetId"]) assert.doesNotMatch(node, new RegExp(name), node);
+    assert.match(node, /host/);
+    for (const name of ["packetId", "unsent", "incomingQos", "onClose"]) assert.ok(NODE_PRIVATE_PROPERTIES.test(name) && DEVICE_PRIVATE_PROPERTIES.test(name), name);
+    for (const name of ["host", "port", "connect", "password", "deepSleep", "options", "name", "counters", "publish", "report", "apply", "activeLow", "address", "filter", "state", "units", "sample"]) {
+      assert.ok(!NODE_PRIVATE_PROPERTIES.test(name), name);
+    }
+  });
+
+  it("writes compile-time values as JavaScript with unquoted keys, so that their private keys are shortened with the code", async () => {
+    assert.equal(javascriptLiteral({ a: [1, "x", null, true], "b-c": { d: 2 } }), '{a:[1,"x",null,true],"b-c":{d:2}}');
+    const entry = join(mkdtempSync(join(tmpdir(), "mote-esbuild-")), "entry.ts");
+    writeFileSync(entry, "declare const MOTE_NODE: { topicPrefix: string; host: string };\n(globalThis as any).read = () => MOTE_NODE.topicPrefix + MOTE_NODE.host;\n");
+    const bundle = await bundleForEspruino({ entry, values: { MOTE_NODE: { topicPrefix: "mote", host: "10.0.0.1" } }, privateProperties: NODE_PRIVATE_PROPERTIES });
+    assert.deepEqual(checkBundle(bundle.code, bundle.map), []);
+    assert.doesNotMatch(bundle.code, /topicPrefix/, bundle.code);
+    assert.match(bundle.code, /host:"10\.0\.0\.1"/, bundle.code);
+    const read = new Function("globalThis", bundle.code + "; return globalThis.read();") as (target: object) => string;
+    assert.equal(read({}), "mote10.0.0.1");
   });
 });
