@@ -157,7 +157,8 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   });
 
   it("QoS 2 code is in the client only when an actuator subscribes at QoS 2", () => {
-    assert.ok(bytesOf(every, "firmware/mqtt/client.ts") > bytesOf(everyQos1, "firmware/mqtt/client.ts") + 200,
+    // about 117 B since the client's QoS 2 paths share the QoS 1 ones (3,620 vs 3,503 B when measured); 0 if the switch stopped working
+    assert.ok(bytesOf(every, "firmware/mqtt/client.ts") > bytesOf(everyQos1, "firmware/mqtt/client.ts") + 80,
       `client.ts: ${bytesOf(every, "firmware/mqtt/client.ts")} bytes with QoS 2, ${bytesOf(everyQos1, "firmware/mqtt/client.ts")} without`);
   });
 });
