@@ -511,22 +511,22 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
   if (check(connectPacket)) {
-    throw new Error("mqtt: connect must be a CONNECT packet (connectPacket, connect.ts) of at most sendBuffer " + sendBuffer + " bytes");
+    throw new Error("mqtt: connect is not a CONNECT packet (connectPacket) within sendBuffer " + sendBuffer);
   }
   /*
    * What the client needs from its CONNECT, read back from the variable
-   * header (3.1.2): it follows the fixed header, whose remaining length takes
-   * 1..4 bytes (each but the last >= 128), and holds the protocol name (a
-   * 2-byte length, then "MQTT" or "MQIsdp"), the level, the connect flags and
-   * the keepalive (2 bytes, seconds). `at` ends on the flags.
+   * header (3.1.2): the protocol name "MQTT" or "MQIsdp" (after its 2-byte
+   * length; the fixed header before it never holds "MQ", as each byte of the
+   * remaining length but the last is >= 128, and the last is followed by
+   * 0), then the level (at `at`), the connect flags and the keepalive (2
+   * bytes, seconds).
    */
-  let at = 1;
-  while (connectPacket.charCodeAt(at++) > 127);
-  at += connectPacket.charCodeAt(at + 1) + 3;
+  let at = connectPacket.indexOf("MQ");
+  at += connectPacket.charCodeAt(at - 1);
   /** Clean session: bit 1 of the connect flags (3.1.2.4). */
-  const cleanSession = connectPacket.charCodeAt(at) & 2;
+  const cleanSession = connectPacket.charCodeAt(at + 1) & 2;
   /** Keepalive in milliseconds; 0 turns it off. */
-  const keepaliveInterval = (connectPacket.charCodeAt(at + 1) << 8 | connectPacket.charCodeAt(at + 2)) * 1000;
+  const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
   const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
     onConnect: noop,

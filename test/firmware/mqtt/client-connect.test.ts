@@ -106,9 +106,9 @@ describe("MQTT client: connect", function () {
   it("throws at createClient when connect is not a CONNECT packet (the fields, or a codec error code)", function () {
     const clock = new VirtualClock();
     const fields = { ...makeOptions(), connect: { clientId: "mote-1", cleanSession: true, keepalive: 10 } };
-    assert.throws(() => createClient(fields as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect must be a CONNECT packet/);
+    assert.throws(() => createClient(fields as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect is not a CONNECT packet/);
     const code = { ...makeOptions(), connect: C.ERR_VALUE };
-    assert.throws(() => createClient(code as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect must be a CONNECT packet/);
+    assert.throws(() => createClient(code as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect is not a CONNECT packet/);
   });
 
   it("connectPacket names the codec's error and the client id, never the password", function () {
