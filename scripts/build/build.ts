@@ -105,6 +105,15 @@ export function deviceNode(node: NodeConfig): object {
   return device;
 }
 
+/**
+ * `text` as JSON with every character outside ASCII escaped (\u00XX): both a
+ * `define` value (JSON) and a JavaScript string literal that keeps a bundle
+ * ASCII. For the CONNECT packet, a binary string.
+ */
+export function asciiJson(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) => "\\u" + (char.charCodeAt(0) + 0x10000).toString(16).slice(1));
+}
+
 /** What to build. */
 export interface BuildRequest {
   board: string;
@@ -116,6 +125,8 @@ export interface BuildRequest {
   entry?: string;
   /** Overrides the board's bundle budget, in bytes. */
   budget?: number;
+  /** The CONNECT packet injected as `MOTE_CONNECT`; nodeConnectPacket(node) when absent (the fleet simulator puts a placeholder there). */
+  connect?: string;
 }
 
 /** What a build produced and found. `ok` is false on a gate violation or an exceeded budget. */
@@ -177,7 +188,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: JSON.stringify(nodeConnectPacket(node)) },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(request.connect ?? nodeConnectPacket(node)) },
     values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });
