@@ -53,7 +53,8 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
 /**
  * The names shortened in the full node's bundle (scripts/build/build.ts), on
  * top of {@link DEVICE_PRIVATE_PROPERTIES}: the members of the MQTT client's
- * options, of its CONNECT options and of the flash queue's options, and the
+ * options and of the flash queue's options (the CONNECT's fields never reach
+ * a device: the build encodes the packet), and the
  * client's `subscriptions` and `onSubscribeFailed`. There firmware/node/app.ts
  * makes and reads all of them inside the bundle, and the options objects
  * stay on the heap for the node's whole life (each name of 5 or more
@@ -80,8 +81,8 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  */
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
-  "|cleanSession|keepalive|protocolLevel|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
-  "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|clientId|username|discovery|awakeLimit" +
+  "|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
+  "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|discovery|awakeLimit" +
   "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));
 
 /** What one bundling run produced, in memory. */

@@ -21,9 +21,9 @@ import {
   ERR_QUEUE_FULL, REASON_CLOSED, REASON_CONNECT_TIMEOUT, REASON_ENDED, REASON_KEEPALIVE_TIMEOUT, REASON_MALFORMED,
   REASON_PROTOCOL, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, STATE_READY,
 } from "./client-constants.ts";
-import type { ConnectOptions, PublishOptions } from "./packets.ts";
+import type { PublishOptions } from "./packets.ts";
 import { createReceiver, type Incoming } from "./receive.ts";
-import { ackString, connectString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
+import { ackString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
 
@@ -34,8 +34,14 @@ declare const MOTE_QOS2: boolean | undefined;
 export interface ClientOptions {
   host: string;
   port: number;
-  /** CONNECT fields: client id, clean session, keepalive (s), credentials, last will. Encoded once, by `createClient`: later changes are not seen. */
-  connect: ConnectOptions;
+  /**
+   * The CONNECT packet (client id, clean session, keepalive, credentials,
+   * last will) as a binary string, built on the host by connectPacket
+   * (connect.ts), which checks every field; the client reads its clean
+   * session flag and keepalive back from it. A device bundle thus carries no
+   * CONNECT encoder.
+   */
+  connect: string;
   /** Bytes of the receive and send buffers (board file): the largest packet in and out. */
   receiveBuffer: number;
   sendBuffer: number;
@@ -159,8 +165,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * dead code, but not a module-level one nor one after other statements.
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
-  const connectOptions = options.connect;
-  const connectPacket = connectString(connectOptions);
+  const connectPacket = options.connect;
   const sendBuffer = options.sendBuffer;
   const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
@@ -172,7 +177,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
-  const keepaliveInterval = connectOptions.keepalive * 1000;
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL). */
@@ -337,7 +341,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       state = STATE_READY;
       backoff = reconnectMin;
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
-      const fresh = connectOptions.cleanSession || !packet.incomingSession;
+      const fresh = cleanSession || !packet.incomingSession;
       if (fresh) incomingQos2 = {};
       else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
       unsubscribes = [];
@@ -485,7 +489,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
     if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
-    else if (!connectOptions.cleanSession) unsubscribes.push(filter);
+    else if (!cleanSession) unsubscribes.push(filter);
   }
 
   function start(): void {
@@ -507,8 +511,22 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
   if (check(connectPacket)) {
-    throw new Error("mqtt: invalid connect options or CONNECT > sendBuffer " + sendBuffer + ', client id "' + connectOptions.clientId + '"');
+    throw new Error("mqtt: connect is not a CONNECT packet (connectPacket) within sendBuffer " + sendBuffer);
   }
+  /*
+   * What the client needs from its CONNECT, read back from the variable
+   * header (3.1.2): the protocol name "MQTT" or "MQIsdp" (after its 2-byte
+   * length; the fixed header before it never holds "MQ", as each byte of the
+   * remaining length but the last is >= 128, and the last is followed by
+   * 0), then the level (at `at`), the connect flags and the keepalive (2
+   * bytes, seconds).
+   */
+  let at = connectPacket.indexOf("MQ");
+  at += connectPacket.charCodeAt(at - 1);
+  /** Clean session: bit 1 of the connect flags (3.1.2.4). */
+  const cleanSession = connectPacket.charCodeAt(at + 1) & 2;
+  /** Keepalive in milliseconds; 0 turns it off. */
+  const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
   const receiver = createReceiver(options.receiveBuffer, receive);
   const client: MqttClient = {
     onConnect: noop,

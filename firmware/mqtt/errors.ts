@@ -15,13 +15,13 @@ function buildNames(table: Record<string, number>, prefix: string): Readonly<Rec
 }
 
 /** Error code -> constant name ("ERR_QOS"), for every ERR_* of the codec (constants.ts). */
-export const ERROR_NAMES: Readonly<Record<number, string>> = buildNames(constants, "ERR_");
+export const ERROR_NAMES: Readonly<Record<number, string>> = /* @__PURE__ */ buildNames(constants, "ERR_");
 
 /** The client's own refusals (client-constants.ts: ERR_QUEUE_FULL). */
-const CLIENT_ERROR_NAMES: Readonly<Record<number, string>> = buildNames(clientConstants, "ERR_");
+const CLIENT_ERROR_NAMES: Readonly<Record<number, string>> = /* @__PURE__ */ buildNames(clientConstants, "ERR_");
 
 /** Disconnect reason -> constant name ("REASON_KEEPALIVE_TIMEOUT"); 1-5 are the broker's CONNACK refusals. */
-export const REASON_NAMES: Readonly<Record<number, string>> = buildNames(clientConstants, "REASON_");
+export const REASON_NAMES: Readonly<Record<number, string>> = /* @__PURE__ */ buildNames(clientConstants, "REASON_");
 
 /** "REASON_NOT_AUTHORIZED" for 5 and so on; "REASON_UNKNOWN(n)" for a code not in the table. */
 export function reasonName(code: number): string {

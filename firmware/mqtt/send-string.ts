@@ -74,24 +74,27 @@ export function utf8String(data: string | Uint8Array, binary?: boolean): string 
 }
 
 /**
- * A 2-byte length, then `data` as utf8String writes it (1.5.3); nothing for an
- * absent optional field; ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3], or utf8String's error.
+ * A 2-byte length, then `value` (1.5.3), what utf8String wrote; its error
+ * instead, or ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3].
  */
-function field(data: string | Uint8Array | undefined, binary?: boolean): string | number {
-  if (data == null) return "";
-  const value = utf8String(data, binary);
+function prefixed(value: string | number): string | number {
   return typeof value != "string" ? value : value.length > 65535 ? ERR_VALUE : u16(value.length) + value;
+}
+
+/** A CONNECT field: `data` as utf8String writes it, prefixed; nothing for an absent optional field. */
+function field(data: string | Uint8Array | undefined, binary?: boolean): string | number {
+  return data == null ? "" : prefixed(utf8String(data, binary));
 }
 
 /**
  * A topic name (`filter` absent) or filter as a field, checked first (4.7) as
  * checkTopic (topic.ts) does: ERR_EMPTY_TOPIC [MQTT-4.7.3-1], then
- * ERR_TOPIC_WILDCARD or ERR_FILTER_WILDCARD, then field's errors.
+ * ERR_TOPIC_WILDCARD or ERR_FILTER_WILDCARD, then UTF-8 and length errors.
  */
 function topicField(topic: string, filter?: boolean): string | number {
   return !topic ? ERR_EMPTY_TOPIC
     : (filter ? MISPLACED_WILDCARD : WILDCARD).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
-    : field(topic);
+    : prefixed(utf8String(topic));
 }
 
 /**

@@ -81,16 +81,16 @@ import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
 import { createClient, type ClientOptions, type MqttClient } from "../mqtt/client.ts";
-import type { ConnectOptions } from "../mqtt/packets.ts";
 import { readUtf8 } from "../mqtt/utf8.ts";
+import { nodeConnectPacket } from "./connect.ts";
 import { handleCommand, MAX_COMMAND_LENGTH, type CommandActuator, type CommandOutcome } from "./commands.ts";
 import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./discovery.ts";
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
 import type { Platform } from "./platform.ts";
-import { commandFilter, errorTopic, nodeTopic, OFFLINE, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
+import { commandFilter, errorTopic, nodeTopic, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, KEEPALIVE, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
@@ -99,6 +99,8 @@ export { BOOT_FILE, KEEPALIVE, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
+/** The node's CONNECT packet, encoded by the build (scripts/build/build.ts); absent in Node and the tests. */
+declare const MOTE_CONNECT: string | undefined;
 
 /** A running node, for the device's console and for tests. */
 export interface RunningNode {
@@ -108,21 +110,18 @@ export interface RunningNode {
   report(): void;
 }
 
-/** The client's settings for `config`: keepalive 60 s, last will `offline` retained QoS 1, credentials when given. */
+/**
+ * The client's settings for `config`: its CONNECT as nodeConnectPacket
+ * (connect.ts) builds it (keepalive 60 s, last will `offline` retained QoS 1,
+ * credentials when given), which a device build injects ready-made as
+ * `MOTE_CONNECT`, so that no CONNECT encoder goes into a device bundle.
+ */
 export function clientOptions(config: NodeConfig): ClientOptions {
   const broker = config.broker;
-  const connect: ConnectOptions = {
-    clientId: broker.clientId || config.id,
-    cleanSession: true,
-    keepalive: KEEPALIVE,
-    will: { topic: statusTopic(config.topicPrefix, config.id), payload: OFFLINE, qos: 1, retain: true },
-  };
-  if (broker.username !== null) connect.username = broker.username;
-  if (broker.username !== null && broker.password !== null) connect.password = broker.password;
   return {
     host: broker.host,
     port: broker.port,
-    connect,
+    connect: typeof MOTE_CONNECT == "undefined" ? nodeConnectPacket(config) : MOTE_CONNECT,
     receiveBuffer: config.buffers.receive,
     sendBuffer: config.buffers.send,
     socketQueue: config.buffers.socketQueue,

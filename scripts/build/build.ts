@@ -5,14 +5,17 @@
  * board's budget. Nothing is written here; the CLIs (scripts/build.ts,
  * scripts/flash.ts) write what passes.
  *
- * Besides the node (`MOTE_NODE`), every bundle gets the firmware's build
- * switches from {@link featureDefines}, so that the code for a driver type,
- * discovery or QoS 2 that the node does not use is left out.
+ * Besides the node (`MOTE_NODE`), every bundle gets its CONNECT packet
+ * (`MOTE_CONNECT`, encoded here by firmware/node/connect.ts, which checks
+ * every field, so the device carries no CONNECT encoder) and the firmware's
+ * build switches from {@link featureDefines}, so that the code for a driver
+ * type, discovery or QoS 2 that the node does not use is left out.
  */
 import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
+import { nodeConnectPacket } from "../../firmware/node/connect.ts";
 import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
@@ -84,8 +87,9 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
  * (every member a variable or more; the ESP8266 has 1,600). Left out: each
  * part's `pin` (the device resolves `espruino`), `board` (the entry gets it
  * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `discovery`
- * unless true, `deepSleep` unless enabled, and `broker.clientId` when it is
- * the node id (firmware/node/app.ts falls back to the id).
+ * unless true, `deepSleep` unless enabled, and `broker.clientId`,
+ * `username` and `password`, which only the CONNECT packet holds
+ * (`MOTE_CONNECT`, see {@link buildBundle}).
  */
 export function deviceNode(node: NodeConfig): object {
   const device: Record<string, unknown> = {};
@@ -97,8 +101,17 @@ export function deviceNode(node: NodeConfig): object {
   const withoutPin = (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => key !== "pin"));
   device["sensors"] = node.sensors.map(withoutPin);
   device["actuators"] = node.actuators.map(withoutPin);
-  if (node.broker.clientId === node.id) device["broker"] = Object.fromEntries(Object.entries(node.broker).filter(([key]) => key !== "clientId"));
+  device["broker"] = Object.fromEntries(Object.entries(node.broker).filter(([key]) => !["clientId", "username", "password"].includes(key)));
   return device;
+}
+
+/**
+ * `text` as JSON with every character outside ASCII escaped (\u00XX): both a
+ * `define` value (JSON) and a JavaScript string literal that keeps a bundle
+ * ASCII. For the CONNECT packet, a binary string.
+ */
+export function asciiJson(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) => "\\u" + (char.charCodeAt(0) + 0x10000).toString(16).slice(1));
 }
 
 /** What to build. */
@@ -112,6 +125,8 @@ export interface BuildRequest {
   entry?: string;
   /** Overrides the board's bundle budget, in bytes. */
   budget?: number;
+  /** The CONNECT packet injected as `MOTE_CONNECT`; nodeConnectPacket(node) when absent (the fleet simulator puts a placeholder there). */
+  connect?: string;
 }
 
 /** What a build produced and found. `ok` is false on a gate violation or an exceeded budget. */
@@ -172,7 +187,8 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const node = request.node ?? loadNode(nodeFile, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id) },
+    // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(request.connect ?? nodeConnectPacket(node)) },
     values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });

@@ -31,11 +31,13 @@
  * mosquitto runs with persistence on).
  */
 import { randomBytes } from "node:crypto";
+import { transformSync } from "esbuild";
 import { connect, type MqttClient } from "mqtt";
 import * as mqttPacket from "mqtt-packet";
 import type { NodeConfig } from "../../firmware/config.ts";
+import { nodeConnectPacket } from "../../firmware/node/connect.ts";
 import { telemetryTopic } from "../../firmware/node/topics.ts";
-import { boardById, buildBundle, EXAMPLE_NODE } from "../../scripts/build/build.ts";
+import { asciiJson, boardById, buildBundle, EXAMPLE_NODE } from "../../scripts/build/build.ts";
 import { describedBoard, loadNode, readDescription } from "../../scripts/build/node-description.ts";
 import { formatViolations } from "../../scripts/gate/index.ts";
 import { availableBrokers, startAedes, startMosquitto, type Broker } from "../brokers.ts";
@@ -54,6 +56,8 @@ import { FAULT_KINDS, planEvents, type FaultEvent, type FaultKind, type FaultPla
 
 /** The id the shared build carries, replaced in each node's copy. */
 export const PLACEHOLDER_ID = "zzmotefleetplaceholderzz";
+/** The CONNECT packet the shared build carries (MOTE_CONNECT), replaced in each node's copy by the node's own: its length fields change with the id. */
+export const PLACEHOLDER_CONNECT = "zzmotefleetconnectzz";
 
 /** What {@link runFleet} runs. */
 export interface FleetOptions {
@@ -184,18 +188,25 @@ async function startBroker(broker: string): Promise<{ broker: Broker | null; end
   return { broker: null, endpoint, name: `${endpoint.host}:${endpoint.port}` };
 }
 
-/** Node `id`'s copy of the fleet's bundle. */
-export function nodeCode(template: string, id: string): string {
-  return template.split(PLACEHOLDER_ID).join(id);
+/** The fleet's node `id` from the description `loaded`: `id` as node id and, if it sets one, as client id. */
+function fleetNode(loaded: NodeConfig, id: string): NodeConfig {
+  return { ...loaded, id, broker: { ...loaded.broker, clientId: loaded.broker.clientId ? id : "" } };
 }
 
-/** Builds the node description once for the fleet: the placeholder as id (and client id, if it sets one). */
+/** Node `id`'s copy of the fleet's bundle: its id, and its own CONNECT packet, printed as esbuild prints it in a build (in backticks when that is shorter). */
+export function nodeCode(template: { code: string; node: NodeConfig }, id: string): string {
+  const printed = transformSync("x=" + asciiJson(nodeConnectPacket(fleetNode(template.node, id))), { minify: true, charset: "ascii" }).code;
+  const connect = printed.slice(2).replace(/;?\n$/, "");
+  return template.code.split(PLACEHOLDER_ID).join(id).split(JSON.stringify(PLACEHOLDER_CONNECT)).join(connect);
+}
+
+/** Builds the node description once for the fleet: the placeholder as id (and client id, if it sets one) and as CONNECT packet. */
 export async function buildTemplate(options: FleetOptions): Promise<{ code: string; node: NodeConfig }> {
   const nodeFile = options.nodeFile ?? EXAMPLE_NODE;
   const board = boardById(options.board ?? describedBoard(readDescription(nodeFile)) ?? "esp32");
   const loaded = loadNode(nodeFile, board);
-  const node: NodeConfig = { ...loaded, id: PLACEHOLDER_ID, broker: { ...loaded.broker, clientId: loaded.broker.clientId ? PLACEHOLDER_ID : "" } };
-  const build = await buildBundle({ board: board.id, node, ...(options.budget === undefined ? {} : { budget: options.budget }) });
+  const node = fleetNode(loaded, PLACEHOLDER_ID);
+  const build = await buildBundle({ board: board.id, node, connect: PLACEHOLDER_CONNECT, ...(options.budget === undefined ? {} : { budget: options.budget }) });
   if (build.violations.length > 0) throw new Error(`the bundle breaks the compatibility gate:\n${formatViolations(build.violations)}`);
   if (!build.ok) throw new Error(`the ${board.id} bundle is ${build.total} bytes, over its budget of ${build.budget}; pass a larger budget to simulate it anyway`);
   return { code: build.code, node: loaded };
@@ -366,7 +377,7 @@ class FleetRun {
     });
     this.nodes.push(node);
     this.ids.add(id);
-    node.env.boot(nodeCode(this.template.code, id));
+    node.env.boot(nodeCode(this.template, id));
   }
 
   /**

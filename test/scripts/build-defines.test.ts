@@ -96,12 +96,13 @@ describe("build switches (featureDefines)", () => {
     const embedded = deviceNode(node) as Record<string, unknown>;
     assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "broker", "buffers", "id", "sensors", "telemetry", "topicPrefix", "watchdog", "wifi"]);
     assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14", qos: 1 }]);
-    assert.deepEqual(embedded["broker"], { host: "192.168.1.10", port: 1883, tls: false, username: null, password: null });
+    /* client id and credentials are in the CONNECT packet only (MOTE_CONNECT) */
+    assert.deepEqual(embedded["broker"], { host: "192.168.1.10", port: 1883, tls: false });
     const full = deviceNode({ ...node, discovery: true, deepSleep: { enabled: true, awakeLimit: 20 }, broker: { ...node.broker, clientId: "other" } }) as Record<string, unknown>;
     assert.equal(full["board"], "esp8266");
     assert.equal(full["discovery"], true);
     assert.deepEqual(full["deepSleep"], { enabled: true, awakeLimit: 20 });
-    assert.equal((full["broker"] as { clientId: string }).clientId, "other");
+    assert.deepEqual(full["broker"], { host: "192.168.1.10", port: 1883, tls: false });
   });
 
   it("rejects a part type it has no switch for", () => {
@@ -138,6 +139,14 @@ describe("build: the node bundle leaves out what the node does not use", () => {
     for (const module of ALL_DRIVER_MODULES.filter((name) => name != "hal/digital-output.ts")) assertLacks(relayOnly, module);
     assertLacks(relayOnly, DISCOVERY_MODULE);
     assert.doesNotMatch(relayOnly.code, /bme280/i);
+  });
+
+  it("the CONNECT packet is encoded by the build: no CONNECT encoder in the bundle, the packet as an ASCII literal", () => {
+    for (const result of [relayOnly, every, everyQos1, sleepy]) {
+      assert.doesNotMatch(result.code, /MQIsdp/);
+      assert.match(result.code, /connect:"[^"]*MQTT/);
+      assert.doesNotMatch(result.code, /[^\x00-\x7f]/);
+    }
   });
 
   it("percentage commands and the bus makers are only in a node with a pwm actuator, a DS18B20 or a BME280", () => {

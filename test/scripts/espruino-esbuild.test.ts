@@ -71,18 +71,18 @@ describe("esbuild settings for Espruino", () => {
     assert.deepEqual(quoted, [], "a quoted name is not shortened, so it would no longer match the property");
   });
 
-  it("shortens the node-only names (client, CONNECT and flash-queue options) only when asked, keeping every device-private one", async () => {
+  it("shortens the node-only names (client and flash-queue options) only when asked, keeping every device-private one", async () => {
     const source = [
-      "const options = { keepalive: 60, receiveBuffer: 256, segmentMessages: 8, packetId: 1, host: \"h\" };",
+      "const options = { jitter: 60, receiveBuffer: 256, segmentMessages: 8, packetId: 1, host: \"h\" };",
       "(globalThis as any).options = options;",
-      "(globalThis as any).read = () => options.keepalive + options.receiveBuffer + options.segmentMessages + options.packetId;",
+      "(globalThis as any).read = () => options.jitter + options.receiveBuffer + options.segmentMessages + options.packetId;",
     ].join("\n");
     const plain = (await bundleOf(source)).bundle.code;
-    for (const name of ["keepalive", "receiveBuffer", "segmentMessages"]) assert.match(plain, new RegExp(name), plain);
+    for (const name of ["jitter", "receiveBuffer", "segmentMessages"]) assert.match(plain, new RegExp(name), plain);
     const entry = join(mkdtempSync(join(tmpdir(), "mote-esbuild-")), "entry.ts");
     writeFileSync(entry, source);
     const node = (await bundleForEspruino({ entry, privateProperties: NODE_PRIVATE_PROPERTIES })).code;
-    for (const name of ["keepalive", "receiveBuffer", "segmentMessages", "packetId"]) assert.doesNotMatch(node, new RegExp(name), node);
+    for (const name of ["jitter", "receiveBuffer", "segmentMessages", "packetId"]) assert.doesNotMatch(node, new RegExp(name), node);
     assert.match(node, /host/);
     for (const name of ["packetId", "unsent", "incomingQos", "onClose"]) assert.ok(NODE_PRIVATE_PROPERTIES.test(name) && DEVICE_PRIVATE_PROPERTIES.test(name), name);
     for (const name of ["host", "port", "connect", "password", "deepSleep", "options", "name", "counters", "publish", "report", "apply", "activeLow", "address", "filter", "state", "units", "sample"]) {

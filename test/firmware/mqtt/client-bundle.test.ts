@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { MqttClient as PeerClient } from "mqtt";
+import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import { ROOT } from "../../../scripts/build/build.ts";
 import { bundleForEspruino } from "../../../scripts/espruino-esbuild.ts";
 import { checkBundle, formatViolations } from "../../../scripts/gate/index.ts";
@@ -66,7 +67,7 @@ describe(brokerTitle("MQTT client device bundle in the emulated interpreter", ki
     const env = environment("linux");
     env.boot(code);
     env.run(`var client = mqttClient[0]({
-      host: "${LOOPBACK}", port: ${broker.port}, connect: { clientId: "device-1", cleanSession: true, keepalive: 30 },
+      host: "${LOOPBACK}", port: ${broker.port}, connect: ${JSON.stringify(connectPacket({ clientId: "device-1", cleanSession: true, keepalive: 30 }))},
       receiveBuffer: 256, sendBuffer: 256, socketQueue: 512, inflightWindow: 4, queueMessages: 16, queueBytes: 2048,
       connectTimeout: 5000, reconnectMin: 100, reconnectMax: 1000, jitter: 0
     }, mqttClient[1](false), mqttClient[2]);

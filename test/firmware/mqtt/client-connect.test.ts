@@ -1,13 +1,16 @@
 /**
- * The MQTT client from start to READY: CONNECT contents, option checks at
- * createClient, CONNACK (accepted in any chunking, refused with codes 1-5),
+ * The MQTT client from start to READY: CONNECT contents (built by
+ * connectPacket, which checks its fields; the client reads clean session and
+ * keepalive back from it), option checks at createClient, CONNACK (accepted in any chunking, refused with codes 1-5),
  * the connect timeout, protocol errors before READY, and the queue pipelined
  * behind CONNECT (3.1.4).
  */
 import { strict as assert } from "node:assert";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
-import { createClient } from "../../../firmware/mqtt/client.ts";
+import { createClient, type ClientOptions } from "../../../firmware/mqtt/client.ts";
+import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
+import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
 import { checkHarnesses, connectReady, makeOptions, setup } from "./client-harness.ts";
 import type { Overrides } from "./client-harness.ts";
@@ -87,7 +90,7 @@ describe("MQTT client: connect", function () {
     ["inflightWindow NaN (a missing board field)", { inflightWindow: Number.NaN }, /inflightWindow >= 1/],
   ];
   for (const [name, overrides, message] of invalid) {
-    it(`throws at createClient for ${name}, with a message`, function () {
+    it(`throws for ${name} (at connectPacket for a CONNECT field, else at createClient), with a message`, function () {
       assert.throws(() => create(overrides), message);
     });
   }
@@ -99,6 +102,41 @@ describe("MQTT client: connect", function () {
   it("throws at createClient when CONNECT cannot fit the send buffer (else it would never connect)", function () {
     assert.throws(() => create({ sendBuffer: 16, connect: { clientId: "a-client-id-of-30-characters!!" } }), /mqtt:/);
   });
+
+  it("throws at createClient when connect is not a CONNECT packet (the fields, or a codec error code)", function () {
+    const clock = new VirtualClock();
+    const fields = { ...makeOptions(), connect: { clientId: "mote-1", cleanSession: true, keepalive: 10 } };
+    assert.throws(() => createClient(fields as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect is not a CONNECT packet/);
+    const code = { ...makeOptions(), connect: C.ERR_VALUE };
+    assert.throws(() => createClient(code as unknown as ClientOptions, new FakeTransport(clock), clock), /mqtt: connect is not a CONNECT packet/);
+  });
+
+  it("connectPacket names the codec's error and the client id, never the password", function () {
+    assert.throws(() => connectPacket({ clientId: "n-1", cleanSession: true, keepalive: 10, password: "hunter2" }), (error: Error) =>
+      error.message == 'mqtt: invalid connect options (ERR_CONNECT_FLAGS), client id "n-1"');
+  });
+
+  const layouts: [string, Partial<ConnectOptions>][] = [
+    ["a 1-byte remaining length", {}],
+    ["a 2-byte remaining length (a 200-byte password)", { username: "u", password: "p".repeat(200) }],
+    ["a 3-byte remaining length (a 20,000-byte will)", { will: { topic: "w", payload: "x".repeat(20000), qos: 0, retain: false } }],
+    ["protocol level 3 (MQIsdp)", { protocolLevel: 3 }],
+  ];
+  for (const [name, fields] of layouts) {
+    for (const cleanSession of [true, false]) {
+      it(`reads clean session ${cleanSession} and keepalive back from a CONNECT with ${name}`, function () {
+        const harness = setup({ sendBuffer: 32768, connect: { ...fields, keepalive: 7, cleanSession } });
+        /* Kept for the broker only by a persistent session: sent again after a CONNACK with session present. */
+        harness.client.unsubscribe("gone");
+        const sent = connectReady(harness, true);
+        assert.deepEqual(sent.filter((summary) => summary.startsWith("UNSUBSCRIBE")).length, cleanSession ? 0 : 1);
+        harness.clock.advanceTo(6999);
+        assert.deepEqual(harness.transport.takeSummaries(), []);
+        harness.clock.advanceTo(7000);
+        assert.deepEqual(harness.transport.takeSummaries(), ["PINGREQ"]);
+      });
+    }
+  }
 
   it("throws at createClient for jitter outside 0..1 (a negative reconnect delay)", function () {
     assert.throws(() => create({ jitter: 1.5 }), /jitter/);

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { preferredBroker, startAedes, type Broker } from "../../../sim/brokers.ts";
-import { buildTemplate, fleetNodeId, nodeCode, PLACEHOLDER_ID, runFleet, type FleetSummary } from "../../../sim/fleet/fleet.ts";
+import { buildTemplate, fleetNodeId, nodeCode, PLACEHOLDER_CONNECT, PLACEHOLDER_ID, runFleet, type FleetSummary } from "../../../sim/fleet/fleet.ts";
 import { Ledger, reportKey } from "../../../sim/fleet/ledger.ts";
 import { readFaultPlan } from "../../../sim/fleet/plan.ts";
 import { failures, formatSummary } from "../../../sim/fleet/report.ts";
@@ -57,8 +57,8 @@ describe("fleet simulator: one build, an id per node", () => {
     const file = join(mkdtempSync(join(tmpdir(), "mote-fleet-")), "node.json");
     writeFileSync(file, JSON.stringify({ ...description, id }));
     const own = await buildBundle({ board: "esp32", nodeFile: file });
-    const copy = nodeCode(template.code, id);
-    assert.ok(!copy.includes(PLACEHOLDER_ID));
+    const copy = nodeCode(template, id);
+    assert.ok(!copy.includes(PLACEHOLDER_ID) && !copy.includes(PLACEHOLDER_CONNECT));
     // esbuild picks short names by the output's character frequencies, which the id changes: same code up to a renaming.
     const renamed = sameUpToRenaming(copy, own.code);
     assert.equal(renamed.difference, null, `the copy differs from the build for ${id}: ${renamed.difference}`);
