@@ -30,7 +30,6 @@ export interface DigitalReadings {
 
 /** A debounced digital input. */
 export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalReadings, DigitalInputOptions> {
-  readonly units = { active: "boolean" };
   private pull: "up" | "down" | "none" = "up";
   private activeLow = true;
   private debounce = 20;
@@ -48,15 +47,14 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     private readonly pin: HalPin,
     options?: Partial<DigitalInputOptions>,
   ) {
-    const self = this;
-    this.onWatch = function (event: WatchEvent) {
-      self.changed(event.state, event.time);
-    };
-    this.onLong = function () {
-      self.longTimer = 0;
-      if (self.state && self.listener) self.listener("long", true, self.longPress / 1000);
-    };
+    this.onWatch = this.changed.bind(this);
+    this.onLong = this.held.bind(this);
     this.configure(options || {});
+  }
+
+  /** Unit of each reading (a getter: the object is made when asked, not kept per driver). */
+  get units(): { active: string } {
+    return { active: "boolean" };
   }
 
   /** The logical state now. */
@@ -101,12 +99,17 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     this.longTimer = 0;
   }
 
-  private changed(level: boolean, time: number): void {
-    const active = level !== this.activeLow;
+  private held(): void {
+    this.longTimer = 0;
+    if (this.state && this.listener) this.listener("long", true, this.longPress / 1000);
+  }
+
+  private changed(event: WatchEvent): void {
+    const active = event.state !== this.activeLow;
     if (active === this.state) return;
     this.state = active;
     if (this.longTimer) this.io.clearTimeout(this.longTimer);
     this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onLong, this.longPress) : 0;
-    if (this.listener) this.listener("change", active, time);
+    if (this.listener) this.listener("change", active, event.time);
   }
 }

@@ -9,27 +9,19 @@
  * (a true 85.0 °C reads the same and is lost with it).
  */
 import { crc8 } from "./crc8.ts";
-import { deliver, deliverError } from "./deliver.ts";
+import {
+  DS18B20_CONVERSION_MILLISECONDS, DS18B20_CONVERT_T, DS18B20_FAMILY, DS18B20_POWER_ON_RAW, DS18B20_READ_SCRATCHPAD, DS18B20_WRITE_SCRATCHPAD,
+} from "./constants.ts";
+import { deliver } from "./deliver.ts";
 import type { Io, OneWireBus } from "./io.ts";
 import type { Sensor, SampleCallback, SensorError } from "./sensor.ts";
-
-/** Family code of the DS18B20 (first ROM byte). */
-const FAMILY = "28";
-/** Function commands (datasheet "DS18B20 function commands"). */
-const CONVERT_T = 0x44;
-const READ_SCRATCHPAD = 0xbe;
-const WRITE_SCRATCHPAD = 0x4e;
-/** Temperature register at power-on: +85 °C. */
-const POWER_ON_RAW = 0x0550;
-/** Maximum conversion time in ms for 9..12 bits (Table 2: 93.75, 187.5, 375, 750), rounded up. */
-const CONVERSION_MILLISECONDS = [94, 188, 375, 750];
 
 /** ROM ids of the DS18B20s on a bus (family 0x28), in search order. */
 export function findDs18b20(bus: OneWireBus): string[] {
   const found = bus.search();
   const out: string[] = [];
   for (let index = 0; index < found.length; index++) {
-    if (found[index]!.substr(0, 2) === FAMILY) out.push(found[index]!);
+    if (found[index]!.substr(0, 2) === DS18B20_FAMILY) out.push(found[index]!);
   }
   return out;
 }
@@ -51,7 +43,6 @@ export interface Ds18b20Readings {
 
 /** A DS18B20 sensor. */
 export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
-  readonly units = { temperature: "°C" };
   private rom = "";
   private resolution = 12;
   private resolutionPending = true;
@@ -65,11 +56,13 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     private readonly bus: OneWireBus,
     options?: Partial<Ds18b20Options>,
   ) {
-    const self = this;
-    this.onConverted = function () {
-      self.converted();
-    };
+    this.onConverted = this.converted.bind(this);
     this.configure(options || {});
+  }
+
+  /** Unit of each reading (a getter: the object is made when asked, not kept per driver). */
+  get units(): { temperature: string } {
+    return { temperature: "°C" };
   }
 
   /** The ROM id in use ("" until found). */
@@ -89,17 +82,17 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
   sample(callback: SampleCallback<Ds18b20Readings>): void {
     if (this.busy) {
-      deliverError(this.io, callback, "busy");
+      deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
     const error = this.startConversion();
     if (error !== null) {
-      deliverError(this.io, callback, error);
+      deliver(this.io, callback, { ok: false, error: error });
       return;
     }
     this.busy = true;
     this.callback = callback;
-    this.io.setTimeout(this.onConverted, CONVERSION_MILLISECONDS[this.resolution - 9]!);
+    this.io.setTimeout(this.onConverted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - this.resolution))));
   }
 
   private startConversion(): SensorError | null {
@@ -113,7 +106,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       }
       if (this.resolutionPending) this.writeResolution();
       this.bus.select(this.rom);
-      this.bus.write(CONVERT_T, true);
+      this.bus.write(DS18B20_CONVERT_T, true);
       return null;
     } catch {
       return "bus";
@@ -122,10 +115,10 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
 
   private writeResolution(): void {
     this.bus.select(this.rom);
-    this.bus.write(READ_SCRATCHPAD);
+    this.bus.write(DS18B20_READ_SCRATCHPAD);
     const scratchpad = this.bus.read(9);
     this.bus.select(this.rom);
-    this.bus.write([WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
+    this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
     this.resolutionPending = false;
   }
 
@@ -137,19 +130,19 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     let scratchpad: Uint8Array;
     try {
       if (!this.bus.reset()) {
-        deliverError(this.io, callback, "absent");
+        deliver(this.io, callback, { ok: false, error: "absent" });
         return;
       }
       this.bus.select(this.rom);
-      this.bus.write(READ_SCRATCHPAD);
+      this.bus.write(DS18B20_READ_SCRATCHPAD);
       scratchpad = this.bus.read(9);
     } catch {
-      deliverError(this.io, callback, "bus");
+      deliver(this.io, callback, { ok: false, error: "bus" });
       return;
     }
     const error = this.check(scratchpad);
     if (error !== null) {
-      deliverError(this.io, callback, error);
+      deliver(this.io, callback, { ok: false, error: error });
       return;
     }
     const raw = scratchpad[0]! | (scratchpad[1]! << 8);
@@ -168,7 +161,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     if (zeros === 9) return "bus";
     if (crc8(scratchpad, 8) !== scratchpad[8]) return "checksum";
     if (((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
-    if ((scratchpad[0]! | (scratchpad[1]! << 8)) === POWER_ON_RAW) return "power-on";
+    if ((scratchpad[0]! | (scratchpad[1]! << 8)) === DS18B20_POWER_ON_RAW) return "power-on";
     return null;
   }
 }
