@@ -114,7 +114,16 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
     }
     let error: SensorError | null = null;
     try {
-      if (!this.ready) error = this.initialise();
+      if (!this.ready) {
+        /* The chip id, then the calibration. */
+        const id = this.readRegisters(BME280_ID, 1)[0];
+        error = id === 0xff ? "absent" : id === 0 ? "bus" : id !== BME280_CHIP_ID ? "invalid" : null;
+        if (error === null) {
+          this.calibration.set(this.readRegisters(BME280_CALIBRATION_LOW, CALIBRATION_HIGH), 0);
+          this.calibration.set(this.readRegisters(BME280_CALIBRATION_HIGH, CALIBRATION_BYTES - CALIBRATION_HIGH), CALIBRATION_HIGH);
+          this.ready = true;
+        }
+      }
       if (error === null) this.bus.writeTo(this.address, this.control);
     } catch (exception) {
       error = busError(exception);
@@ -128,18 +137,6 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
     this.retried = false;
     this.callback = callback;
     this.io.setTimeout(this.onMeasured, Math.ceil(this.measurementTime()));
-  }
-
-  /** Reads and checks the chip id, then the calibration; null when ready. */
-  private initialise(): SensorError | null {
-    const id = this.readRegisters(BME280_ID, 1)[0];
-    if (id === 0xff) return "absent";
-    if (id === 0) return "bus";
-    if (id !== BME280_CHIP_ID) return "invalid";
-    this.calibration.set(this.readRegisters(BME280_CALIBRATION_LOW, CALIBRATION_HIGH), 0);
-    this.calibration.set(this.readRegisters(BME280_CALIBRATION_HIGH, CALIBRATION_BYTES - CALIBRATION_HIGH), CALIBRATION_HIGH);
-    this.ready = true;
-    return null;
   }
 
   private readRegisters(register: number, count: number): Uint8Array {

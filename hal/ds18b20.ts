@@ -100,26 +100,25 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       const present = this.bus.reset();
       if (!present) return "absent";
       if (this.rom === "") {
-        const found = findDs18b20(this.bus);
-        if (found.length === 0) return "bus";
-        this.rom = found[0]!;
+        /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
+        const found = this.bus.search();
+        for (let index = 0; index < found.length && this.rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) this.rom = found[index]!;
+        if (this.rom === "") return "bus";
       }
-      if (this.resolutionPending) this.writeResolution();
+      if (this.resolutionPending) {
+        this.bus.select(this.rom);
+        this.bus.write(DS18B20_READ_SCRATCHPAD);
+        const scratchpad = this.bus.read(9);
+        this.bus.select(this.rom);
+        this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
+        this.resolutionPending = false;
+      }
       this.bus.select(this.rom);
       this.bus.write(DS18B20_CONVERT_T, true);
       return null;
     } catch {
       return "bus";
     }
-  }
-
-  private writeResolution(): void {
-    this.bus.select(this.rom);
-    this.bus.write(DS18B20_READ_SCRATCHPAD);
-    const scratchpad = this.bus.read(9);
-    this.bus.select(this.rom);
-    this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
-    this.resolutionPending = false;
   }
 
   private converted(): void {

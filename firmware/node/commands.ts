@@ -76,15 +76,6 @@ export function commandReason(code: number): string {
   return ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-code] || "bad command";
 }
 
-/** 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF. `word` is trimmed. */
-function parseSwitchWord(word: string, current: boolean | number): number {
-  if (word.length > 6) return ERR_NOT_ON_OFF;
-  const upper = word.toUpperCase();
-  if (upper == ON || upper == "1" || upper == "TRUE") return 1;
-  if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
-  return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
-}
-
 /** `value` rounded to 0.01 when it is a number from 0 to 100, else ERR_NOT_PERCENT. */
 function checkPercent(value: unknown): number {
   if (typeof value != "number" || !(value >= 0 && value <= 100)) return ERR_NOT_PERCENT;
@@ -114,6 +105,14 @@ function parseDecimal(text: string): number {
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  /* 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF (a local function: one less held for good in the bundle's scope). */
+  const parseSwitchWord = function (word: string): number {
+    if (word.length > 6) return ERR_NOT_ON_OFF;
+    const upper = word.toUpperCase();
+    if (upper == ON || upper == "1" || upper == "TRUE") return 1;
+    if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
+    return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
+  };
   const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
@@ -128,32 +127,13 @@ export function parseCommand(type: string, payload: string, current: boolean | n
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     if (typeof state == "boolean") return state ? 1 : 0;
-    return typeof state == "string" ? parseSwitchWord(state, current) : ERR_NOT_ON_OFF;
+    return typeof state == "string" ? parseSwitchWord(state) : ERR_NOT_ON_OFF;
   }
   if (level) {
     const upper = text.length <= 3 ? text.toUpperCase() : "";
     return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
   }
-  return parseSwitchWord(text, current);
-}
-
-/**
- * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
- * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
- * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
- * count bytes in a string holding characters above U+00FF (as readUtf8 gives
- * them) while length and charAt count characters.
- */
-function quoteAscii(text: string, limit: number): string {
-  const end = text.length < limit ? text.length : limit;
-  let quoted = '"';
-  for (let index = 0; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
-    else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
-    else quoted += text.charAt(index);
-  }
-  return quoted + '"';
+  return parseSwitchWord(text);
 }
 
 /**
@@ -163,6 +143,24 @@ function quoteAscii(text: string, limit: number): string {
  * is not used).
  */
 export function commandError(actuator: string, reason: string, payload: string): string {
+  /*
+   * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
+   * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
+   * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
+   * count bytes in a string holding characters above U+00FF (as readUtf8 gives
+   * them) while length and charAt count characters.
+   */
+  const quoteAscii = function (text: string, limit: number): string {
+    const end = text.length < limit ? text.length : limit;
+    let quoted = '"';
+    for (let index = 0; index < end; index++) {
+      const code = text.charCodeAt(index);
+      if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
+      else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
+      else quoted += text.charAt(index);
+    }
+    return quoted + '"';
+  };
   const error = actuator + ": " + reason;
   return '{"error":' + quoteAscii(error, error.length) + ',"input":' + quoteAscii(payload, ERROR_INPUT_LENGTH) + "}";
 }
