@@ -38,8 +38,9 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
   private readonly widths = new Uint8Array(DHT22_MAXIMUM_PULSES);
   private readonly frame = new Uint8Array(5);
   private readonly onEdge: (event: WatchEvent) => void;
-  private readonly onRelease: () => void;
-  private readonly onFinish: () => void;
+  /** Whether this sample's start signal has ended (the one timer callback first releases the line, then finishes). */
+  private released = false;
+  private readonly onTimer: () => void;
 
   /** Leaves the line released (input with pull-up), then applies `options`. */
   constructor(
@@ -48,8 +49,7 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     options?: Partial<Dht22Options>,
   ) {
     this.onEdge = this.edge.bind(this);
-    this.onRelease = this.release.bind(this);
-    this.onFinish = this.finish.bind(this);
+    this.onTimer = this.finish.bind(this);
     io.pinMode(pin, "input_pullup");
     this.configure(options || {});
   }
@@ -76,12 +76,8 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
     this.io.pinMode(this.pin, "opendrain_pullup");
     this.io.digitalWrite(this.pin, 0);
-    this.io.setTimeout(this.onRelease, this.start);
-  }
-
-  private release(): void {
-    this.io.digitalWrite(this.pin, 1);
-    this.io.setTimeout(this.onFinish, DHT22_FRAME_MILLISECONDS);
+    this.released = false;
+    this.io.setTimeout(this.onTimer, this.start);
   }
 
   private edge(event: WatchEvent): void {
@@ -91,7 +87,14 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.widths[this.count++] = Math.round(width * 1e6);
   }
 
+  /** Ends the start signal (releases the line and waits for the frame), or, the second time, decodes the frame. */
   private finish(): void {
+    if (!this.released) {
+      this.released = true;
+      this.io.digitalWrite(this.pin, 1);
+      this.io.setTimeout(this.onTimer, DHT22_FRAME_MILLISECONDS);
+      return;
+    }
     this.io.clearWatch(this.watch);
     this.io.pinMode(this.pin, "input_pullup");
     this.watch = 0;

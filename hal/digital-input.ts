@@ -38,8 +38,8 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
   private watch = 0;
   private longTimer = 0;
   private listener: InputListener | null = null;
-  private readonly onWatch: (event: WatchEvent) => void;
-  private readonly onLong: () => void;
+  /** The watch's callback, and the long-press timer's (which Espruino calls with no event). */
+  private readonly onWatch: (event?: WatchEvent) => void;
 
   /** Sets the pull resistor, reads the current state and starts watching. */
   constructor(
@@ -48,7 +48,6 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     options?: Partial<DigitalInputOptions>,
   ) {
     this.onWatch = this.changed.bind(this);
-    this.onLong = this.held.bind(this);
     this.configure(options || {});
   }
 
@@ -99,17 +98,17 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     this.longTimer = 0;
   }
 
-  private held(): void {
-    this.longTimer = 0;
-    if (this.state && this.listener) this.listener("long", true, this.longPress / 1000);
-  }
-
-  private changed(event: WatchEvent): void {
+  private changed(event?: WatchEvent): void {
+    if (!event) {
+      this.longTimer = 0;
+      if (this.state && this.listener) this.listener("long", true, this.longPress / 1000);
+      return;
+    }
     const active = event.state !== this.activeLow;
     if (active === this.state) return;
     this.state = active;
     if (this.longTimer) this.io.clearTimeout(this.longTimer);
-    this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onLong, this.longPress) : 0;
+    this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onWatch, this.longPress) : 0;
     if (this.listener) this.listener("change", active, event.time);
   }
 }
