@@ -18,12 +18,6 @@ import { deliver } from "./deliver.ts";
 import type { I2CBus, Io } from "./io.ts";
 import type { Sensor, SampleCallback, SensorError } from "./sensor.ts";
 
-/** Maps an exception of the port's I2C driver to an error code. */
-function busError(error: unknown): SensorError {
-  const text = "" + ((error as { message?: string }) && (error as { message?: string }).message);
-  return text.indexOf("ACK") >= 0 ? "absent" : "bus";
-}
-
 /** Settings of a BME280. */
 export interface Bme280Options {
   /** 0x76 (SDO to ground, default) or 0x77. */
@@ -126,7 +120,8 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       }
       if (error === null) this.bus.writeTo(this.address, this.control);
     } catch (exception) {
-      error = busError(exception);
+      /* ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
+      error = ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
     }
     if (error !== null) {
       this.ready = false;
@@ -165,7 +160,7 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       }
       data = this.readRegisters(BME280_DATA, 8);
     } catch (exception) {
-      this.finish(callback, busError(exception));
+      this.finish(callback, ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus");
       return;
     }
     const adcP = (data[0]! << 12) | (data[1]! << 4) | (data[2]! >> 4);

@@ -85,7 +85,32 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
-    const error = this.startConversion();
+    let error: SensorError | null = null;
+    try {
+      if (!this.bus.reset()) error = "absent";
+      else {
+        if (this.rom === "") {
+          /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
+          const found = this.bus.search();
+          for (let index = 0; index < found.length && this.rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) this.rom = found[index]!;
+        }
+        if (this.rom === "") error = "bus";
+        else {
+          if (this.resolutionPending) {
+            this.bus.select(this.rom);
+            this.bus.write(DS18B20_READ_SCRATCHPAD);
+            const scratchpad = this.bus.read(9);
+            this.bus.select(this.rom);
+            this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
+            this.resolutionPending = false;
+          }
+          this.bus.select(this.rom);
+          this.bus.write(DS18B20_CONVERT_T, true);
+        }
+      }
+    } catch {
+      error = "bus";
+    }
     if (error !== null) {
       deliver(this.io, callback, { ok: false, error: error });
       return;
@@ -93,32 +118,6 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     this.busy = true;
     this.callback = callback;
     this.io.setTimeout(this.onConverted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - this.resolution))));
-  }
-
-  private startConversion(): SensorError | null {
-    try {
-      const present = this.bus.reset();
-      if (!present) return "absent";
-      if (this.rom === "") {
-        /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
-        const found = this.bus.search();
-        for (let index = 0; index < found.length && this.rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) this.rom = found[index]!;
-        if (this.rom === "") return "bus";
-      }
-      if (this.resolutionPending) {
-        this.bus.select(this.rom);
-        this.bus.write(DS18B20_READ_SCRATCHPAD);
-        const scratchpad = this.bus.read(9);
-        this.bus.select(this.rom);
-        this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
-        this.resolutionPending = false;
-      }
-      this.bus.select(this.rom);
-      this.bus.write(DS18B20_CONVERT_T, true);
-      return null;
-    } catch {
-      return "bus";
-    }
   }
 
   private converted(): void {
@@ -139,28 +138,20 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       deliver(this.io, callback, { ok: false, error: "bus" });
       return;
     }
-    const error = this.check(scratchpad);
-    if (error !== null) {
-      deliver(this.io, callback, { ok: false, error: error });
-      return;
-    }
-    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
-    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
-  }
-
-  /** Classifies a scratchpad: all ones (nobody answered), all zeros (line held low), CRC, power-on value. */
-  private check(scratchpad: Uint8Array): SensorError | null {
+    /* All ones: nobody answered; all zeros: the line is held low; then the CRC and the power-on value. */
     let ones = 0;
     let zeros = 0;
     for (let index = 0; index < 9; index++) {
       if (scratchpad[index] === 0xff) ones++;
       if (scratchpad[index] === 0) zeros++;
     }
-    if (ones === 9) return "absent";
-    if (zeros === 9) return "bus";
-    if (crc8(scratchpad, 8) !== scratchpad[8]) return "checksum";
-    if (((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
-    if ((scratchpad[0]! | (scratchpad[1]! << 8)) === DS18B20_POWER_ON_RAW) return "power-on";
-    return null;
+    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
+    const error: SensorError | null = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad, 8) !== scratchpad[8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on" : null;
+    if ((error === null || error === "power-on") && ((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
+    if (error !== null) {
+      deliver(this.io, callback, { ok: false, error: error });
+      return;
+    }
+    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
   }
 }
