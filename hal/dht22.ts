@@ -38,9 +38,9 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
   private readonly widths = new Uint8Array(DHT22_MAXIMUM_PULSES);
   private readonly frame = new Uint8Array(5);
   private readonly onEdge: (event: WatchEvent) => void;
-  /** Whether this sample's start signal has ended (the one timer callback first releases the line, then finishes). */
-  private released = false;
-  private readonly onTimer: () => void;
+  /** The start signal is on: the line is held low (the one timer callback first releases it, then finishes). */
+  private low = false;
+  private readonly onFinish: () => void;
 
   /** Leaves the line released (input with pull-up), then applies `options`. */
   constructor(
@@ -49,7 +49,7 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     options?: Partial<Dht22Options>,
   ) {
     this.onEdge = this.edge.bind(this);
-    this.onTimer = this.finish.bind(this);
+    this.onFinish = this.finish.bind(this);
     io.pinMode(pin, "input_pullup");
     this.configure(options || {});
   }
@@ -76,8 +76,8 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
     this.io.pinMode(this.pin, "opendrain_pullup");
     this.io.digitalWrite(this.pin, 0);
-    this.released = false;
-    this.io.setTimeout(this.onTimer, this.start);
+    this.low = true;
+    this.io.setTimeout(this.onFinish, this.start);
   }
 
   private edge(event: WatchEvent): void {
@@ -89,10 +89,10 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
 
   /** Ends the start signal (releases the line and waits for the frame), or, the second time, decodes the frame. */
   private finish(): void {
-    if (!this.released) {
-      this.released = true;
+    if (this.low) {
+      this.low = false;
       this.io.digitalWrite(this.pin, 1);
-      this.io.setTimeout(this.onTimer, DHT22_FRAME_MILLISECONDS);
+      this.io.setTimeout(this.onFinish, DHT22_FRAME_MILLISECONDS);
       return;
     }
     this.io.clearWatch(this.watch);

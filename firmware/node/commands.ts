@@ -25,7 +25,7 @@
 import type { PartConfig } from "../config.ts";
 import { OFF, ON, commandActuator } from "./topics.ts";
 import {
-  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
 
 /** The pwm driver's build switch (scripts/build/build.ts): false drops the percentage parsing, as no actuator of the node can take it. */
@@ -33,7 +33,7 @@ declare const MOTE_DRIVER_PWM: boolean | undefined;
 
 /**
  * The limits (MAX_COMMAND_LENGTH, ERROR_INPUT_LENGTH) and the error codes of
- * {@link parseCommand} (values are >= 0; {@link commandReason} names them)
+ * {@link parseCommand} (values are < 0; {@link applyCommand}'s error message names them)
  * live in constants.ts, which imports nothing, so that esbuild writes them
  * into the code instead of keeping a heap variable for each.
  */
@@ -64,16 +64,6 @@ export interface CommandOutcome {
   state: string;
   /** After an error: `{"error":"<actuator>: <reason>","input":"<payload>"}` (ASCII JSON) for the node's `…/error`; "" after success. */
   error: string;
-}
-
-/**
- * The short reason for an error code of {@link parseCommand}, as the error
- * message gives it. The reasons are an array literal in here, not a module
- * constant: it exists only while a bad command is answered, where a module
- * constant would hold about 28 heap variables for good.
- */
-export function commandReason(code: number): string {
-  return ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-code] || "bad command";
 }
 
 /** `value` rounded to 0.01 when it is a number from 0 to 100, else ERR_NOT_PERCENT. */
@@ -176,7 +166,9 @@ export function applyCommand(name: string, type: string, actuator: CommandActuat
   const value = parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
-    outcome.error = commandError(name, commandReason(value), payload);
+    /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
+    const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-value];
+    outcome.error = commandError(name, reason || "bad command", payload);
     return false;
   }
   outcome.error = "";
@@ -207,6 +199,6 @@ export function handleCommand(base: string, topic: string, payload: string, part
   }
   outcome.index = -1;
   outcome.state = "";
-  outcome.error = commandError(name || topic, commandReason(ERR_UNKNOWN_ACTUATOR), payload);
+  outcome.error = commandError(name || topic, "unknown actuator", payload);
   return false;
 }
