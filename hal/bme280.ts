@@ -49,8 +49,8 @@ export interface Bme280Readings {
 export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
   private address = 0x76;
   private ready = false;
-  private busy = false;
   private retried = false;
+  /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Bme280Readings> | null = null;
   private readonly calibration = new Uint8Array(CALIBRATION_BYTES);
   /** ctrl_hum = osrs_h; config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode. */
@@ -102,7 +102,7 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
 
   /** Starts a forced measurement; calls back when it is read (about 10 ms later at oversampling 1). */
   sample(callback: SampleCallback<Bme280Readings>): void {
-    if (this.busy) {
+    if (this.callback !== null) {
       deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
@@ -128,7 +128,6 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       deliver(this.io, callback, { ok: false, error: error });
       return;
     }
-    this.busy = true;
     this.retried = false;
     this.callback = callback;
     this.io.setTimeout(this.onMeasured, Math.ceil(this.measurementTime()));
@@ -175,7 +174,6 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
   }
 
   private finish(callback: SampleCallback<Bme280Readings>, error: SensorError | null): void {
-    this.busy = false;
     this.callback = null;
     if (error === null) return;
     this.ready = false;

@@ -28,7 +28,7 @@ export const DHT22_ONE_THRESHOLD = 50;
 export const DHT22_LONGEST_PULSE = 0.0002;
 /** DHT22: a whole frame takes at most about 5.6 ms after the release (datasheet maxima). */
 export const DHT22_FRAME_MILLISECONDS = 8;
-/** DHT22: widths kept per sample: 40 bits and the response pulses before them. */
+/** DHT22: pulses counted per sample, 40 bits and the response pulses before them (later ones are ignored). */
 export const DHT22_MAXIMUM_PULSES = 48;
 
 /** DS18B20 family code (first ROM byte), Maxim DS18B20 datasheet 19-7487. */

@@ -31,12 +31,14 @@ export interface Dht22Readings {
 /** A DHT22 sensor. */
 export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
   private start = 2;
-  private busy = false;
   private watch = 0;
+  /** High pulses counted this sample (at most DHT22_MAXIMUM_PULSES). */
   private count = 0;
+  /** The last 40 pulses as bits (a high pulse longer than DHT22_ONE_THRESHOLD is a 1): the first 8 in `high`, the last 32 in `bits`. */
+  private high = 0;
+  private bits = 0;
+  /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Dht22Readings> | null = null;
-  private readonly widths = new Uint8Array(DHT22_MAXIMUM_PULSES);
-  private readonly frame = new Uint8Array(5);
   private readonly onEdge: (event: WatchEvent) => void;
   /** The start signal is on: the line is held low (the one timer callback first releases it, then finishes). */
   private low = false;
@@ -66,13 +68,14 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
 
   /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
   sample(callback: SampleCallback<Dht22Readings>): void {
-    if (this.busy) {
+    if (this.callback !== null) {
       deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
-    this.busy = true;
     this.callback = callback;
     this.count = 0;
+    this.high = 0;
+    this.bits = 0;
     this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
     this.io.pinMode(this.pin, "opendrain_pullup");
     this.io.digitalWrite(this.pin, 0);
@@ -84,7 +87,9 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     if (event.lastTime === undefined) return;
     const width = event.time - event.lastTime;
     if (width >= DHT22_LONGEST_PULSE || this.count >= DHT22_MAXIMUM_PULSES) return;
-    this.widths[this.count++] = Math.round(width * 1e6);
+    this.count++;
+    this.high = ((this.high << 1) | (this.bits >>> 31)) & 0xff;
+    this.bits = (this.bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
   }
 
   /** Ends the start signal (releases the line and waits for the frame), or, the second time, decodes the frame. */
@@ -98,7 +103,6 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.io.clearWatch(this.watch);
     this.io.pinMode(this.pin, "input_pullup");
     this.watch = 0;
-    this.busy = false;
     const callback = this.callback;
     this.callback = null;
     if (callback === null) return;
@@ -106,12 +110,9 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
       deliver(this.io, callback, { ok: false, error: this.count === 0 ? "absent" : "timeout" });
       return;
     }
-    const frame = this.frame;
-    frame.fill(0);
-    const first = this.count - 40;
-    for (let index = 0; index < 40; index++) {
-      if (this.widths[first + index]! > DHT22_ONE_THRESHOLD) frame[index >> 3] = frame[index >> 3]! | (0x80 >> (index & 7));
-    }
+    /* Humidity high and low byte, temperature high and low byte, checksum. */
+    const bits = this.bits;
+    const frame = [this.high, (bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff];
     if (((frame[0]! + frame[1]! + frame[2]! + frame[3]!) & 255) !== frame[4]) {
       deliver(this.io, callback, { ok: false, error: "checksum" });
       return;

@@ -46,7 +46,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
   private rom = "";
   private resolution = 12;
   private resolutionPending = true;
-  private busy = false;
+  /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Ds18b20Readings> | null = null;
   private readonly onConverted: () => void;
 
@@ -81,7 +81,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
 
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
   sample(callback: SampleCallback<Ds18b20Readings>): void {
-    if (this.busy) {
+    if (this.callback !== null) {
       deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
@@ -115,13 +115,11 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       deliver(this.io, callback, { ok: false, error: error });
       return;
     }
-    this.busy = true;
     this.callback = callback;
     this.io.setTimeout(this.onConverted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - this.resolution))));
   }
 
   private converted(): void {
-    this.busy = false;
     const callback = this.callback;
     this.callback = null;
     if (callback === null) return;
