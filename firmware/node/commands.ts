@@ -23,9 +23,9 @@
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
-import { OFF, ON, commandActuator } from "./topics.ts";
+import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
-  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
 
 /** The pwm driver's build switch (scripts/build/build.ts): false drops the percentage parsing, as no actuator of the node can take it. */
@@ -33,7 +33,7 @@ declare const MOTE_DRIVER_PWM: boolean | undefined;
 
 /**
  * The limits (MAX_COMMAND_LENGTH, ERROR_INPUT_LENGTH) and the error codes of
- * {@link parseCommand} (values are < 0; {@link applyCommand}'s error message names them)
+ * {@link parseCommand} (values are < 0; {@link handleCommand}'s error message names them)
  * live in constants.ts, which imports nothing, so that esbuild writes them
  * into the code instead of keeping a heap variable for each.
  */
@@ -156,19 +156,29 @@ export function commandError(actuator: string, reason: string, payload: string):
 }
 
 /**
- * Applies `payload` to the actuator `name` of driver type `type`. Returns
- * true after writing the actuator, with `outcome.state` set (published even
- * when the state did not change, so the sender sees it); false with
- * `outcome.error` set and the actuator untouched. Leaves `outcome.index` alone.
+ * Handles a message on the node's command subscription: `base` is
+ * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
+ * Finds the actuator `topic` addresses ({@link commandActuator}) and sets
+ * `outcome.index` to it (-1 for none). Returns true after writing the
+ * actuator, with `outcome.state` set (published even when the state did not
+ * change, so the sender sees it); false with `outcome.error` set and the
+ * actuator untouched, also when the name is no actuator of the node
+ * (`<name>: unknown actuator`).
  */
-export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
-  const value = parseCommand(type, payload, actuator.state);
+  const name = commandActuator(base, topic);
+  let index = -1;
+  for (let at = 0; name && index < 0 && at < parts.length; at++) if (parts[at]!.name == name) index = at;
+  outcome.index = index;
+  const type = index < 0 ? "" : parts[index]!.type;
+  const actuator = actuators[index]!;
+  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
     /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
     const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-value];
-    outcome.error = commandError(name, reason || "bad command", payload);
+    outcome.error = commandError(name || topic, reason || "bad command", payload);
     return false;
   }
   outcome.error = "";
@@ -183,22 +193,16 @@ export function applyCommand(name: string, type: string, actuator: CommandActuat
 }
 
 /**
- * Handles a message on the node's command subscription: `base` is
- * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
- * Finds the actuator `topic` addresses ({@link commandActuator}) and applies
- * the payload as {@link applyCommand} does, with `outcome.index` set; a name
- * that is no actuator of the node is an error (`<name>: unknown actuator`).
+ * Applies `payload` to the actuator `name` of driver type `type`, as
+ * {@link handleCommand} does with a message on the actuator's own command
+ * topic (`name` is an actuator name: no `/`). Leaves `outcome.index` alone.
+ * Not in a node's bundle: the node only calls handleCommand, and every
+ * function in the bundle is held on the heap for good.
  */
-export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
-  const name = commandActuator(base, topic);
-  for (let index = 0; name && index < parts.length; index++) {
-    if (parts[index]!.name == name) {
-      outcome.index = index;
-      return applyCommand(name, parts[index]!.type, actuators[index]!, payload, outcome);
-    }
-  }
-  outcome.index = -1;
-  outcome.state = "";
-  outcome.error = commandError(name || topic, "unknown actuator", payload);
-  return false;
+export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+  const index = outcome.index;
+  const part: PartConfig = { name: name, type: type, pin: "", espruino: "" };
+  const done = handleCommand("node", "node/" + name + COMMAND_SUFFIX, payload, [part], [actuator], outcome);
+  outcome.index = index;
+  return done;
 }
