@@ -39,10 +39,10 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
   private bits = 0;
   /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Dht22Readings> | null = null;
-  private readonly onEdge: (event: WatchEvent) => void;
-  /** The start signal is on: the line is held low (the one timer callback first releases it, then finishes). */
+  /** The start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
   private low = false;
-  private readonly onFinish: () => void;
+  /** The one callback of the watch (with an event: a high pulse ended) and of the timer (Espruino calls that with none). */
+  private readonly onFinish: (event?: WatchEvent) => void;
 
   /** Leaves the line released (input with pull-up), then applies `options`. */
   constructor(
@@ -50,7 +50,6 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     private readonly pin: HalPin,
     options?: Partial<Dht22Options>,
   ) {
-    this.onEdge = this.edge.bind(this);
     this.onFinish = this.finish.bind(this);
     io.pinMode(pin, "input_pullup");
     this.configure(options || {});
@@ -76,24 +75,28 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.count = 0;
     this.high = 0;
     this.bits = 0;
-    this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
+    this.watch = this.io.setWatch(this.onFinish, this.pin, { repeat: true, edge: "falling" });
     this.io.pinMode(this.pin, "opendrain_pullup");
     this.io.digitalWrite(this.pin, 0);
     this.low = true;
     this.io.setTimeout(this.onFinish, this.start);
   }
 
-  private edge(event: WatchEvent): void {
-    if (event.lastTime === undefined) return;
-    const width = event.time - event.lastTime;
-    if (width >= DHT22_LONGEST_PULSE || this.count >= DHT22_MAXIMUM_PULSES) return;
-    this.count++;
-    this.high = ((this.high << 1) | (this.bits >>> 31)) & 0xff;
-    this.bits = (this.bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
-  }
-
-  /** Ends the start signal (releases the line and waits for the frame), or, the second time, decodes the frame. */
-  private finish(): void {
+  /**
+   * From the watch: takes the bit of the high pulse that just ended. From the
+   * timer: ends the start signal (releases the line and waits for the frame),
+   * or, the second time, decodes the frame.
+   */
+  private finish(event?: WatchEvent): void {
+    if (event) {
+      if (event.lastTime === undefined) return;
+      const width = event.time - event.lastTime;
+      if (width >= DHT22_LONGEST_PULSE || this.count >= DHT22_MAXIMUM_PULSES) return;
+      this.count++;
+      this.high = ((this.high << 1) | (this.bits >>> 31)) & 0xff;
+      this.bits = (this.bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
+      return;
+    }
     if (this.low) {
       this.low = false;
       this.io.digitalWrite(this.pin, 1);
