@@ -8,17 +8,19 @@
  * eighteen decoded numbers held on the heap.
  */
 
-/** Bytes of the calibration: 26 from 0x88, then 7 from 0xE1 (at offset 26). */
-export const CALIBRATION_BYTES = 33;
-/** Offset of the 0xE1..0xE7 block in the calibration bytes. */
-export const CALIBRATION_HIGH = 26;
+import { BME280_CALIBRATION_SPLIT, BME280_SKIPPED } from "./constants.ts";
 
 /**
- * °C, hPa and %RH from the raw 20-bit temperature and pressure and 16-bit
- * humidity, with the calibration bytes `c` (see the file comment). Pressure
- * is 0 if the calibration would divide by zero; humidity is clamped to 0..100.
+ * °C, hPa and %RH from the 8 data bytes (0xF7..0xFE: 20-bit pressure and
+ * temperature, 16-bit humidity, 5.4.7-5.4.9) with the calibration bytes `c`
+ * (see the file comment); null when a measurement was skipped. Pressure is 0
+ * if the calibration would divide by zero; humidity is clamped to 0..100.
  */
-export function compensate(c: Uint8Array, adcT: number, adcP: number, adcH: number): { temperature: number; pressure: number; humidity: number } {
+export function compensate(c: Uint8Array, data: Uint8Array): { temperature: number; pressure: number; humidity: number } | null {
+  const adcP = (data[0]! << 12) | (data[1]! << 4) | (data[2]! >> 4);
+  const adcT = (data[3]! << 12) | (data[4]! << 4) | (data[5]! >> 4);
+  const adcH = (data[6]! << 8) | data[7]!;
+  if (adcT === BME280_SKIPPED || adcP === BME280_SKIPPED || adcH === 0x8000) return null;
   const u16 = function (at: number): number {
     return c[at]! | (c[at + 1]! << 8);
   };
@@ -45,7 +47,7 @@ export function compensate(c: Uint8Array, adcT: number, adcP: number, adcH: numb
     p = p + ((s16(22) * p * p) / 2147483648 + var2 + s16(18)) / 16;
   }
 
-  const high = CALIBRATION_HIGH;
+  const high = BME280_CALIBRATION_SPLIT;
   const h1 = c[25]!;
   const h2 = s16(high);
   const h3 = c[high + 2]!;

@@ -9,10 +9,10 @@
  * any failure. Bus errors differ by port (ESP32 and ESP8266 throw on a
  * missing acknowledge, software I2C reads 0xFF): all end as `absent`/`bus`.
  */
-import { CALIBRATION_BYTES, CALIBRATION_HIGH, compensate } from "./bme280-calibration.ts";
+import { compensate } from "./bme280-calibration.ts";
 import {
-  BME280_CALIBRATION_HIGH, BME280_CALIBRATION_LOW, BME280_CHIP_ID, BME280_DATA, BME280_ID, BME280_MEASURING, BME280_RESET, BME280_RESET_WORD,
-  BME280_SKIPPED, BME280_STATUS,
+  BME280_CALIBRATION_BYTES, BME280_CALIBRATION_HIGH, BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT, BME280_CHIP_ID, BME280_DATA, BME280_ID,
+  BME280_MEASURING, BME280_RESET, BME280_RESET_WORD, BME280_STATUS,
 } from "./constants.ts";
 import { deliver } from "./deliver.ts";
 import type { I2CBus, Io } from "./io.ts";
@@ -52,7 +52,7 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
   private retried = false;
   /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Bme280Readings> | null = null;
-  private readonly calibration = new Uint8Array(CALIBRATION_BYTES);
+  private readonly calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
   /** ctrl_hum = osrs_h; config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode. */
   private readonly control = new Uint8Array([0xf2, 1, 0xf5, 0, 0xf4, (1 << 5) | (1 << 2) | 1]);
   private readonly onMeasured: () => void;
@@ -113,8 +113,8 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
         const id = this.readRegisters(BME280_ID, 1)[0];
         error = id === 0xff ? "absent" : id === 0 ? "bus" : id !== BME280_CHIP_ID ? "invalid" : null;
         if (error === null) {
-          this.calibration.set(this.readRegisters(BME280_CALIBRATION_LOW, CALIBRATION_HIGH), 0);
-          this.calibration.set(this.readRegisters(BME280_CALIBRATION_HIGH, CALIBRATION_BYTES - CALIBRATION_HIGH), CALIBRATION_HIGH);
+          this.calibration.set(this.readRegisters(BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT), 0);
+          this.calibration.set(this.readRegisters(BME280_CALIBRATION_HIGH, BME280_CALIBRATION_BYTES - BME280_CALIBRATION_SPLIT), BME280_CALIBRATION_SPLIT);
           this.ready = true;
         }
       }
@@ -162,15 +162,13 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       this.finish(callback, ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus");
       return;
     }
-    const adcP = (data[0]! << 12) | (data[1]! << 4) | (data[2]! >> 4);
-    const adcT = (data[3]! << 12) | (data[4]! << 4) | (data[5]! >> 4);
-    const adcH = (data[6]! << 8) | data[7]!;
-    if (adcT === BME280_SKIPPED || adcP === BME280_SKIPPED || adcH === 0x8000) {
+    const readings = compensate(this.calibration, data);
+    if (readings === null) {
       this.finish(callback, "invalid");
       return;
     }
     this.finish(callback, null);
-    deliver(this.io, callback, { ok: true, readings: compensate(this.calibration, adcT, adcP, adcH) });
+    deliver(this.io, callback, { ok: true, readings: readings });
   }
 
   private finish(callback: SampleCallback<Bme280Readings>, error: SensorError | null): void {

@@ -19,6 +19,9 @@ export const BME280_CHIP_ID = 0x60;
 export const BME280_RESET_WORD = 0xb6;
 /** Status bit 3: a conversion is running (5.4.4); the register has no other bits but 0, so 0xFF means nobody answered. */
 export const BME280_MEASURING = 0x08;
+/** Bytes of the calibration the driver keeps (table 16): 26 from 0x88, then 7 from 0xE1 at offset BME280_CALIBRATION_SPLIT. */
+export const BME280_CALIBRATION_BYTES = 33;
+export const BME280_CALIBRATION_SPLIT = 26;
 /** Raw reading of a skipped measurement (5.4.7). */
 export const BME280_SKIPPED = 0x80000;
 
