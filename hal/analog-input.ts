@@ -5,7 +5,7 @@
  * can be averaged. A pin the port cannot read (analogRead gives NaN) is an
  * `invalid` sample.
  */
-import { deliver, deliverError } from "./deliver.ts";
+import { deliver } from "./deliver.ts";
 import type { HalPin, Io } from "./io.ts";
 import type { Sensor, SampleCallback } from "./sensor.ts";
 
@@ -67,7 +67,7 @@ export class AnalogInput implements Sensor<AnalogReadings, AnalogInputOptions> {
     for (let index = 0; index < this.samples; index++) sum += this.io.analogRead(this.pin);
     const fraction = sum / this.samples;
     if (fraction !== fraction) {
-      deliverError(this.io, callback, "invalid");
+      deliver(this.io, callback, { ok: false, error: "invalid" });
       return;
     }
     const voltage = fraction * this.fullScale;

@@ -2,78 +2,60 @@
  * BME280 trimming parameters and the datasheet's double-precision
  * compensation (Bosch BME280 datasheet BST-BME280-DS002, section 8.1
  * "Compensation formulas in double precision floating point"; register
- * layout in table 16). Plain arithmetic on numbers, no allocation per use.
+ * layout in table 16). The driver keeps the 33 calibration bytes as read
+ * (0x88..0xA1, then 0xE1..0xE7) in one Uint8Array and this decodes the
+ * words at each conversion: a sample a minute makes that cheaper than
+ * eighteen decoded numbers held on the heap.
  */
 
-function unsigned16(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8);
-}
+import { BME280_CALIBRATION_SPLIT, BME280_SKIPPED } from "./constants.ts";
 
-function signed16(bytes: Uint8Array, at: number): number {
-  return (unsigned16(bytes, at) << 16) >> 16;
-}
+/**
+ * °C, hPa and %RH from the 8 data bytes (0xF7..0xFE: 20-bit pressure and
+ * temperature, 16-bit humidity, 5.4.7-5.4.9) with the calibration bytes `c`
+ * (see the file comment); null when a measurement was skipped. Pressure is 0
+ * if the calibration would divide by zero; humidity is clamped to 0..100.
+ */
+export function compensate(c: Uint8Array, data: Uint8Array): { temperature: number; pressure: number; humidity: number } | null {
+  const adcP = (data[0]! << 12) | (data[1]! << 4) | (data[2]! >> 4);
+  const adcT = (data[3]! << 12) | (data[4]! << 4) | (data[5]! >> 4);
+  const adcH = (data[6]! << 8) | data[7]!;
+  if (adcT === BME280_SKIPPED || adcP === BME280_SKIPPED || adcH === 0x8000) return null;
+  const u16 = function (at: number): number {
+    return c[at]! | (c[at + 1]! << 8);
+  };
+  const s16 = function (at: number): number {
+    return (u16(at) << 16) >> 16;
+  };
+  const t1 = u16(0);
+  const a = adcT / 16384 - t1 / 1024;
+  const b = adcT / 131072 - t1 / 8192;
+  const fine = a * s16(2) + b * b * s16(4);
+  const tFine = fine < 0 ? Math.ceil(fine) : Math.floor(fine);
 
-/** dig_T1..dig_H6 read from the chip, and t_fine of the last temperature. */
-export class Bme280Calibration {
-  t1 = 0; t2 = 0; t3 = 0;
-  p1 = 0; p2 = 0; p3 = 0; p4 = 0; p5 = 0; p6 = 0; p7 = 0; p8 = 0; p9 = 0;
-  h1 = 0; h2 = 0; h3 = 0; h4 = 0; h5 = 0; h6 = 0;
-  /** Fine temperature shared by the pressure and humidity formulas. */
-  tFine = 0;
-
-  /** Reads the words from the 26 bytes at 0x88..0xA1 and the 7 bytes at 0xE1..0xE7. */
-  parse(low: Uint8Array, high: Uint8Array): void {
-    this.t1 = unsigned16(low, 0);
-    this.t2 = signed16(low, 2);
-    this.t3 = signed16(low, 4);
-    this.p1 = unsigned16(low, 6);
-    this.p2 = signed16(low, 8);
-    this.p3 = signed16(low, 10);
-    this.p4 = signed16(low, 12);
-    this.p5 = signed16(low, 14);
-    this.p6 = signed16(low, 16);
-    this.p7 = signed16(low, 18);
-    this.p8 = signed16(low, 20);
-    this.p9 = signed16(low, 22);
-    this.h1 = low[25]!;
-    this.h2 = signed16(high, 0);
-    this.h3 = high[2]!;
-    this.h4 = (((high[3]! << 24) >> 20) | (high[4]! & 0x0f));
-    this.h5 = (((high[5]! << 24) >> 20) | (high[4]! >> 4));
-    this.h6 = (high[6]! << 24) >> 24;
-  }
-
-  /** °C from a raw 20-bit temperature; sets tFine. */
-  temperature(adc: number): number {
-    const a = adc / 16384 - this.t1 / 1024;
-    const b = adc / 131072 - this.t1 / 8192;
-    const fine = a * this.t2 + b * b * this.t3;
-    this.tFine = fine < 0 ? Math.ceil(fine) : Math.floor(fine);
-    return fine / 5120;
-  }
-
-  /** Pa from a raw 20-bit pressure (after {@link temperature}); 0 if the calibration would divide by zero. */
-  pressure(adc: number): number {
-    let var1 = this.tFine / 2 - 64000;
-    let var2 = (var1 * var1 * this.p6) / 32768;
-    var2 = var2 + var1 * this.p5 * 2;
-    var2 = var2 / 4 + this.p4 * 65536;
-    var1 = ((this.p3 * var1 * var1) / 524288 + this.p2 * var1) / 524288;
-    var1 = (1 + var1 / 32768) * this.p1;
-    if (var1 === 0) return 0;
-    let p = 1048576 - adc;
+  let var1 = tFine / 2 - 64000;
+  let var2 = (var1 * var1 * s16(16)) / 32768;
+  var2 = var2 + var1 * s16(14) * 2;
+  var2 = var2 / 4 + s16(12) * 65536;
+  var1 = ((s16(10) * var1 * var1) / 524288 + s16(8) * var1) / 524288;
+  var1 = (1 + var1 / 32768) * u16(6);
+  let p = 0;
+  if (var1 !== 0) {
+    p = 1048576 - adcP;
     p = ((p - var2 / 4096) * 6250) / var1;
-    var1 = (this.p9 * p * p) / 2147483648;
-    var2 = (p * this.p8) / 32768;
-    return p + (var1 + var2 + this.p7) / 16;
+    var2 = (p * s16(20)) / 32768;
+    p = p + ((s16(22) * p * p) / 2147483648 + var2 + s16(18)) / 16;
   }
 
-  /** %RH from a raw 16-bit humidity (after {@link temperature}), clamped to 0..100. */
-  humidity(adc: number): number {
-    let h = this.tFine - 76800;
-    h = (adc - (this.h4 * 64 + (this.h5 / 16384) * h)) *
-      ((this.h2 / 65536) * (1 + (this.h6 / 67108864) * h * (1 + (this.h3 / 67108864) * h)));
-    h = h * (1 - (this.h1 * h) / 524288);
-    return h > 100 ? 100 : h < 0 ? 0 : h;
-  }
+  const high = BME280_CALIBRATION_SPLIT;
+  const h1 = c[25]!;
+  const h2 = s16(high);
+  const h3 = c[high + 2]!;
+  const h4 = ((c[high + 3]! << 24) >> 20) | (c[high + 4]! & 0x0f);
+  const h5 = ((c[high + 5]! << 24) >> 20) | (c[high + 4]! >> 4);
+  const h6 = (c[high + 6]! << 24) >> 24;
+  let h = tFine - 76800;
+  h = (adcH - (h4 * 64 + (h5 / 16384) * h)) * ((h2 / 65536) * (1 + (h6 / 67108864) * h * (1 + (h3 / 67108864) * h)));
+  h = h * (1 - (h1 * h) / 524288);
+  return { temperature: fine / 5120, pressure: p / 100, humidity: h > 100 ? 100 : h < 0 ? 0 : h };
 }

@@ -4,16 +4,11 @@
  * driver's state.
  */
 import type { Io } from "./io.ts";
-import type { Readings, Sample, SampleCallback, SensorError } from "./sensor.ts";
+import type { Readings, Sample, SampleCallback } from "./sensor.ts";
 
 /** Calls `callback(result)` from a zero-delay timer. */
 export function deliver<R extends Readings>(io: Io, callback: SampleCallback<R>, result: Sample<R>): void {
   io.setTimeout(function () {
     callback(result);
   }, 0);
-}
-
-/** Delivers an error outcome. */
-export function deliverError<R extends Readings>(io: Io, callback: SampleCallback<R>, error: SensorError): void {
-  deliver(io, callback, { ok: false, error: error });
 }

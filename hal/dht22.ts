@@ -8,18 +8,10 @@
  * the line is pulled low and the pin mode is set after it, because on ESP32
  * `setWatch` turns the pin into an input (targets/esp32/jshardware.c).
  */
-import { deliver, deliverError } from "./deliver.ts";
+import { DHT22_FRAME_MILLISECONDS, DHT22_LONGEST_PULSE, DHT22_MAXIMUM_PULSES, DHT22_ONE_THRESHOLD } from "./constants.ts";
+import { deliver } from "./deliver.ts";
 import type { HalPin, Io, WatchEvent } from "./io.ts";
 import type { Sensor, SampleCallback } from "./sensor.ts";
-
-/** Between TH0 (max 30 µs) and TH1 (min 68 µs), in seconds. */
-const ONE_THRESHOLD = 0.00005;
-/** Longest high pulse that belongs to a frame (Treh max 85 µs, with margin), in seconds. */
-const LONGEST_PULSE = 0.0002;
-/** A whole frame takes at most about 5.6 ms after the release (datasheet maxima). */
-const FRAME_MILLISECONDS = 8;
-/** Widths kept per sample: 40 bits and the response pulses before them. */
-const MAXIMUM_PULSES = 48;
 
 /** Settings of a DHT22. */
 export interface Dht22Options {
@@ -38,17 +30,19 @@ export interface Dht22Readings {
 
 /** A DHT22 sensor. */
 export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
-  readonly units = { temperature: "°C", humidity: "%RH" };
   private start = 2;
-  private busy = false;
   private watch = 0;
+  /** High pulses counted this sample (at most DHT22_MAXIMUM_PULSES). */
   private count = 0;
+  /** The last 40 pulses as bits (a high pulse longer than DHT22_ONE_THRESHOLD is a 1): the first 8 in `high`, the last 32 in `bits`. */
+  private high = 0;
+  private bits = 0;
+  /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Dht22Readings> | null = null;
-  private readonly widths = new Uint8Array(MAXIMUM_PULSES);
-  private readonly frame = new Uint8Array(5);
-  private readonly onEdge: (event: WatchEvent) => void;
-  private readonly onRelease: () => void;
-  private readonly onFinish: () => void;
+  /** The start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
+  private low = false;
+  /** The one callback of the watch (with an event: a high pulse ended) and of the timer (Espruino calls that with none). */
+  private readonly onFinish: (event?: WatchEvent) => void;
 
   /** Leaves the line released (input with pull-up), then applies `options`. */
   constructor(
@@ -56,19 +50,14 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     private readonly pin: HalPin,
     options?: Partial<Dht22Options>,
   ) {
-    const self = this;
-    this.onEdge = function (event: WatchEvent) {
-      self.edge(event);
-    };
-    this.onRelease = function () {
-      self.io.digitalWrite(self.pin, 1);
-      self.io.setTimeout(self.onFinish, FRAME_MILLISECONDS);
-    };
-    this.onFinish = function () {
-      self.finish();
-    };
+    this.onFinish = this.finish.bind(this);
     io.pinMode(pin, "input_pullup");
     this.configure(options || {});
+  }
+
+  /** Unit of each reading (a getter: the object is made when asked, not kept per driver). */
+  get units(): { temperature: string; humidity: string } {
+    return { temperature: "°C", humidity: "%RH" };
   }
 
   /** Changes the start signal length. */
@@ -78,52 +67,63 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
 
   /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
   sample(callback: SampleCallback<Dht22Readings>): void {
-    if (this.busy) {
-      deliverError(this.io, callback, "busy");
+    if (this.callback !== null) {
+      deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
-    this.busy = true;
     this.callback = callback;
     this.count = 0;
-    this.watch = this.io.setWatch(this.onEdge, this.pin, { repeat: true, edge: "falling" });
+    this.high = 0;
+    this.bits = 0;
+    this.watch = this.io.setWatch(this.onFinish, this.pin, { repeat: true, edge: "falling" });
     this.io.pinMode(this.pin, "opendrain_pullup");
     this.io.digitalWrite(this.pin, 0);
-    this.io.setTimeout(this.onRelease, this.start);
+    this.low = true;
+    this.io.setTimeout(this.onFinish, this.start);
   }
 
-  private edge(event: WatchEvent): void {
-    if (event.lastTime === undefined) return;
-    const width = event.time - event.lastTime;
-    if (width >= LONGEST_PULSE || this.count >= MAXIMUM_PULSES) return;
-    this.widths[this.count++] = Math.round(width * 1e6);
-  }
-
-  private finish(): void {
+  /**
+   * From the watch: takes the bit of the high pulse that just ended. From the
+   * timer: ends the start signal (releases the line and waits for the frame),
+   * or, the second time, decodes the frame.
+   */
+  private finish(event?: WatchEvent): void {
+    if (event) {
+      if (event.lastTime === undefined) return;
+      const width = event.time - event.lastTime;
+      if (width >= DHT22_LONGEST_PULSE || this.count >= DHT22_MAXIMUM_PULSES) return;
+      this.count++;
+      this.high = ((this.high << 1) | (this.bits >>> 31)) & 0xff;
+      this.bits = (this.bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
+      return;
+    }
+    if (this.low) {
+      this.low = false;
+      this.io.digitalWrite(this.pin, 1);
+      this.io.setTimeout(this.onFinish, DHT22_FRAME_MILLISECONDS);
+      return;
+    }
     this.io.clearWatch(this.watch);
     this.io.pinMode(this.pin, "input_pullup");
     this.watch = 0;
-    this.busy = false;
     const callback = this.callback;
     this.callback = null;
     if (callback === null) return;
     if (this.count < 40) {
-      deliverError(this.io, callback, this.count === 0 ? "absent" : "timeout");
+      deliver(this.io, callback, { ok: false, error: this.count === 0 ? "absent" : "timeout" });
       return;
     }
-    const frame = this.frame;
-    frame.fill(0);
-    const first = this.count - 40;
-    for (let index = 0; index < 40; index++) {
-      if (this.widths[first + index]! > ONE_THRESHOLD * 1e6) frame[index >> 3] = frame[index >> 3]! | (0x80 >> (index & 7));
-    }
+    /* Humidity high and low byte, temperature high and low byte, checksum. */
+    const bits = this.bits;
+    const frame = [this.high, (bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff];
     if (((frame[0]! + frame[1]! + frame[2]! + frame[3]!) & 255) !== frame[4]) {
-      deliverError(this.io, callback, "checksum");
+      deliver(this.io, callback, { ok: false, error: "checksum" });
       return;
     }
     const humidity = ((frame[0]! << 8) | frame[1]!) / 10;
     const magnitude = (((frame[2]! & 0x7f) << 8) | frame[3]!) / 10;
     if (humidity > 100 || magnitude > 80) {
-      deliverError(this.io, callback, "invalid");
+      deliver(this.io, callback, { ok: false, error: "invalid" });
       return;
     }
     deliver(this.io, callback, { ok: true, readings: { temperature: frame[2]! & 0x80 ? -magnitude : magnitude, humidity: humidity } });

@@ -30,7 +30,6 @@ export interface DigitalReadings {
 
 /** A debounced digital input. */
 export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalReadings, DigitalInputOptions> {
-  readonly units = { active: "boolean" };
   private pull: "up" | "down" | "none" = "up";
   private activeLow = true;
   private debounce = 20;
@@ -39,8 +38,8 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
   private watch = 0;
   private longTimer = 0;
   private listener: InputListener | null = null;
-  private readonly onWatch: (event: WatchEvent) => void;
-  private readonly onLong: () => void;
+  /** The watch's callback, and the long-press timer's (which Espruino calls with no event). */
+  private readonly onWatch: (event?: WatchEvent) => void;
 
   /** Sets the pull resistor, reads the current state and starts watching. */
   constructor(
@@ -48,15 +47,13 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     private readonly pin: HalPin,
     options?: Partial<DigitalInputOptions>,
   ) {
-    const self = this;
-    this.onWatch = function (event: WatchEvent) {
-      self.changed(event.state, event.time);
-    };
-    this.onLong = function () {
-      self.longTimer = 0;
-      if (self.state && self.listener) self.listener("long", true, self.longPress / 1000);
-    };
+    this.onWatch = this.changed.bind(this);
     this.configure(options || {});
+  }
+
+  /** Unit of each reading (a getter: the object is made when asked, not kept per driver). */
+  get units(): { active: string } {
+    return { active: "boolean" };
   }
 
   /** The logical state now. */
@@ -101,12 +98,17 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
     this.longTimer = 0;
   }
 
-  private changed(level: boolean, time: number): void {
-    const active = level !== this.activeLow;
+  private changed(event?: WatchEvent): void {
+    if (!event) {
+      this.longTimer = 0;
+      if (this.state && this.listener) this.listener("long", true, this.longPress / 1000);
+      return;
+    }
+    const active = event.state !== this.activeLow;
     if (active === this.state) return;
     this.state = active;
     if (this.longTimer) this.io.clearTimeout(this.longTimer);
-    this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onLong, this.longPress) : 0;
-    if (this.listener) this.listener("change", active, time);
+    this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onWatch, this.longPress) : 0;
+    if (this.listener) this.listener("change", active, event.time);
   }
 }

@@ -9,27 +9,19 @@
  * (a true 85.0 °C reads the same and is lost with it).
  */
 import { crc8 } from "./crc8.ts";
-import { deliver, deliverError } from "./deliver.ts";
+import {
+  DS18B20_CONVERSION_MILLISECONDS, DS18B20_CONVERT_T, DS18B20_FAMILY, DS18B20_POWER_ON_RAW, DS18B20_READ_SCRATCHPAD, DS18B20_WRITE_SCRATCHPAD,
+} from "./constants.ts";
+import { deliver } from "./deliver.ts";
 import type { Io, OneWireBus } from "./io.ts";
 import type { Sensor, SampleCallback, SensorError } from "./sensor.ts";
-
-/** Family code of the DS18B20 (first ROM byte). */
-const FAMILY = "28";
-/** Function commands (datasheet "DS18B20 function commands"). */
-const CONVERT_T = 0x44;
-const READ_SCRATCHPAD = 0xbe;
-const WRITE_SCRATCHPAD = 0x4e;
-/** Temperature register at power-on: +85 °C. */
-const POWER_ON_RAW = 0x0550;
-/** Maximum conversion time in ms for 9..12 bits (Table 2: 93.75, 187.5, 375, 750), rounded up. */
-const CONVERSION_MILLISECONDS = [94, 188, 375, 750];
 
 /** ROM ids of the DS18B20s on a bus (family 0x28), in search order. */
 export function findDs18b20(bus: OneWireBus): string[] {
   const found = bus.search();
   const out: string[] = [];
   for (let index = 0; index < found.length; index++) {
-    if (found[index]!.substr(0, 2) === FAMILY) out.push(found[index]!);
+    if (found[index]!.substr(0, 2) === DS18B20_FAMILY) out.push(found[index]!);
   }
   return out;
 }
@@ -51,11 +43,10 @@ export interface Ds18b20Readings {
 
 /** A DS18B20 sensor. */
 export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
-  readonly units = { temperature: "°C" };
   private rom = "";
   private resolution = 12;
   private resolutionPending = true;
-  private busy = false;
+  /** The sample's callback; not null while one runs. */
   private callback: SampleCallback<Ds18b20Readings> | null = null;
   private readonly onConverted: () => void;
 
@@ -65,11 +56,13 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     private readonly bus: OneWireBus,
     options?: Partial<Ds18b20Options>,
   ) {
-    const self = this;
-    this.onConverted = function () {
-      self.converted();
-    };
+    this.onConverted = this.converted.bind(this);
     this.configure(options || {});
+  }
+
+  /** Unit of each reading (a getter: the object is made when asked, not kept per driver). */
+  get units(): { temperature: string } {
+    return { temperature: "°C" };
   }
 
   /** The ROM id in use ("" until found). */
@@ -88,87 +81,75 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
 
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
   sample(callback: SampleCallback<Ds18b20Readings>): void {
-    if (this.busy) {
-      deliverError(this.io, callback, "busy");
+    if (this.callback !== null) {
+      deliver(this.io, callback, { ok: false, error: "busy" });
       return;
     }
-    const error = this.startConversion();
-    if (error !== null) {
-      deliverError(this.io, callback, error);
-      return;
-    }
-    this.busy = true;
-    this.callback = callback;
-    this.io.setTimeout(this.onConverted, CONVERSION_MILLISECONDS[this.resolution - 9]!);
-  }
-
-  private startConversion(): SensorError | null {
+    let error: SensorError | null = null;
     try {
-      const present = this.bus.reset();
-      if (!present) return "absent";
-      if (this.rom === "") {
-        const found = findDs18b20(this.bus);
-        if (found.length === 0) return "bus";
-        this.rom = found[0]!;
+      if (!this.bus.reset()) error = "absent";
+      else {
+        if (this.rom === "") {
+          /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
+          const found = this.bus.search();
+          for (let index = 0; index < found.length && this.rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) this.rom = found[index]!;
+        }
+        if (this.rom === "") error = "bus";
+        else {
+          if (this.resolutionPending) {
+            this.bus.select(this.rom);
+            this.bus.write(DS18B20_READ_SCRATCHPAD);
+            const scratchpad = this.bus.read(9);
+            this.bus.select(this.rom);
+            this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
+            this.resolutionPending = false;
+          }
+          this.bus.select(this.rom);
+          this.bus.write(DS18B20_CONVERT_T, true);
+        }
       }
-      if (this.resolutionPending) this.writeResolution();
-      this.bus.select(this.rom);
-      this.bus.write(CONVERT_T, true);
-      return null;
     } catch {
-      return "bus";
+      error = "bus";
     }
-  }
-
-  private writeResolution(): void {
-    this.bus.select(this.rom);
-    this.bus.write(READ_SCRATCHPAD);
-    const scratchpad = this.bus.read(9);
-    this.bus.select(this.rom);
-    this.bus.write([WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
-    this.resolutionPending = false;
+    if (error !== null) {
+      deliver(this.io, callback, { ok: false, error: error });
+      return;
+    }
+    this.callback = callback;
+    this.io.setTimeout(this.onConverted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - this.resolution))));
   }
 
   private converted(): void {
-    this.busy = false;
     const callback = this.callback;
     this.callback = null;
     if (callback === null) return;
     let scratchpad: Uint8Array;
     try {
       if (!this.bus.reset()) {
-        deliverError(this.io, callback, "absent");
+        deliver(this.io, callback, { ok: false, error: "absent" });
         return;
       }
       this.bus.select(this.rom);
-      this.bus.write(READ_SCRATCHPAD);
+      this.bus.write(DS18B20_READ_SCRATCHPAD);
       scratchpad = this.bus.read(9);
     } catch {
-      deliverError(this.io, callback, "bus");
+      deliver(this.io, callback, { ok: false, error: "bus" });
       return;
     }
-    const error = this.check(scratchpad);
-    if (error !== null) {
-      deliverError(this.io, callback, error);
-      return;
-    }
-    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
-    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
-  }
-
-  /** Classifies a scratchpad: all ones (nobody answered), all zeros (line held low), CRC, power-on value. */
-  private check(scratchpad: Uint8Array): SensorError | null {
+    /* All ones: nobody answered; all zeros: the line is held low; then the CRC and the power-on value. */
     let ones = 0;
     let zeros = 0;
     for (let index = 0; index < 9; index++) {
       if (scratchpad[index] === 0xff) ones++;
       if (scratchpad[index] === 0) zeros++;
     }
-    if (ones === 9) return "absent";
-    if (zeros === 9) return "bus";
-    if (crc8(scratchpad, 8) !== scratchpad[8]) return "checksum";
-    if (((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
-    if ((scratchpad[0]! | (scratchpad[1]! << 8)) === POWER_ON_RAW) return "power-on";
-    return null;
+    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
+    const error: SensorError | null = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad, 8) !== scratchpad[8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on" : null;
+    if ((error === null || error === "power-on") && ((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
+    if (error !== null) {
+      deliver(this.io, callback, { ok: false, error: error });
+      return;
+    }
+    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
   }
 }

@@ -23,7 +23,7 @@
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
-import { OFF, ON, commandActuator } from "./topics.ts";
+import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
   ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
@@ -33,7 +33,7 @@ declare const MOTE_DRIVER_PWM: boolean | undefined;
 
 /**
  * The limits (MAX_COMMAND_LENGTH, ERROR_INPUT_LENGTH) and the error codes of
- * {@link parseCommand} (values are >= 0; {@link commandReason} names them)
+ * {@link parseCommand} (values are < 0; {@link handleCommand}'s error message names them)
  * live in constants.ts, which imports nothing, so that esbuild writes them
  * into the code instead of keeping a heap variable for each.
  */
@@ -66,25 +66,6 @@ export interface CommandOutcome {
   error: string;
 }
 
-/**
- * The short reason for an error code of {@link parseCommand}, as the error
- * message gives it. The reasons are an array literal in here, not a module
- * constant: it exists only while a bad command is answered, where a module
- * constant would hold about 28 heap variables for good.
- */
-export function commandReason(code: number): string {
-  return ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-code] || "bad command";
-}
-
-/** 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF. `word` is trimmed. */
-function parseSwitchWord(word: string, current: boolean | number): number {
-  if (word.length > 6) return ERR_NOT_ON_OFF;
-  const upper = word.toUpperCase();
-  if (upper == ON || upper == "1" || upper == "TRUE") return 1;
-  if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
-  return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
-}
-
 /** `value` rounded to 0.01 when it is a number from 0 to 100, else ERR_NOT_PERCENT. */
 function checkPercent(value: unknown): number {
   if (typeof value != "number" || !(value >= 0 && value <= 100)) return ERR_NOT_PERCENT;
@@ -114,6 +95,14 @@ function parseDecimal(text: string): number {
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  /* 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF (a local function: one less held for good in the bundle's scope). */
+  const parseSwitchWord = function (word: string): number {
+    if (word.length > 6) return ERR_NOT_ON_OFF;
+    const upper = word.toUpperCase();
+    if (upper == ON || upper == "1" || upper == "TRUE") return 1;
+    if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
+    return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
+  };
   const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
@@ -128,32 +117,13 @@ export function parseCommand(type: string, payload: string, current: boolean | n
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     if (typeof state == "boolean") return state ? 1 : 0;
-    return typeof state == "string" ? parseSwitchWord(state, current) : ERR_NOT_ON_OFF;
+    return typeof state == "string" ? parseSwitchWord(state) : ERR_NOT_ON_OFF;
   }
   if (level) {
     const upper = text.length <= 3 ? text.toUpperCase() : "";
     return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
   }
-  return parseSwitchWord(text, current);
-}
-
-/**
- * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
- * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
- * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
- * count bytes in a string holding characters above U+00FF (as readUtf8 gives
- * them) while length and charAt count characters.
- */
-function quoteAscii(text: string, limit: number): string {
-  const end = text.length < limit ? text.length : limit;
-  let quoted = '"';
-  for (let index = 0; index < end; index++) {
-    const code = text.charCodeAt(index);
-    if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
-    else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
-    else quoted += text.charAt(index);
-  }
-  return quoted + '"';
+  return parseSwitchWord(text);
 }
 
 /**
@@ -163,22 +133,52 @@ function quoteAscii(text: string, limit: number): string {
  * is not used).
  */
 export function commandError(actuator: string, reason: string, payload: string): string {
+  /*
+   * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
+   * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
+   * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
+   * count bytes in a string holding characters above U+00FF (as readUtf8 gives
+   * them) while length and charAt count characters.
+   */
+  const quoteAscii = function (text: string, limit: number): string {
+    const end = text.length < limit ? text.length : limit;
+    let quoted = '"';
+    for (let index = 0; index < end; index++) {
+      const code = text.charCodeAt(index);
+      if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
+      else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
+      else quoted += text.charAt(index);
+    }
+    return quoted + '"';
+  };
   const error = actuator + ": " + reason;
   return '{"error":' + quoteAscii(error, error.length) + ',"input":' + quoteAscii(payload, ERROR_INPUT_LENGTH) + "}";
 }
 
 /**
- * Applies `payload` to the actuator `name` of driver type `type`. Returns
- * true after writing the actuator, with `outcome.state` set (published even
- * when the state did not change, so the sender sees it); false with
- * `outcome.error` set and the actuator untouched. Leaves `outcome.index` alone.
+ * Handles a message on the node's command subscription: `base` is
+ * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
+ * Finds the actuator `topic` addresses ({@link commandActuator}) and sets
+ * `outcome.index` to it (-1 for none). Returns true after writing the
+ * actuator, with `outcome.state` set (published even when the state did not
+ * change, so the sender sees it); false with `outcome.error` set and the
+ * actuator untouched, also when the name is no actuator of the node
+ * (`<name>: unknown actuator`).
  */
-export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
-  const value = parseCommand(type, payload, actuator.state);
+  const name = commandActuator(base, topic);
+  let index = -1;
+  for (let at = 0; name && index < 0 && at < parts.length; at++) if (parts[at]!.name == name) index = at;
+  outcome.index = index;
+  const type = index < 0 ? "" : parts[index]!.type;
+  const actuator = actuators[index]!;
+  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
-    outcome.error = commandError(name, commandReason(value), payload);
+    /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
+    const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-value];
+    outcome.error = commandError(name || topic, reason || "bad command", payload);
     return false;
   }
   outcome.error = "";
@@ -193,22 +193,16 @@ export function applyCommand(name: string, type: string, actuator: CommandActuat
 }
 
 /**
- * Handles a message on the node's command subscription: `base` is
- * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
- * Finds the actuator `topic` addresses ({@link commandActuator}) and applies
- * the payload as {@link applyCommand} does, with `outcome.index` set; a name
- * that is no actuator of the node is an error (`<name>: unknown actuator`).
+ * Applies `payload` to the actuator `name` of driver type `type`, as
+ * {@link handleCommand} does with a message on the actuator's own command
+ * topic (`name` is an actuator name: no `/`). Leaves `outcome.index` alone.
+ * Not in a node's bundle: the node only calls handleCommand, and every
+ * function in the bundle is held on the heap for good.
  */
-export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
-  const name = commandActuator(base, topic);
-  for (let index = 0; name && index < parts.length; index++) {
-    if (parts[index]!.name == name) {
-      outcome.index = index;
-      return applyCommand(name, parts[index]!.type, actuators[index]!, payload, outcome);
-    }
-  }
-  outcome.index = -1;
-  outcome.state = "";
-  outcome.error = commandError(name || topic, commandReason(ERR_UNKNOWN_ACTUATOR), payload);
-  return false;
+export function applyCommand(name: string, type: string, actuator: CommandActuator, payload: string, outcome: CommandOutcome): boolean {
+  const index = outcome.index;
+  const part: PartConfig = { name: name, type: type, pin: "", espruino: "" };
+  const done = handleCommand("node", "node/" + name + COMMAND_SUFFIX, payload, [part], [actuator], outcome);
+  outcome.index = index;
+  return done;
 }

@@ -40,20 +40,19 @@ export interface PartSensor {
   sample(callback: SampleCallback<Readings>): void;
 }
 
-/** Buses created so far, by Espruino pin name (1-Wire) or `sda/scl` (I2C); each map only in a build with a driver that uses it. */
+/**
+ * Buses created so far, in one map: 1-Wire buses by Espruino pin name
+ * (`D12`), I2C buses by `sda/scl` (`D4/D5`); the two kinds of key cannot
+ * meet. One flat map because the node keeps it for its whole life: each
+ * nested map would cost heap variables for good.
+ */
 export interface PartBuses {
-  oneWire?: { [pin: string]: OneWireBus };
-  i2c?: { [pins: string]: I2CBus };
+  [key: string]: OneWireBus | I2CBus;
 }
 
-/** An empty set of buses for {@link createSensor}: the node keeps it for its whole life, so without the maps its build never fills. */
+/** An empty set of buses for {@link createSensor}. */
 export function createBuses(): PartBuses {
-  const BME280 = typeof MOTE_DRIVER_BME280 == "undefined" || MOTE_DRIVER_BME280;
-  const DS18B20 = typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20;
-  const buses: PartBuses = {};
-  if (DS18B20) buses.oneWire = {};
-  if (BME280) buses.i2c = {};
-  return buses;
+  return {};
 }
 
 /** The driver for a sensor part; throws naming the part for a driver type it does not know (the build rejects those first). */
@@ -70,17 +69,15 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
   if (INPUT && (type == "button" || type == "reed")) return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions>);
   if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
   if (DS18B20 && type == "ds18b20") {
-    const found = buses.oneWire!;
-    let bus = found[part.espruino];
-    if (!bus) bus = found[part.espruino] = platform.oneWire!(platform.pin(part.espruino));
+    let bus = buses[part.espruino] as OneWireBus | undefined;
+    if (!bus) bus = buses[part.espruino] = platform.oneWire!(platform.pin(part.espruino));
     return new Ds18b20(io, bus, options as Partial<Ds18b20Options>);
   }
   if (BME280 && type == "bme280") {
     const scl = part.espruinoScl || "";
     const key = part.espruino + "/" + scl;
-    const found = buses.i2c!;
-    let bus = found[key];
-    if (!bus) bus = found[key] = platform.i2c!(platform.pin(part.espruino), platform.pin(scl));
+    let bus = buses[key] as I2CBus | undefined;
+    if (!bus) bus = buses[key] = platform.i2c!(platform.pin(part.espruino), platform.pin(scl));
     return new Bme280(io, bus, options as Partial<Bme280Options>);
   }
   throw new Error("node: sensor " + part.name + " has driver type " + type + ", which this firmware lacks");
