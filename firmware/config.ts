@@ -4,10 +4,12 @@
  * has validated every field before it gets here and filled in the defaults
  * of schema/node.schema.json. The bundle leaves out the fields that the
  * node's build switches never let the device read (scripts/build/build.ts
- * `deviceNode`: `board`, `discovery`, `deepSleep`, each part's `pin` and a
- * `broker.clientId` equal to the id, when unused), as the object stays on the
- * heap for the node's whole life. The passwords are in here too, as the device
- * needs them: a bundle (dist/) is as secret as the passwords themselves.
+ * `deviceNode`: `board`, `discovery`, `deepSleep` and each part's `pin` when
+ * unused; the broker's client id, user name and password, which only the
+ * CONNECT packet needs and the build encodes into `MOTE_CONNECT`), as the
+ * object stays on the heap for the node's whole life. The WiFi password is in
+ * here and the broker's in that packet, as the device needs them: a bundle
+ * (dist/) is as secret as the passwords themselves.
  */
 
 /** One sensor or actuator as described: a name, a driver type, a pin, options. */

@@ -41,7 +41,7 @@ export const QUEUE_SEGMENTS = 16;
 /** Commands (commands.ts): the longest payload that is parsed, in characters (longer ones are refused unread); characters of the payload quoted back as `input` in an error message. */
 export const MAX_COMMAND_LENGTH = 256;
 export const ERROR_INPUT_LENGTH = 64;
-/** Error codes of commands.ts `parseCommand`, whose values are >= 0; `commandReason` names them. */
+/** Error codes of commands.ts `parseCommand`, whose values are >= 0; `handleCommand` names them in its error message. */
 export const ERR_EMPTY = -1;
 export const ERR_TOO_LONG = -2;
 export const ERR_NOT_JSON = -3;
