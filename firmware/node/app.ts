@@ -145,7 +145,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const clock = platform.clock;
   const prefix = config.topicPrefix;
   const base = nodeTopic(prefix, config.id);
-  const status = statusTopic(prefix, config.id);
   const telemetry = telemetryTopic(prefix, config.id);
   const errors = errorTopic(prefix, config.id);
   const qos = config.telemetry.qos;
@@ -155,27 +154,25 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const sensors: PartSensor[] = [];
   for (let index = 0; index < config.sensors.length; index++) sensors.push(createSensor(config.sensors[index]!, platform, buses));
   const actuators: CommandActuator[] = [];
-  const stateTopics: string[] = [];
   let commandQos = 0;
   for (let index = 0; index < config.actuators.length; index++) {
     const part = config.actuators[index]!;
     actuators.push(createActuator(part, platform));
-    stateTopics.push(stateTopic(prefix, config.id, part.name));
     if (part.qos > commandQos) commandQos = part.qos;
   }
 
-  /** Per sensor: its period (ms), when it is next due (clock ms), sampled in the next round whatever is due, its report QoS, and the readings of the last published report. */
-  const periods: number[] = [];
+  /**
+   * Per sensor: when it is next due (clock ms), sampled in the next round
+   * whatever is due, and the readings of the last published report. Its
+   * period and report QoS are read from the config when needed: an array
+   * costs heap for as long as the node runs.
+   */
   const due: number[] = [];
   const forced: boolean[] = [];
-  const sensorQos: number[] = [];
   const sent: Readings[] = [];
   for (let index = 0; index < config.sensors.length; index++) {
-    const part = config.sensors[index]!;
-    periods.push((part.period || config.telemetry.period) * 1000);
     due.push(bootTime + 1000);
     forced.push(false);
-    sensorQos.push(part.qos !== undefined ? part.qos : qos);
   }
 
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
@@ -192,7 +189,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
   const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
   let seq = 0;
-  let discoveryIndex = 0;
   let discoveryTimer: unknown = null;
   let sampling = -1;
   let again = false;
@@ -214,39 +210,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let wifi = platform.wifi && config.wifi ? WIFI_RETRY_MIN : 0;
   let wifiTimer: unknown = 0;
 
-  function publishError(error: string): void {
-    client.publish(errors, JSON.stringify({ error: error }), 0, false);
-  }
-
   function publishState(index: number): void {
-    client.publish(stateTopics[index]!, statePayload(config.actuators[index]!.type, actuators[index]!), qos, true);
-  }
-
-  function finishReport(): void {
-    report["seq"] = ++seq;
-    report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
-    const rssi = platform.rssi();
-    if (rssi !== null) report["rssi"] = rssi;
-    report["heap"] = platform.memory();
-    report["mqtt"] = client.counters;
-    const payload = JSON.stringify(report);
-    if (roundQos > 0) {
-      queue.add({ topic: telemetry, payload, qos: roundQos, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
-      if (client.state != STATE_READY) queue.flush();
-    } else client.publish(telemetry, payload, 0, false);
-    for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
-    if (SLEEP) startClient();
-  }
-
-  /** True when a reading moved by more than `threshold` from `last` (a boolean: changed; not in the last report: true). */
-  function moved(readings: Readings, last: Readings | undefined, threshold: number): boolean {
-    if (!last) return true;
-    for (const key in readings) {
-      const value = readings[key]!;
-      const before = last[key];
-      if (typeof value == "number" ? !(Math.abs(value - (before as number)) <= threshold) : value !== before) return true;
-    }
-    return false;
+    const part = config.actuators[index]!;
+    client.publish(stateTopic(prefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
   }
 
   /** Wakes for the next sensor or report due, whichever comes first. */
@@ -268,12 +234,26 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     while (sampling < sensors.length && due[sampling]! > roundTime && !forced[sampling]) sampling++;
     if (sampling < sensors.length) {
       forced[sampling] = false;
-      if (due[sampling]! <= roundTime) due[sampling] = next(due[sampling]!, periods[sampling]!);
+      if (due[sampling]! <= roundTime) due[sampling] = next(due[sampling]!, (config.sensors[sampling]!.period || config.telemetry.period) * 1000);
       sensors[sampling]!.sample(sampled);
       return;
     }
     sampling = -1;
-    if (roundQos >= 0) finishReport();
+    if (roundQos >= 0) {
+      report["seq"] = ++seq;
+      report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
+      const rssi = platform.rssi();
+      if (rssi !== null) report["rssi"] = rssi;
+      report["heap"] = platform.memory();
+      report["mqtt"] = client.counters;
+      const payload = JSON.stringify(report);
+      if (roundQos > 0) {
+        queue.add({ topic: telemetry, payload, qos: roundQos, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
+        if (client.state != STATE_READY) queue.flush();
+      } else client.publish(telemetry, payload, 0, false);
+      for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
+      if (SLEEP) startClient();
+    }
     if (again) {
       again = false;
       startRound();
@@ -283,11 +263,24 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   function sampled(result: Sample<Readings>): void {
     const part = config.sensors[sampling]!;
     if (result.ok) {
-      if (part.threshold !== undefined && sensorQos[sampling]! > roundQos && moved(result.readings, sent[sampling], part.threshold)) roundQos = sensorQos[sampling]!;
-      report[part.name] = result.readings;
+      const readings = result.readings;
+      const partQos = part.qos !== undefined ? part.qos : qos;
+      if (part.threshold !== undefined && partQos > roundQos) {
+        // a reading moved by more than the threshold since the last report (a boolean: changed; not in that report: moved)
+        const last = sent[sampling];
+        let moved = !last;
+        if (last) {
+          for (const key in readings) {
+            const value = readings[key]!;
+            if (typeof value == "number" ? !(Math.abs(value - (last[key] as number)) <= part.threshold) : value !== last[key]) moved = true;
+          }
+        }
+        if (moved) roundQos = partQos;
+      }
+      report[part.name] = readings;
     } else {
       delete report[part.name];
-      publishError(part.name + ": " + result.error);
+      client.publish(errors, JSON.stringify({ error: part.name + ": " + result.error }), 0, false);
     }
     sampling++;
     sampleNext();
@@ -315,9 +308,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     sampleNext();
   }
 
-  /** Samples sensor `index` (-1: every sensor) now, keeping its schedule, and reports at `reportQos` (at least) at the end of that round. */
-  function trigger(index: number, reportQos: number): void {
-    for (let each = 0; each < forced.length; each++) if (index < 0 || each == index) forced[each] = true;
+  /**
+   * Samples sensor `index` now (without one: every sensor), keeping its
+   * schedule, and reports at `reportQos` (without one: `telemetry.qos`) at
+   * least, at the end of that round. Without arguments it is RunningNode's
+   * `report`.
+   */
+  function trigger(index?: number, reportQos?: number): void {
+    for (let each = 0; each < forced.length; each++) if (index === undefined || each == index) forced[each] = true;
+    if (reportQos === undefined) reportQos = qos;
     if (reportQos > requested) requested = reportQos;
     startRound();
   }
@@ -326,22 +325,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const text = readUtf8(payload, 0, Math.min(payload.length, 4 * MAX_COMMAND_LENGTH + 4));
     if (handleCommand(base, topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
     else client.publish(errors, outcome.error, 0, false);
-  }
-
-  /** Publishes the next discovery messages while the client's queue is short; null in a build without discovery. */
-  let pumpDiscovery: (() => void) | null = null;
-  if (DISCOVERY) {
-    const discovery: DiscoveryMessage = { topic: "", payload: "" };
-    const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
-    pumpDiscovery = function (): void {
-      discoveryTimer = null;
-      while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
-        if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
-        discoveryIndex++;
-        client.publish(discovery.topic, discovery.payload, 1, true);
-      }
-      if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery!, DISCOVERY_WAIT);
-    };
   }
 
   function watchdog(): void {
@@ -356,9 +339,11 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect); again later, has it connect now if it waits to reconnect. */
-  function startClient(): void {
-    if (!(SLEEP && (wifi || !seq))) client.start();
-  }
+  const startClient = SLEEP
+    ? function (): void {
+      if (!(wifi || !seq)) client.start();
+    }
+    : client.start;
 
   /**
    * Moves WiFi to `state`. WIFI_JOINED: reset the backoff, start the client
@@ -402,12 +387,28 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.onConnect = function () {
     online = true;
     lastOnline = clock.now();
-    client.publish(status, ONLINE, 1, true);
+    client.publish(statusTopic(prefix, config.id), ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
-      discoveryIndex = 0;
       if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
-      pumpDiscovery!();
+      /*
+       * Publishes the next discovery messages while the client's queue is
+       * short. Made at each connect, so that it and its state are garbage
+       * once discovery is done instead of heap for as long as the node runs.
+       */
+      const discovery: DiscoveryMessage = { topic: "", payload: "" };
+      const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
+      let discoveryIndex = 0;
+      const pumpDiscovery = function (): void {
+        discoveryTimer = null;
+        while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
+          if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
+          discoveryIndex++;
+          client.publish(discovery.topic, discovery.payload, 1, true);
+        }
+        if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery, DISCOVERY_WAIT);
+      };
+      pumpDiscovery();
     }
   };
   client.onDisconnect = function () {
@@ -418,8 +419,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   if (INPUT) {
     /** A button's or reed contact's listener: a change reports at once, at its QoS. */
     const onInput = function (index: number): () => void {
+      const part = config.sensors[index]!;
       return function () {
-        trigger(index, sensorQos[index]!);
+        trigger(index, part.qos !== undefined ? part.qos : qos);
       };
     };
     for (let index = 0; index < sensors.length; index++) {
@@ -448,12 +450,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       }, SLEEP_DELAY);
     };
     sleepCheck();
-  } else clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
-  return {
-    client,
-    queue,
-    report: function () {
-      trigger(-1, qos);
-    },
-  };
+  } else watchdog();
+  return { client, queue, report: trigger };
 }
