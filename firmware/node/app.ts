@@ -150,29 +150,28 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
+  /**
+   * Per sensor: its driver, when it is next due (clock ms), sampled in the
+   * next round whatever is due, and the readings of the last published
+   * report. Its period and report QoS are read from the config when needed:
+   * an array costs heap for as long as the node runs.
+   */
   const buses = createBuses();
   const sensors: PartSensor[] = [];
-  for (let index = 0; index < config.sensors.length; index++) sensors.push(createSensor(config.sensors[index]!, platform, buses));
+  const due: number[] = [];
+  const forced: boolean[] = [];
+  const sent: Readings[] = [];
+  for (let index = 0; index < config.sensors.length; index++) {
+    sensors.push(createSensor(config.sensors[index]!, platform, buses));
+    due.push(bootTime + 1000);
+    forced.push(false);
+  }
   const actuators: CommandActuator[] = [];
   let commandQos = 0;
   for (let index = 0; index < config.actuators.length; index++) {
     const part = config.actuators[index]!;
     actuators.push(createActuator(part, platform));
     if (part.qos > commandQos) commandQos = part.qos;
-  }
-
-  /**
-   * Per sensor: when it is next due (clock ms), sampled in the next round
-   * whatever is due, and the readings of the last published report. Its
-   * period and report QoS are read from the config when needed: an array
-   * costs heap for as long as the node runs.
-   */
-  const due: number[] = [];
-  const forced: boolean[] = [];
-  const sent: Readings[] = [];
-  for (let index = 0; index < config.sensors.length; index++) {
-    due.push(bootTime + 1000);
-    forced.push(false);
   }
 
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
@@ -182,7 +181,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.store = queue.store;
   queue.load();
 
-  const boot = (parseInt(platform.storage.read(BOOT_FILE) || "0", 10) || 0) + 1;
+  const boot = (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1;
   platform.storage.write(BOOT_FILE, "" + boot);
 
   const outcome: CommandOutcome = { index: -1, state: "", error: "" };
@@ -198,8 +197,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let requested = -1;
   let nextReport = bootTime + 1000;
   let timer: unknown = null;
+  /** When the client was last connected (clock ms), -1 while it is. */
   let lastOnline = bootTime;
-  let online = false;
   /**
    * WiFi in two variables, as each costs heap and the ESP8266's is nearly
    * full: `wifi` is 0 when joined (or without a station), else the next
@@ -328,9 +327,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function watchdog(): void {
-    const now = clock.now();
-    if (client.state == STATE_READY) lastOnline = now;
-    else if (now - lastOnline >= config.watchdog.offlineMinutes * 60000) {
+    if (client.state != STATE_READY && clock.now() - lastOnline >= config.watchdog.offlineMinutes * 60000) {
       queue.flush();
       platform.reboot();
       return;
@@ -366,27 +363,24 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (state == WIFI_JOINED) {
       wifi = 0;
       startClient();
-    } else if (state == WIFI_JOINING) {
-      wifi = -delay;
-      wifiTimer = clock.setTimeout(function () {
-        setWifi(WIFI_WAITING);
-      }, WIFI_JOIN_TIMEOUT);
-      const station = config.wifi!;
-      platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
-        if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
-      });
     } else {
-      if (wifi < 0) platform.wifi!.disconnect();
-      wifi = Math.min(delay * 2, WIFI_RETRY_MAX);
+      if (state != WIFI_JOINING && wifi < 0) platform.wifi!.disconnect();
+      wifi = state == WIFI_JOINING ? -delay : Math.min(delay * 2, WIFI_RETRY_MAX);
+      // the join's timeout (wifi < 0 until it ends) or the next join's timer; set before `connect`, whose callback may come at once
       wifiTimer = clock.setTimeout(function () {
-        setWifi(WIFI_JOINING);
-      }, delay);
+        setWifi(wifi < 0 ? WIFI_WAITING : WIFI_JOINING);
+      }, wifi < 0 ? WIFI_JOIN_TIMEOUT : delay);
+      if (wifi < 0) {
+        const station = config.wifi!;
+        platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
+          if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
+        });
+      }
     }
   }
 
   client.onConnect = function () {
-    online = true;
-    lastOnline = clock.now();
+    lastOnline = -1;
     client.publish(statusTopic(prefix, config.id), ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
@@ -412,8 +406,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     }
   };
   client.onDisconnect = function () {
-    if (online) lastOnline = clock.now();
-    online = false;
+    if (lastOnline < 0) lastOnline = clock.now();
   };
   if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
   if (INPUT) {
