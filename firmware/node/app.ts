@@ -143,10 +143,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
-  const prefix = config.topicPrefix;
-  const base = nodeTopic(prefix, config.id);
-  const telemetry = telemetryTopic(prefix, config.id);
-  const errors = errorTopic(prefix, config.id);
+  // the other topics are built when used: a string kept in the closure is heap for as long as the node runs
+  const telemetry = telemetryTopic(config.topicPrefix, config.id);
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
@@ -184,7 +182,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const boot = (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1;
   platform.storage.write(BOOT_FILE, "" + boot);
 
-  const outcome: CommandOutcome = { index: -1, state: "", error: "" };
   /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
   const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
   let seq = 0;
@@ -211,7 +208,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   function publishState(index: number): void {
     const part = config.actuators[index]!;
-    client.publish(stateTopic(prefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
+    client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
   }
 
   /** Wakes for the next sensor or report due, whichever comes first. */
@@ -223,17 +220,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     timer = clock.setTimeout(onTimer, Math.max(0, wake - clock.now()));
   }
 
-  /** The time one `period` after `time`, or after this round when that is past already (a late round does not catch up). */
-  function next(time: number, period: number): number {
-    return time + period > roundTime ? time + period : roundTime + period;
-  }
-
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
   function sampleNext(): void {
     while (sampling < sensors.length && due[sampling]! > roundTime && !forced[sampling]) sampling++;
     if (sampling < sensors.length) {
       forced[sampling] = false;
-      if (due[sampling]! <= roundTime) due[sampling] = next(due[sampling]!, (config.sensors[sampling]!.period || config.telemetry.period) * 1000);
+      const time = due[sampling]!;
+      const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
+      // one period after it was due, or after this round when that is past already (a late round does not catch up)
+      if (time <= roundTime) due[sampling] = (time + period > roundTime ? time : roundTime) + period;
       sensors[sampling]!.sample(sampled);
       return;
     }
@@ -279,7 +274,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report[part.name] = readings;
     } else {
       delete report[part.name];
-      client.publish(errors, JSON.stringify({ error: part.name + ": " + result.error }), 0, false);
+      client.publish(errorTopic(config.topicPrefix, config.id), JSON.stringify({ error: part.name + ": " + result.error }), 0, false);
     }
     sampling++;
     sampleNext();
@@ -300,7 +295,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     roundQos = requested;
     requested = -1;
     if (roundTime >= nextReport) {
-      nextReport = next(nextReport, config.telemetry.period * 1000);
+      // as for a sensor (sampleNext)
+      nextReport = (nextReport + config.telemetry.period * 1000 > roundTime ? nextReport : roundTime) + config.telemetry.period * 1000;
       if (qos > roundQos) roundQos = qos;
     }
     sampling = 0;
@@ -322,8 +318,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   function onCommand(topic: string, payload: Uint8Array): void {
     const text = readUtf8(payload, 0, Math.min(payload.length, 4 * MAX_COMMAND_LENGTH + 4));
-    if (handleCommand(base, topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
-    else client.publish(errors, outcome.error, 0, false);
+    const outcome: CommandOutcome = { index: -1, state: "", error: "" };
+    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
+    else client.publish(errorTopic(config.topicPrefix, config.id), outcome.error, 0, false);
   }
 
   function watchdog(): void {
@@ -381,7 +378,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   client.onConnect = function () {
     lastOnline = -1;
-    client.publish(statusTopic(prefix, config.id), ONLINE, 1, true);
+    client.publish(statusTopic(config.topicPrefix, config.id), ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
@@ -408,7 +405,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.onDisconnect = function () {
     if (lastOnline < 0) lastOnline = clock.now();
   };
-  if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
+  if (actuators.length > 0) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
   if (INPUT) {
     /** A button's or reed contact's listener: a change reports at once, at its QoS. */
     const onInput = function (index: number): () => void {
