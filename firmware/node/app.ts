@@ -185,7 +185,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
   const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
   let seq = 0;
-  let discoveryTimer: unknown = null;
+  /** The discovery pump's timer and the round timer: 0 for none (Espruino numbers timers from 1), which costs no heap variable, unlike null. */
+  let discoveryTimer: unknown = 0;
   let sampling = -1;
   let again = false;
   /** The round's start time; the QoS of the report it ends with (-1: none), and of one asked for before the next round. */
@@ -193,7 +194,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let roundQos = -1;
   let requested = -1;
   let nextReport = bootTime + 1000;
-  let timer: unknown = null;
+  let timer: unknown = 0;
   /** When the client was last connected (clock ms), -1 while it is. */
   let lastOnline = bootTime;
   /**
@@ -216,7 +217,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (SLEEP && seq) return;
     let wake = nextReport;
     for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
-    if (timer !== null) clock.clearTimeout(timer);
+    if (timer) clock.clearTimeout(timer);
     timer = clock.setTimeout(onTimer, Math.max(0, wake - clock.now()));
   }
 
@@ -281,7 +282,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function onTimer(): void {
-    timer = null;
+    timer = 0;
     startRound();
   }
 
@@ -381,7 +382,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     client.publish(statusTopic(config.topicPrefix, config.id), ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
-      if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
+      if (discoveryTimer) clock.clearTimeout(discoveryTimer);
       /*
        * Publishes the next discovery messages while the client's queue is
        * short. Made at each connect, so that it and its state are garbage
@@ -391,7 +392,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
       let discoveryIndex = 0;
       const pumpDiscovery = function (): void {
-        discoveryTimer = null;
+        discoveryTimer = 0;
         while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
           if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
           discoveryIndex++;
@@ -429,7 +430,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && discoveryTimer === null)) {
+      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer)) {
         clock.setTimeout(sleepCheck, SLEEP_CHECK);
         return;
       }

@@ -185,7 +185,6 @@ export function decodeEntry(line: string): OutgoingMessage | null {
  * firmware's own constants, so they are not checked.
  */
 export function createFlashQueue(storage: QueueStorage, clock: Clock, options: FlashQueueOptions, take: Take): FlashQueue {
-  const prefix = options.prefix + ".";
   const counters: FlashQueueCounters = { written: 0, dropped: 0, batches: 0, corrupt: 0 };
   /** Added, not yet written, oldest first. */
   const pending: StoredMessage[] = [];
@@ -198,7 +197,8 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   let appendFile: QueueFile | null = null;
   /** The newest segment may end in a line cut by power loss (after a boot): start the next write with "\n". */
   let torn = false;
-  let timer: unknown = null;
+  /** The batch timer, 0 for none (timers are numbered from 1; 0 costs no heap variable, unlike null). */
+  let timer: unknown = 0;
   /** The log's last `waiting` entries are not handed to the client yet. */
   let waiting = 0;
   /** Where the last read from flash stopped: segment id, lines read (empty and corrupt ones too), messages among them. */
@@ -207,7 +207,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   let readCount = 0;
 
   function fileName(id: number): string {
-    return prefix + id.toString(36);
+    return options.prefix + "." + id.toString(36);
   }
 
   /**
@@ -225,8 +225,8 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
 
   /** Appends the pending messages to the newest segment, a batch per segment, starting new ones (and erasing the oldest, its unacknowledged entries dropped) as they fill. */
   function write(): void {
-    if (timer !== null) clock.clearTimeout(timer);
-    timer = null;
+    if (timer) clock.clearTimeout(timer);
+    timer = 0;
     while (pending.length) {
       const last = segments.length - 3;
       if (last < 0 || segments[last + 1]! >= options.segmentMessages) {
@@ -345,14 +345,14 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       waiting++;
       feed();
       if (pending.length >= options.batchMessages) write();
-      else if (timer === null) timer = clock.setTimeout(write, options.batchMilliseconds);
+      else if (!timer) timer = clock.setTimeout(write, options.batchMilliseconds);
     },
     feed,
     load: function (): void {
       const ids: number[] = [];
       const names = storage.list(undefined, { sf: true });
       for (let index = 0; index < names.length; index++) {
-        const id = parseInt(names[index]!.substr(prefix.length), 36);
+        const id = parseInt(names[index]!.substr(options.prefix.length + 1), 36);
         if (id >= 0 && fileName(id) == names[index]) ids.push(id);
       }
       ids.sort((first, second) => first - second);
