@@ -80,7 +80,7 @@
 import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
-import { createClient, type ClientOptions, type MqttClient } from "../mqtt/client.ts";
+import { createClient, type ClientOptions, type MqttClient, type OutgoingMessage } from "../mqtt/client.ts";
 import type { ConnectOptions } from "../mqtt/packets.ts";
 import { readUtf8 } from "../mqtt/utf8.ts";
 import { handleCommand, MAX_COMMAND_LENGTH, type CommandActuator, type CommandOutcome } from "./commands.ts";
@@ -149,20 +149,19 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const bootTime = clock.now();
 
   /**
-   * Per sensor: its driver, when it is next due (clock ms), sampled in the
-   * next round whatever is due, and the readings of the last published
-   * report. Its period and report QoS are read from the config when needed:
-   * an array costs heap for as long as the node runs.
+   * Per sensor: its driver; when it is next due (clock ms, always > 0),
+   * negated while it is to be sampled in the next round whatever is due;
+   * and the readings of the last published report. Its period and report
+   * QoS are read from the config when needed: an array costs heap for as
+   * long as the node runs.
    */
   const buses = createBuses();
   const sensors: PartSensor[] = [];
   const due: number[] = [];
-  const forced: boolean[] = [];
   const sent: Readings[] = [];
   for (let index = 0; index < config.sensors.length; index++) {
     sensors.push(createSensor(config.sensors[index]!, platform, buses));
     due.push(bootTime + 1000);
-    forced.push(false);
   }
   const actuators: CommandActuator[] = [];
   let commandQos = 0;
@@ -212,7 +211,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
   }
 
-  /** Wakes for the next sensor or report due, whichever comes first. */
+  /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
   function schedule(): void {
     if (SLEEP && seq) return;
     let wake = nextReport;
@@ -223,13 +222,12 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
   function sampleNext(): void {
-    while (sampling < sensors.length && due[sampling]! > roundTime && !forced[sampling]) sampling++;
+    while (sampling < sensors.length && due[sampling]! > roundTime) sampling++;
     if (sampling < sensors.length) {
-      forced[sampling] = false;
-      const time = due[sampling]!;
+      const time = Math.abs(due[sampling]!);
       const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
       // one period after it was due, or after this round when that is past already (a late round does not catch up)
-      if (time <= roundTime) due[sampling] = (time + period > roundTime ? time : roundTime) + period;
+      due[sampling] = time > roundTime ? time : (time + period > roundTime ? time : roundTime) + period;
       sensors[sampling]!.sample(sampled);
       return;
     }
@@ -243,7 +241,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report["mqtt"] = client.counters;
       const payload = JSON.stringify(report);
       if (roundQos > 0) {
-        queue.add({ topic: telemetry, payload, qos: roundQos, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
+        // the client's `restore` sets dup, packetId, state and unsent when it takes the message
+        queue.add({ topic: telemetry, payload, qos: roundQos, retain: false } as OutgoingMessage);
         if (client.state != STATE_READY) queue.flush();
       } else client.publish(telemetry, payload, 0, false);
       for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
@@ -311,7 +310,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * `report`.
    */
   function trigger(index?: number, reportQos?: number): void {
-    for (let each = 0; each < forced.length; each++) if (index === undefined || each == index) forced[each] = true;
+    for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
     if (reportQos === undefined) reportQos = qos;
     if (reportQos > requested) requested = reportQos;
     startRound();
