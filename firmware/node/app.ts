@@ -216,8 +216,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (SLEEP && seq) return;
     let wake = nextReport;
     for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
-    if (timer) clock.clearTimeout(timer);
-    timer = clock.setTimeout(onTimer, Math.max(0, wake - clock.now()));
+    // no timer is pending: startRound, which ends with this, cleared it
+    timer = clock.setTimeout(startRound, Math.max(0, wake - clock.now()));
   }
 
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
@@ -280,13 +280,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     sampleNext();
   }
 
-  function onTimer(): void {
-    timer = 0;
-    startRound();
-  }
-
-  /** Starts a round: samples the sensors due, with the periodic report when it is due (after the current round, if one is running). */
+  /**
+   * Starts a round: samples the sensors due, with the periodic report when
+   * it is due (after the current round, if one is running). Also the
+   * schedule's timer callback; whoever calls it, the schedule is made again
+   * when the round ends, so its timer is cleared here.
+   */
   function startRound(): void {
+    if (timer) clock.clearTimeout(timer);
+    timer = 0;
     if (sampling >= 0) {
       again = true;
       return;
