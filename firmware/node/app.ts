@@ -181,9 +181,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const boot = (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1;
   platform.storage.write(BOOT_FILE, "" + boot);
 
-  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
-  const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
-  let seq = 0;
+  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node; `seq` is also the count of reports made. */
+  const report: { [key: string]: unknown; seq: number } = { boot: boot, seq: 0 };
   /** The discovery pump's timer and the round timer: 0 for none (Espruino numbers timers from 1), which costs no heap variable, unlike null. */
   let discoveryTimer: unknown = 0;
   let sampling = -1;
@@ -213,7 +212,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
   function schedule(): void {
-    if (SLEEP && seq) return;
+    if (SLEEP && report.seq) return;
     let wake = nextReport;
     for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
     // no timer is pending: startRound, which ends with this, cleared it
@@ -233,7 +232,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     }
     sampling = -1;
     if (roundQos >= 0) {
-      report["seq"] = ++seq;
+      report.seq++;
       report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
       const rssi = platform.rssi();
       if (rssi !== null) report["rssi"] = rssi;
@@ -337,7 +336,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect); again later, has it connect now if it waits to reconnect. */
   const startClient = SLEEP
     ? function (): void {
-      if (!(wifi || !seq)) client.start();
+      if (!(wifi || !report.seq)) client.start();
     }
     : client.start;
 
@@ -407,7 +406,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.onDisconnect = function () {
     if (lastOnline < 0) lastOnline = clock.now();
   };
-  if (actuators.length > 0) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
+  if (actuators.length) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
   if (INPUT) {
     /** A button's or reed contact's listener: a change reports at once, at its QoS. */
     const onInput = function (index: number): () => void {
@@ -431,7 +430,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer)) {
+      if (clock.now() < awakeUntil && !(report.seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer)) {
         clock.setTimeout(sleepCheck, SLEEP_CHECK);
         return;
       }
