@@ -193,8 +193,6 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   /** Entries in flash, acknowledged or not: the sum of the segments' counts. */
   let stored = 0;
   let nextId = 0;
-  /** Open for appending to the newest segment, or null. */
-  let appendFile: QueueFile | null = null;
   /** The newest segment may end in a line cut by power loss (after a boot): start the next write with "\n". */
   let torn = false;
   /** The batch timer, 0 for none (timers are numbered from 1; 0 costs no heap variable, unlike null). */
@@ -218,7 +216,6 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   function eraseSegment(position: number): void {
     if (segments[position] == readId) readId = -1;
     storage.open(fileName(segments[position]!), "r").erase();
-    if (position == segments.length - 3) appendFile = null;
     stored -= segments[position + 1]!;
     segments.splice(position, 3);
   }
@@ -237,7 +234,6 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
           counters.dropped += count - segments[2]!;
           eraseSegment(0);
         }
-        appendFile = null;
         torn = false;
         segments.push(nextId++, 0, 0);
         continue;
@@ -249,8 +245,9 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
       const batch = pending.splice(0, count);
       try {
-        if (!appendFile) appendFile = storage.open(fileName(segments[last]!), "a");
-        for (let start = 0; start < text.length; start += WRITE_CHARACTERS) appendFile.write(text.substr(start, WRITE_CHARACTERS));
+        // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
+        const file = storage.open(fileName(segments[last]!), "a");
+        for (let start = 0; start < text.length; start += WRITE_CHARACTERS) file.write(text.substr(start, WRITE_CHARACTERS));
         torn = false;
         for (let index = 0; index < count; index++) batch[index]!.segment = segments[last];
         segments[last + 1] += count;
@@ -259,7 +256,6 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         counters.batches++;
       } catch (error) {
         torn = true;
-        appendFile = null;
         counters.dropped += count;
         waiting -= waitingInBatch;
       }
