@@ -408,16 +408,16 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   };
   if (actuators.length) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
   if (INPUT) {
-    /** A button's or reed contact's listener: a change reports at once, at its QoS. */
-    const onInput = function (index: number): () => void {
-      const part = config.sensors[index]!;
-      return function () {
-        trigger(index, part.qos !== undefined ? part.qos : qos);
-      };
-    };
     for (let index = 0; index < sensors.length; index++) {
-      const type = config.sensors[index]!.type;
-      if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(onInput(index));
+      const part = config.sensors[index]!;
+      if (part.type == "button" || part.type == "reed") {
+        // a button's or reed contact's listener: a change reports at once, at its QoS (made by a function called with the index: closures in a loop see its last value)
+        (sensors[index] as unknown as { listen(listener: () => void): void }).listen((function (sensor: number, reportQos: number) {
+          return function () {
+            trigger(sensor, reportQos);
+          };
+        })(index, part.qos !== undefined ? part.qos : qos));
+      }
     }
   }
   if (wifi) {
