@@ -39,8 +39,7 @@ const platform: Platform = {
   clock: espruinoClock,
   memory: () => process.memory().free,
   rssi(): number | null {
-    if (!wifi) return null;
-    const rssi = wifi.getDetails().rssi;
+    const rssi = wifi && wifi.getDetails().rssi;
     return typeof rssi == "number" ? rssi : null;
   },
   reboot: () => E.reboot(),

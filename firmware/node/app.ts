@@ -80,7 +80,7 @@
 import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
-import { createClient, type ClientOptions, type MqttClient } from "../mqtt/client.ts";
+import { createClient, type ClientOptions, type MqttClient, type OutgoingMessage } from "../mqtt/client.ts";
 import { readUtf8 } from "../mqtt/utf8.ts";
 import { nodeConnectPacket } from "./connect.ts";
 import { handleCommand, MAX_COMMAND_LENGTH, type CommandActuator, type CommandOutcome } from "./commands.ts";
@@ -142,39 +142,32 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
-  const prefix = config.topicPrefix;
-  const base = nodeTopic(prefix, config.id);
-  const status = statusTopic(prefix, config.id);
-  const telemetry = telemetryTopic(prefix, config.id);
-  const errors = errorTopic(prefix, config.id);
+  // the other topics are built when used: a string kept in the closure is heap for as long as the node runs
+  const telemetry = telemetryTopic(config.topicPrefix, config.id);
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
+  /**
+   * Per sensor: its driver; when it is next due (clock ms, always > 0),
+   * negated while it is to be sampled in the next round whatever is due;
+   * and the readings of the last published report. Its period and report
+   * QoS are read from the config when needed: an array costs heap for as
+   * long as the node runs.
+   */
   const buses = createBuses();
   const sensors: PartSensor[] = [];
-  for (let index = 0; index < config.sensors.length; index++) sensors.push(createSensor(config.sensors[index]!, platform, buses));
+  const due: number[] = [];
+  const sent: Readings[] = [];
+  for (let index = 0; index < config.sensors.length; index++) {
+    sensors.push(createSensor(config.sensors[index]!, platform, buses));
+    due.push(bootTime + 1000);
+  }
   const actuators: CommandActuator[] = [];
-  const stateTopics: string[] = [];
   let commandQos = 0;
   for (let index = 0; index < config.actuators.length; index++) {
     const part = config.actuators[index]!;
     actuators.push(createActuator(part, platform));
-    stateTopics.push(stateTopic(prefix, config.id, part.name));
     if (part.qos > commandQos) commandQos = part.qos;
-  }
-
-  /** Per sensor: its period (ms), when it is next due (clock ms), sampled in the next round whatever is due, its report QoS, and the readings of the last published report. */
-  const periods: number[] = [];
-  const due: number[] = [];
-  const forced: boolean[] = [];
-  const sensorQos: number[] = [];
-  const sent: Readings[] = [];
-  for (let index = 0; index < config.sensors.length; index++) {
-    const part = config.sensors[index]!;
-    periods.push((part.period || config.telemetry.period) * 1000);
-    due.push(bootTime + 1000);
-    forced.push(false);
-    sensorQos.push(part.qos !== undefined ? part.qos : qos);
   }
 
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
@@ -184,15 +177,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.store = queue.store;
   queue.load();
 
-  const boot = (parseInt(platform.storage.read(BOOT_FILE) || "0", 10) || 0) + 1;
+  const boot = (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1;
   platform.storage.write(BOOT_FILE, "" + boot);
 
-  const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node. */
-  const report: { [key: string]: unknown } = { boot: boot, seq: 0 };
-  let seq = 0;
-  let discoveryIndex = 0;
-  let discoveryTimer: unknown = null;
+  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node; `seq` is also the count of reports made. */
+  const report: { [key: string]: unknown; seq: number } = { boot: boot, seq: 0 };
+  /** The discovery pump's timer and the round timer: 0 for none (Espruino numbers timers from 1), which costs no heap variable, unlike null. */
+  let discoveryTimer: unknown = 0;
   let sampling = -1;
   let again = false;
   /** The round's start time; the QoS of the report it ends with (-1: none), and of one asked for before the next round. */
@@ -200,9 +191,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let roundQos = -1;
   let requested = -1;
   let nextReport = bootTime + 1000;
-  let timer: unknown = null;
+  let timer: unknown = 0;
+  /** When the client was last connected (clock ms), -1 while it is. */
   let lastOnline = bootTime;
-  let online = false;
   /**
    * WiFi in two variables, as each costs heap and the ESP8266's is nearly
    * full: `wifi` is 0 when joined (or without a station), else the next
@@ -213,66 +204,48 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let wifi = platform.wifi && config.wifi ? WIFI_RETRY_MIN : 0;
   let wifiTimer: unknown = 0;
 
-  function publishError(error: string): void {
-    client.publish(errors, JSON.stringify({ error: error }), 0, false);
-  }
-
   function publishState(index: number): void {
-    client.publish(stateTopics[index]!, statePayload(config.actuators[index]!.type, actuators[index]!), qos, true);
+    const part = config.actuators[index]!;
+    client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
   }
 
-  function finishReport(): void {
-    report["seq"] = ++seq;
-    report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
-    const rssi = platform.rssi();
-    if (rssi !== null) report["rssi"] = rssi;
-    report["heap"] = platform.memory();
-    report["mqtt"] = client.counters;
-    const payload = JSON.stringify(report);
-    if (roundQos > 0) {
-      queue.add({ topic: telemetry, payload, qos: roundQos, retain: false, dup: false, packetId: 0, state: 0, unsent: true });
-      if (client.state != STATE_READY) queue.flush();
-    } else client.publish(telemetry, payload, 0, false);
-    for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
-    if (SLEEP) startClient();
-  }
-
-  /** True when a reading moved by more than `threshold` from `last` (a boolean: changed; not in the last report: true). */
-  function moved(readings: Readings, last: Readings | undefined, threshold: number): boolean {
-    if (!last) return true;
-    for (const key in readings) {
-      const value = readings[key]!;
-      const before = last[key];
-      if (typeof value == "number" ? !(Math.abs(value - (before as number)) <= threshold) : value !== before) return true;
-    }
-    return false;
-  }
-
-  /** Wakes for the next sensor or report due, whichever comes first. */
+  /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
   function schedule(): void {
-    if (SLEEP && seq) return;
+    if (SLEEP && report.seq) return;
     let wake = nextReport;
     for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
-    if (timer !== null) clock.clearTimeout(timer);
-    timer = clock.setTimeout(onTimer, Math.max(0, wake - clock.now()));
-  }
-
-  /** The time one `period` after `time`, or after this round when that is past already (a late round does not catch up). */
-  function next(time: number, period: number): number {
-    return time + period > roundTime ? time + period : roundTime + period;
+    // no timer is pending: startRound, which ends with this, cleared it
+    timer = clock.setTimeout(startRound, Math.max(0, wake - clock.now()));
   }
 
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
   function sampleNext(): void {
-    while (sampling < sensors.length && due[sampling]! > roundTime && !forced[sampling]) sampling++;
+    while (sampling < sensors.length && due[sampling]! > roundTime) sampling++;
     if (sampling < sensors.length) {
-      forced[sampling] = false;
-      if (due[sampling]! <= roundTime) due[sampling] = next(due[sampling]!, periods[sampling]!);
+      const time = Math.abs(due[sampling]!);
+      const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
+      // one period after it was due, or after this round when that is past already (a late round does not catch up)
+      due[sampling] = time > roundTime ? time : (time + period > roundTime ? time : roundTime) + period;
       sensors[sampling]!.sample(sampled);
       return;
     }
     sampling = -1;
-    if (roundQos >= 0) finishReport();
+    if (roundQos >= 0) {
+      report.seq++;
+      report["uptime"] = Math.round((clock.now() - bootTime) / 1000);
+      const rssi = platform.rssi();
+      if (rssi !== null) report["rssi"] = rssi;
+      report["heap"] = platform.memory();
+      report["mqtt"] = client.counters;
+      const payload = JSON.stringify(report);
+      if (roundQos > 0) {
+        // the client's `restore` sets dup, packetId, state and unsent when it takes the message
+        queue.add({ topic: telemetry, payload, qos: roundQos, retain: false } as OutgoingMessage);
+        if (client.state != STATE_READY) queue.flush();
+      } else client.publish(telemetry, payload, 0, false);
+      for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
+      if (SLEEP) startClient();
+    }
     if (again) {
       again = false;
       startRound();
@@ -282,23 +255,38 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   function sampled(result: Sample<Readings>): void {
     const part = config.sensors[sampling]!;
     if (result.ok) {
-      if (part.threshold !== undefined && sensorQos[sampling]! > roundQos && moved(result.readings, sent[sampling], part.threshold)) roundQos = sensorQos[sampling]!;
-      report[part.name] = result.readings;
+      const readings = result.readings;
+      const partQos = part.qos !== undefined ? part.qos : qos;
+      if (part.threshold !== undefined && partQos > roundQos) {
+        // a reading moved by more than the threshold since the last report (a boolean: changed; not in that report: moved)
+        const last = sent[sampling];
+        let moved = !last;
+        if (last) {
+          for (const key in readings) {
+            const value = readings[key]!;
+            if (typeof value == "number" ? !(Math.abs(value - (last[key] as number)) <= part.threshold) : value !== last[key]) moved = true;
+          }
+        }
+        if (moved) roundQos = partQos;
+      }
+      report[part.name] = readings;
     } else {
       delete report[part.name];
-      publishError(part.name + ": " + result.error);
+      client.publish(errorTopic(config.topicPrefix, config.id), JSON.stringify({ error: part.name + ": " + result.error }), 0, false);
     }
     sampling++;
     sampleNext();
   }
 
-  function onTimer(): void {
-    timer = null;
-    startRound();
-  }
-
-  /** Starts a round: samples the sensors due, with the periodic report when it is due (after the current round, if one is running). */
+  /**
+   * Starts a round: samples the sensors due, with the periodic report when
+   * it is due (after the current round, if one is running). Also the
+   * schedule's timer callback; whoever calls it, the schedule is made again
+   * when the round ends, so its timer is cleared here.
+   */
   function startRound(): void {
+    if (timer) clock.clearTimeout(timer);
+    timer = 0;
     if (sampling >= 0) {
       again = true;
       return;
@@ -307,46 +295,36 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     roundQos = requested;
     requested = -1;
     if (roundTime >= nextReport) {
-      nextReport = next(nextReport, config.telemetry.period * 1000);
+      // as for a sensor (sampleNext)
+      nextReport = (nextReport + config.telemetry.period * 1000 > roundTime ? nextReport : roundTime) + config.telemetry.period * 1000;
       if (qos > roundQos) roundQos = qos;
     }
     sampling = 0;
     sampleNext();
   }
 
-  /** Samples sensor `index` (-1: every sensor) now, keeping its schedule, and reports at `reportQos` (at least) at the end of that round. */
-  function trigger(index: number, reportQos: number): void {
-    for (let each = 0; each < forced.length; each++) if (index < 0 || each == index) forced[each] = true;
+  /**
+   * Samples sensor `index` now (without one: every sensor), keeping its
+   * schedule, and reports at `reportQos` (without one: `telemetry.qos`) at
+   * least, at the end of that round. Without arguments it is RunningNode's
+   * `report`.
+   */
+  function trigger(index?: number, reportQos?: number): void {
+    for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
+    if (reportQos === undefined) reportQos = qos;
     if (reportQos > requested) requested = reportQos;
     startRound();
   }
 
   function onCommand(topic: string, payload: Uint8Array): void {
     const text = readUtf8(payload, 0, Math.min(payload.length, 4 * MAX_COMMAND_LENGTH + 4));
-    if (handleCommand(base, topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
-    else client.publish(errors, outcome.error, 0, false);
-  }
-
-  /** Publishes the next discovery messages while the client's queue is short; null in a build without discovery. */
-  let pumpDiscovery: (() => void) | null = null;
-  if (DISCOVERY) {
-    const discovery: DiscoveryMessage = { topic: "", payload: "" };
-    const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
-    pumpDiscovery = function (): void {
-      discoveryTimer = null;
-      while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
-        if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
-        discoveryIndex++;
-        client.publish(discovery.topic, discovery.payload, 1, true);
-      }
-      if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery!, DISCOVERY_WAIT);
-    };
+    const outcome: CommandOutcome = { index: -1, state: "", error: "" };
+    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
+    else client.publish(errorTopic(config.topicPrefix, config.id), outcome.error, 0, false);
   }
 
   function watchdog(): void {
-    const now = clock.now();
-    if (client.state == STATE_READY) lastOnline = now;
-    else if (now - lastOnline >= config.watchdog.offlineMinutes * 60000) {
+    if (client.state != STATE_READY && clock.now() - lastOnline >= config.watchdog.offlineMinutes * 60000) {
       queue.flush();
       platform.reboot();
       return;
@@ -355,9 +333,11 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect); again later, has it connect now if it waits to reconnect. */
-  function startClient(): void {
-    if (!(SLEEP && (wifi || !seq))) client.start();
-  }
+  const startClient = SLEEP
+    ? function (): void {
+      if (!(wifi || !report.seq)) client.start();
+    }
+    : client.start;
 
   /**
    * Moves WiFi to `state`. WIFI_JOINED: reset the backoff, start the client
@@ -380,50 +360,63 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (state == WIFI_JOINED) {
       wifi = 0;
       startClient();
-    } else if (state == WIFI_JOINING) {
-      wifi = -delay;
-      wifiTimer = clock.setTimeout(function () {
-        setWifi(WIFI_WAITING);
-      }, WIFI_JOIN_TIMEOUT);
-      const station = config.wifi!;
-      platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
-        if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
-      });
     } else {
-      if (wifi < 0) platform.wifi!.disconnect();
-      wifi = Math.min(delay * 2, WIFI_RETRY_MAX);
+      if (state != WIFI_JOINING && wifi < 0) platform.wifi!.disconnect();
+      wifi = state == WIFI_JOINING ? -delay : Math.min(delay * 2, WIFI_RETRY_MAX);
+      // the join's timeout (wifi < 0 until it ends) or the next join's timer; set before `connect`, whose callback may come at once
       wifiTimer = clock.setTimeout(function () {
-        setWifi(WIFI_JOINING);
-      }, delay);
+        setWifi(wifi < 0 ? WIFI_WAITING : WIFI_JOINING);
+      }, wifi < 0 ? WIFI_JOIN_TIMEOUT : delay);
+      if (wifi < 0) {
+        const station = config.wifi!;
+        platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
+          if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
+        });
+      }
     }
   }
 
   client.onConnect = function () {
-    online = true;
-    lastOnline = clock.now();
-    client.publish(status, ONLINE, 1, true);
+    lastOnline = -1;
+    client.publish(statusTopic(config.topicPrefix, config.id), ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) publishState(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
-      discoveryIndex = 0;
-      if (discoveryTimer !== null) clock.clearTimeout(discoveryTimer);
-      pumpDiscovery!();
+      if (discoveryTimer) clock.clearTimeout(discoveryTimer);
+      /*
+       * Publishes the next discovery messages while the client's queue is
+       * short. Made at each connect, so that it and its state are garbage
+       * once discovery is done instead of heap for as long as the node runs.
+       */
+      const discovery: DiscoveryMessage = { topic: "", payload: "" };
+      const discoveryOptions = { discoveryPrefix: DISCOVERY_PREFIX, model: config.board };
+      let discoveryIndex = 0;
+      const pumpDiscovery = function (): void {
+        discoveryTimer = 0;
+        while (client.state == STATE_READY && client.queue.length < DISCOVERY_QUEUE) {
+          if (!discoveryMessage(config, discoveryIndex, discoveryOptions, discovery)) return;
+          discoveryIndex++;
+          client.publish(discovery.topic, discovery.payload, 1, true);
+        }
+        if (client.state == STATE_READY) discoveryTimer = clock.setTimeout(pumpDiscovery, DISCOVERY_WAIT);
+      };
+      pumpDiscovery();
     }
   };
   client.onDisconnect = function () {
-    if (online) lastOnline = clock.now();
-    online = false;
+    if (lastOnline < 0) lastOnline = clock.now();
   };
-  if (actuators.length > 0) client.subscribe(commandFilter(prefix, config.id), commandQos, onCommand);
+  if (actuators.length) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
   if (INPUT) {
-    /** A button's or reed contact's listener: a change reports at once, at its QoS. */
-    const onInput = function (index: number): () => void {
-      return function () {
-        trigger(index, sensorQos[index]!);
-      };
-    };
     for (let index = 0; index < sensors.length; index++) {
-      const type = config.sensors[index]!.type;
-      if (type == "button" || type == "reed") (sensors[index] as unknown as { listen(listener: () => void): void }).listen(onInput(index));
+      const part = config.sensors[index]!;
+      if (part.type == "button" || part.type == "reed") {
+        // a button's or reed contact's listener: a change reports at once, at its QoS (made by a function called with the index: closures in a loop see its last value)
+        (sensors[index] as unknown as { listen(listener: () => void): void }).listen((function (sensor: number, reportQos: number) {
+          return function () {
+            trigger(sensor, reportQos);
+          };
+        })(index, part.qos !== undefined ? part.qos : qos));
+      }
     }
   }
   if (wifi) {
@@ -436,7 +429,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && discoveryTimer === null)) {
+      if (clock.now() < awakeUntil && !(report.seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer)) {
         clock.setTimeout(sleepCheck, SLEEP_CHECK);
         return;
       }
@@ -447,12 +440,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       }, SLEEP_DELAY);
     };
     sleepCheck();
-  } else clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
-  return {
-    client,
-    queue,
-    report: function () {
-      trigger(-1, qos);
-    },
-  };
+  } else watchdog();
+  return { client, queue, report: trigger };
 }

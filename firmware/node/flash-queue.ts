@@ -136,203 +136,179 @@ const FLAG_RETAIN = 4;
 const FLAG_BASE64 = 8;
 
 /**
- * Bytes as a binary string, 256 at a time: Espruino's `apply` takes at most
- * 256 arguments, and its `subarray` does not clamp the end to the length
- * (2v29: `new Uint8Array(3).subarray(0, 256).length` is 256).
+ * One line for `message` (ASCII, "\n" ended). A Uint8Array payload becomes
+ * a binary string 256 bytes at a time (Espruino's `apply` takes at most 256
+ * arguments, and its `subarray` does not clamp the end to the length: 2v29
+ * `new Uint8Array(3).subarray(0, 256).length` is 256), then base64.
+ * Espruino's JSON.stringify already escapes non-ASCII; V8's does not.
  */
-function bytesToString(bytes: Uint8Array): string {
-  let text = "";
-  for (let start = 0; start < bytes.length; start += 256) {
-    text += String.fromCharCode.apply(null, bytes.subarray(start, Math.min(bytes.length, start + 256)) as unknown as number[]);
-  }
-  return text;
-}
-
-function stringToBytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let index = 0; index < text.length; index++) bytes[index] = text.charCodeAt(index);
-  return bytes;
-}
-
-function escapeCharacter(character: string): string {
-  return "\\u" + ("000" + character.charCodeAt(0).toString(16)).slice(-4);
-}
-
-/** One line for `message` (ASCII, "\n" ended). Espruino's JSON.stringify already escapes non-ASCII; V8's does not. */
 export function encodeEntry(message: OutgoingMessage): string {
-  const payload = message.payload;
+  let payload = message.payload;
   const binary = typeof payload != "string";
+  if (binary) {
+    const bytes = payload as Uint8Array;
+    payload = "";
+    for (let start = 0; start < bytes.length; start += 256) {
+      payload += String.fromCharCode.apply(null, bytes.subarray(start, Math.min(bytes.length, start + 256)) as unknown as number[]);
+    }
+    payload = btoa(payload);
+  }
   const flags = message.qos | (message.retain ? FLAG_RETAIN : 0) | (binary ? FLAG_BASE64 : 0);
-  return JSON.stringify([message.topic, binary ? btoa(bytesToString(payload)) : payload, flags]).replace(/[\u007f-\uffff]/g, escapeCharacter) + "\n";
+  return JSON.stringify([message.topic, payload, flags]).replace(/[\u007f-\uffff]/g, function (character: string): string {
+    return "\\u" + ("000" + character.charCodeAt(0).toString(16)).slice(-4);
+  }) + "\n";
 }
 
 /** The message a line holds, or null when it does not parse as one. */
 export function decodeEntry(line: string): OutgoingMessage | null {
-  let entry: unknown;
   try {
-    entry = JSON.parse(line);
-  } catch (error) {
-    return null;
-  }
-  if (!Array.isArray(entry) || entry.length != 3 || typeof entry[0] != "string" || typeof entry[1] != "string" || typeof entry[2] != "number") return null;
-  const flags: number = entry[2];
-  const qos = flags & 3;
-  if (qos < 1 || qos > 2 || flags > 15) return null;
-  let payload: string | Uint8Array = entry[1];
-  if (flags & FLAG_BASE64) {
-    try {
-      payload = stringToBytes(atob(entry[1]));
-    } catch (error) {
-      return null;
+    const entry = JSON.parse(line);
+    const flags = entry[2];
+    const qos = flags & 3;
+    let payload = entry[1];
+    if (Array.isArray(entry) && entry.length == 3 && typeof entry[0] == "string" && typeof payload == "string" && typeof flags == "number" && qos && qos < 3 && flags < 16) {
+      if (flags & FLAG_BASE64) {
+        const text = atob(payload);
+        payload = new Uint8Array(text.length);
+        for (let index = 0; index < text.length; index++) payload[index] = text.charCodeAt(index);
+      }
+      return { topic: entry[0], payload, qos, retain: (flags & FLAG_RETAIN) > 0, dup: false, packetId: 0, state: 0, unsent: true };
     }
+  } catch (error) {
+    // not JSON, or base64 that does not decode
   }
-  return { topic: entry[0], payload, qos, retain: (flags & FLAG_RETAIN) > 0, dup: false, packetId: 0, state: 0, unsent: true };
+  return null;
 }
 
-/** Checks the options (throws naming the bad one) and returns a queue with nothing loaded yet, feeding `take`. */
+/**
+ * A queue with nothing loaded yet, feeding `take`. The options are the
+ * firmware's own constants, so they are not checked.
+ */
 export function createFlashQueue(storage: QueueStorage, clock: Clock, options: FlashQueueOptions, take: Take): FlashQueue {
-  if (!/^\w+$/.test(options.prefix) || options.prefix.length > 16) throw new Error("flash queue: prefix must be 1-16 letters, digits or _, got " + JSON.stringify(options.prefix));
-  if (!(options.segmentMessages >= 1 && options.maxSegments >= 1 && options.batchMessages >= 1 && options.batchMilliseconds >= 0)) {
-    throw new Error("flash queue: need segmentMessages, maxSegments, batchMessages >= 1 and batchMilliseconds >= 0");
-  }
-  const prefix = options.prefix + ".";
   const counters: FlashQueueCounters = { written: 0, dropped: 0, batches: 0, corrupt: 0 };
   /** Added, not yet written, oldest first. */
   const pending: StoredMessage[] = [];
-  /** Segments oldest first: id, entries held, entries acknowledged. */
-  const segmentIds: number[] = [];
-  const segmentCounts: number[] = [];
-  const segmentAcknowledged: number[] = [];
+  /** Segments oldest first, three numbers each (one array costs less heap than three): id, entries held, entries acknowledged. */
+  const segments: number[] = [];
+  /** Entries in flash, acknowledged or not: the sum of the segments' counts. */
+  let stored = 0;
   let nextId = 0;
-  /** Open for appending to the newest segment, or null. */
-  let appendFile: QueueFile | null = null;
   /** The newest segment may end in a line cut by power loss (after a boot): start the next write with "\n". */
   let torn = false;
-  let timer: unknown = null;
+  /** The batch timer, 0 for none (timers are numbered from 1; 0 costs no heap variable, unlike null). */
+  let timer: unknown = 0;
   /** The log's last `waiting` entries are not handed to the client yet. */
   let waiting = 0;
   /** Where the last read from flash stopped: segment id, lines read (empty and corrupt ones too), messages among them. */
   let readId = -1;
   let readLines = 0;
   let readCount = 0;
-  /** The read position after the message oldestWaiting() last read from flash. */
-  let readNext = 0;
 
   function fileName(id: number): string {
-    return prefix + id.toString(36);
+    return options.prefix + "." + id.toString(36);
   }
 
-  /** Entries in flash, acknowledged or not. */
-  function inFlash(): number {
-    let total = 0;
-    for (let index = 0; index < segmentCounts.length; index++) total += segmentCounts[index]!;
-    return total;
+  /**
+   * Erases the segment at `position` (a multiple of 3). Its waiting entries
+   * are for the caller to count: a segment whose entries are all
+   * acknowledged has none.
+   */
+  function eraseSegment(position: number): void {
+    if (segments[position] == readId) readId = -1;
+    storage.open(fileName(segments[position]!), "r").erase();
+    stored -= segments[position + 1]!;
+    segments.splice(position, 3);
   }
 
-  /** Erases the segment at `position`: waiting entries in it are gone, and with `lost` its unacknowledged ones count as dropped. */
-  function eraseSegment(position: number, lost: boolean): void {
-    const count = segmentCounts[position]!;
-    let after = 0;
-    for (let index = position + 1; index < segmentCounts.length; index++) after += segmentCounts[index]!;
-    // the waiting entries in flash are its last ones
-    waiting -= Math.min(count, Math.max(0, waiting - pending.length - after));
-    if (lost) counters.dropped += count - segmentAcknowledged[position]!;
-    if (segmentIds[position] == readId) readId = -1;
-    storage.open(fileName(segmentIds[position]!), "r").erase();
-    if (position == segmentIds.length - 1) appendFile = null;
-    segmentIds.splice(position, 1);
-    segmentCounts.splice(position, 1);
-    segmentAcknowledged.splice(position, 1);
-  }
-
-  /** Appends `count` pending messages to the newest segment as one batch. */
-  function writeBatch(count: number): void {
-    const last = segmentIds.length - 1;
-    let text = torn ? "\n" : "";
-    for (let index = 0; index < count; index++) text += encodeEntry(pending[index]!);
-    // the waiting ones among them: pending ends with min(waiting, pending.length) of them
-    const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
-    const batch = pending.splice(0, count);
-    try {
-      if (!appendFile) appendFile = storage.open(fileName(segmentIds[last]!), "a");
-      for (let start = 0; start < text.length; start += WRITE_CHARACTERS) appendFile.write(text.substr(start, WRITE_CHARACTERS));
-    } catch (error) {
-      torn = true;
-      appendFile = null;
-      counters.dropped += count;
-      waiting -= waitingInBatch;
-      return;
-    }
-    torn = false;
-    for (let index = 0; index < count; index++) batch[index]!.segment = segmentIds[last];
-    segmentCounts[last] += count;
-    counters.written += count;
-    counters.batches++;
-  }
-
+  /** Appends the pending messages to the newest segment, a batch per segment, starting new ones (and erasing the oldest, its unacknowledged entries dropped) as they fill. */
   function write(): void {
-    if (timer !== null) clock.clearTimeout(timer);
-    timer = null;
+    if (timer) clock.clearTimeout(timer);
+    timer = 0;
     while (pending.length) {
-      const last = segmentIds.length - 1;
-      if (last < 0 || segmentCounts[last]! >= options.segmentMessages) {
-        if (segmentIds.length >= options.maxSegments) eraseSegment(0, true);
-        appendFile = null;
+      const last = segments.length - 3;
+      if (last < 0 || segments[last + 1]! >= options.segmentMessages) {
+        if (segments.length >= options.maxSegments * 3) {
+          // the waiting entries in flash are its last ones
+          const count = segments[1]!;
+          waiting -= Math.min(count, Math.max(0, waiting - pending.length - stored + count));
+          counters.dropped += count - segments[2]!;
+          eraseSegment(0);
+        }
         torn = false;
-        segmentIds.push(nextId++);
-        segmentCounts.push(0);
-        segmentAcknowledged.push(0);
+        segments.push(nextId++, 0, 0);
         continue;
       }
-      writeBatch(Math.min(pending.length, options.segmentMessages - segmentCounts[last]!));
+      const count = Math.min(pending.length, options.segmentMessages - segments[last + 1]!);
+      let text = torn ? "\n" : "";
+      for (let index = 0; index < count; index++) text += encodeEntry(pending[index]!);
+      // the waiting ones among them: pending ends with min(waiting, pending.length) of them
+      const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
+      const batch = pending.splice(0, count);
+      try {
+        // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
+        const file = storage.open(fileName(segments[last]!), "a");
+        for (let start = 0; start < text.length; start += WRITE_CHARACTERS) file.write(text.substr(start, WRITE_CHARACTERS));
+        torn = false;
+        for (let index = 0; index < count; index++) batch[index]!.segment = segments[last];
+        segments[last + 1] += count;
+        stored += count;
+        counters.written += count;
+        counters.batches++;
+      } catch (error) {
+        torn = true;
+        counters.dropped += count;
+        waiting -= waitingInBatch;
+      }
     }
   }
 
   /**
-   * The oldest waiting message: from the RAM buffer, or read from flash (its
-   * segment id in `segment`, the read position after it in `readNext`), or
-   * null when its line is gone from flash.
+   * Hands the oldest waiting message to `take` while it takes them: from the
+   * RAM buffer, or read from flash (with its segment id in `segment`), or,
+   * when its line is gone from flash, counted as dropped.
    */
-  function oldestWaiting(): StoredMessage | null {
-    if (waiting <= pending.length) return pending[pending.length - waiting]!;
-    // its index among the messages of its segment
-    let skip = inFlash() - waiting + pending.length;
-    let position = 0;
-    while (skip >= segmentCounts[position]!) skip -= segmentCounts[position++]!;
-    const id = segmentIds[position]!;
-    if (id != readId || readCount > skip) {
-      readId = id;
-      readLines = 0;
-      readCount = 0;
-    }
-    const file = storage.open(fileName(id), "r");
-    for (let line = 0; line < readLines; line++) file.readLine();
-    readNext = readLines;
-    let line = file.readLine();
-    while (line !== undefined) {
-      readNext++;
-      // an empty line starts each boot's first batch; a corrupt one was counted at load
-      const message: StoredMessage | null = line == "\n" ? null : decodeEntry(line);
-      if (message) {
-        if (readCount == skip) {
-          message.segment = id;
-          return message;
-        }
-        readCount++;
-        readLines = readNext;
-      }
-      line = file.readLine();
-    }
-    return null;
-  }
-
   function feed(): void {
     while (waiting) {
-      const message = oldestWaiting();
+      let message: StoredMessage | null = null;
+      /** The read position after the message read from flash. */
+      let next = 0;
+      if (waiting <= pending.length) message = pending[pending.length - waiting]!;
+      else {
+        // its index among the messages of its segment
+        let skip = stored - waiting + pending.length;
+        let position = 0;
+        while (skip >= segments[position + 1]!) {
+          skip -= segments[position + 1]!;
+          position += 3;
+        }
+        const id = segments[position]!;
+        if (id != readId || readCount > skip) {
+          readId = id;
+          readLines = 0;
+          readCount = 0;
+        }
+        const file = storage.open(fileName(id), "r");
+        for (; next < readLines; next++) file.readLine();
+        let line: string | undefined;
+        while (!message && (line = file.readLine()) !== undefined) {
+          next++;
+          // an empty line starts each boot's first batch; a corrupt one was counted at load
+          const decoded: StoredMessage | null = line == "\n" ? null : decodeEntry(line);
+          if (decoded) {
+            if (readCount == skip) {
+              decoded.segment = id;
+              message = decoded;
+            } else {
+              readCount++;
+              readLines = next;
+            }
+          }
+        }
+      }
       if (message) {
         if (!take([message])) return;
         if (message.segment == readId) {
-          readLines = readNext;
+          readLines = next;
           readCount++;
         }
       } else counters.dropped++;
@@ -340,74 +316,66 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     }
   }
 
-  function add(message: OutgoingMessage): void {
-    pending.push(message);
-    waiting++;
-    feed();
-    if (pending.length >= options.batchMessages) write();
-    else if (timer === null) timer = clock.setTimeout(write, options.batchMilliseconds);
-  }
-
   function remove(message: StoredMessage): void {
     const index = pending.indexOf(message);
     if (index >= 0) pending.splice(index, 1);
     else {
       // a message whose segment was evicted (or one this queue never held) counts nowhere
-      const position = segmentIds.indexOf(message.segment!);
+      let position = 0;
+      while (position < segments.length && segments[position] != message.segment) position += 3;
       message.segment = -1;
-      if (position >= 0 && ++segmentAcknowledged[position]! >= segmentCounts[position]!) eraseSegment(position, false);
+      if (position < segments.length && ++segments[position + 2]! >= segments[position + 1]!) eraseSegment(position);
     }
     feed();
   }
 
-  /** Counts one segment's messages; erases it when it held none that parse. */
-  function loadSegment(id: number): void {
-    const file = storage.open(fileName(id), "r");
-    let count = 0;
-    let line = file.readLine();
-    while (line !== undefined) {
-      if (line != "\n") {
-        if (decodeEntry(line)) count++;
-        else counters.corrupt++;
-      }
-      line = file.readLine();
-    }
-    if (count) {
-      segmentIds.push(id);
-      segmentCounts.push(count);
-      segmentAcknowledged.push(0);
-      waiting += count;
-    } else file.erase();
-  }
-
-  function load(): void {
-    const ids: number[] = [];
-    const names = storage.list(undefined, { sf: true });
-    for (let index = 0; index < names.length; index++) {
-      const name = names[index]!;
-      const id = parseInt(name.substr(prefix.length), 36);
-      if (name.substr(0, prefix.length) == prefix && id >= 0 && fileName(id) == name) ids.push(id);
-    }
-    ids.sort((first, second) => first - second);
-    for (let index = 0; index < ids.length; index++) {
-      loadSegment(ids[index]!);
-      nextId = ids[index]! + 1;
-    }
-    torn = true;
-    feed();
-  }
+  /** `waiting()`, and the store's `add`: the client's own messages are not kept, and one function that changes nothing costs less heap than two. */
+  const count = function (): number {
+    return waiting;
+  };
 
   return {
-    store: {
-      add: function () {},
-      remove,
+    store: { add: count, remove },
+    add: function (message: OutgoingMessage): void {
+      pending.push(message);
+      waiting++;
+      feed();
+      if (pending.length >= options.batchMessages) write();
+      else if (!timer) timer = clock.setTimeout(write, options.batchMilliseconds);
     },
-    add,
     feed,
-    load,
-    waiting: function () {
-      return waiting;
+    load: function (): void {
+      const ids: number[] = [];
+      const names = storage.list(undefined, { sf: true });
+      for (let index = 0; index < names.length; index++) {
+        const id = parseInt(names[index]!.substr(options.prefix.length + 1), 36);
+        if (id >= 0 && fileName(id) == names[index]) ids.push(id);
+      }
+      ids.sort((first, second) => first - second);
+      for (let index = 0; index < ids.length; index++) {
+        // count the segment's messages; erase it when it holds none that parse
+        const id = ids[index]!;
+        const file = storage.open(fileName(id), "r");
+        let count = 0;
+        let line = file.readLine();
+        while (line !== undefined) {
+          if (line != "\n") {
+            if (decodeEntry(line)) count++;
+            else counters.corrupt++;
+          }
+          line = file.readLine();
+        }
+        if (count) {
+          segments.push(id, count, 0);
+          stored += count;
+          waiting += count;
+        } else file.erase();
+        nextId = id + 1;
+      }
+      torn = true;
+      feed();
     },
+    waiting: count,
     flush: write,
     counters,
   };
