@@ -33,7 +33,9 @@
  *   online, the queue batches and an acknowledgement usually comes first).
  *   The flash queue hands reports to the client as its RAM queue has room,
  *   so however long an outage, no report is refused: flash keeps the last
- *   QUEUE_SEGMENT x QUEUE_SEGMENTS, older ones go first, counted.
+ *   QUEUE_SEGMENT x QUEUE_SEGMENTS, older ones go first, counted. It hands
+ *   one only while the client holds fewer than QUEUE_FEED messages, so a
+ *   backlog never takes the room `online` and the states need at a connection.
  *   Each report carries `boot` (a count kept in Storage, one write per
  *   start) and `seq` (1, 2, … per boot), so a receiver can tell every report
  *   apart, find gaps and put them in order. A failed sample goes to the
@@ -90,11 +92,11 @@ import { createActuator, createBuses, createSensor, statePayload, type PartSenso
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
-export { BOOT_FILE, KEEPALIVE, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
+export { BOOT_FILE, KEEPALIVE, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
@@ -173,7 +175,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
   const queue = createFlashQueue(platform.storage, clock, {
     prefix: "mq", segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: 5000,
-  }, client.restore);
+  }, function (messages: OutgoingMessage[]): number {
+    return client.queue.length < QUEUE_FEED ? client.restore(messages) : 0;
+  });
   client.store = queue.store;
   queue.load();
 

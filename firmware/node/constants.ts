@@ -37,6 +37,17 @@ export const SLEEP_MIN = 1000;
  */
 export const QUEUE_SEGMENT = 8;
 export const QUEUE_SEGMENTS = 16;
+/**
+ * The flash queue hands the client a report only while the client's queue
+ * holds fewer than this many messages. A report is at most one send buffer
+ * and the client's queue holds 32 messages and 4 send buffers of bytes, so
+ * a backlog never fills it: `online`, actuator states and the rest of what
+ * the node publishes at a connection always find room (found on the real
+ * interpreter: after a long outage the backlog took all 32 places and
+ * `online` was refused, leaving the retained status `offline`). Three is
+ * also about the in-flight window (4): the backlog still goes out at full speed.
+ */
+export const QUEUE_FEED = 3;
 
 /** Commands (commands.ts): the longest payload that is parsed, in characters (longer ones are refused unread); characters of the payload quoted back as `input` in an error message. */
 export const MAX_COMMAND_LENGTH = 256;

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import type { NodeConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
+import { QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
 import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
@@ -34,6 +34,8 @@ interface Bench {
   /** Virtual times of each CONNACK the broker sent and of each connection it dropped. */
   connects: number[];
   drops: number[];
+  /** Payloads the broker received on the status topic, in order (each resend too). */
+  statuses: string[];
   /** Makes the broker reachable (the next connection is accepted) or not (the open one is reset, new ones refused). */
   setReachable(reachable: boolean): void;
   /** Runs virtual time to `target` ms, playing the broker. */
@@ -63,6 +65,7 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
   const reports: Bench["reports"] = [];
   const connects: number[] = [];
   const drops: number[] = [];
+  const statuses: string[] = [];
   let brokerUp = options.reachable ?? true;
   const platform: Platform = {
     io: bench.io,
@@ -93,6 +96,7 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
       for (const packet of packets) {
         if (packet.type == "PUBLISH" && packet.qos == 1) transport.deliver(ack(C.PUBACK, packet.packetId!));
         if (packet.type == "PINGREQ") transport.deliver(empty(C.PINGRESP));
+        if (packet.type == "PUBLISH" && packet.topic == "mote/n1/status") statuses.push(packet.payload!);
         if (packet.type == "PUBLISH" && packet.topic == TELEMETRY) {
           const body = JSON.parse(packet.payload!) as { boot: number; seq: number };
           reports.push([body.boot, body.seq]);
@@ -103,7 +107,7 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
   const node = startNode(config, platform);
   broker();
   return {
-    node, transport, storage, wifi, reboots, reports, connects, drops,
+    node, transport, storage, wifi, reboots, reports, connects, drops, statuses,
     setReachable(value: boolean) {
       brokerUp = value;
       broker();
@@ -375,13 +379,14 @@ describe("node application: watchdog", () => {
 
 describe("node application: an outage longer than the client's RAM queue", () => {
   it("refuses no report: what the client has no room for waits in flash and arrives in order once the broker is back", () => {
-    const bench = boot(nodeConfig(240));
+    // a send buffer large enough that the client's bound is its 32 messages, not its 4 x 8 KB of bytes
+    const bench = boot({ ...nodeConfig(240), buffers: { receive: 1024, send: 8192, socketQueue: 4096 } });
     bench.runTo(90000);
     bench.setReachable(false);
     bench.runTo(100 * MINUTE);
     const node = bench.node;
     assert.equal(node.client.counters.dropped, 0, "nothing refused");
-    assert.ok(node.client.queue.length < 32, `the client holds ${node.client.queue.length} (its bounds: 32 messages, 4 KB)`);
+    assert.ok(node.client.queue.length <= QUEUE_FEED, `the client holds ${node.client.queue.length} of the backlog (at most QUEUE_FEED)`);
     assert.ok(node.queue.waiting() > 60, `${node.queue.waiting()} reports wait in flash`);
     bench.setReachable(true);
     bench.runTo(110 * MINUTE);
@@ -389,6 +394,8 @@ describe("node application: an outage longer than the client's RAM queue", () =>
     assert.equal(node.queue.waiting(), 0);
     assert.deepEqual(queuedInFlash(bench.storage), [], "all acknowledged: flash emptied");
     assert.equal(node.queue.counters.dropped, 0);
+    assert.equal(node.client.counters.dropped, 0, "the backlog leaves the client room for `online` after the reconnect");
+    assert.deepEqual(bench.statuses, ["online", "online"], "announced online at each connection");
   });
 
   it("beyond the flash queue's bound the oldest go first, counted; the newest all arrive, in order", () => {
