@@ -154,7 +154,8 @@ export function encodeEntry(message: OutgoingMessage): string {
     payload = btoa(payload);
   }
   const flags = message.qos | (message.retain ? FLAG_RETAIN : 0) | (binary ? FLAG_BASE64 : 0);
-  return JSON.stringify([message.topic, payload, flags]).replace(/[\u007f-\uffff]/g, function (character: string): string {
+  // \xXX, not \uXXXX: Espruino 2v29's regular expressions read a \u escape as the letters (the gate rejects it)
+  return JSON.stringify([message.topic, payload, flags]).replace(/[^\x01-\x7e]/g, function (character: string): string {
     return "\\u" + ("000" + character.charCodeAt(0).toString(16)).slice(-4);
   }) + "\n";
 }

@@ -113,6 +113,10 @@ export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNo
         if (quantifier !== null) {
           context.report("no-broken-regex", node, `regular expression /${node.regex.pattern}/ uses ${quantifier}, which Espruino 2v29 matches wrongly: spell the alternatives out (\`/^(ab|a)$/\`), use \`*\`/\`+\` on single characters or classes only, or check in a loop`);
         }
+        // measured on 2v29: /\u0041/ and /[\u0041]/ do not match "A" (the escape is read as the letters), /\x41/ does
+        if (/\\u/.test(node.regex.pattern.replace(/\\\\/g, ""))) {
+          context.report("no-regex-unicode-escape", node, `regular expression /${node.regex.pattern}/ uses a \`\\uXXXX\` escape, which Espruino 2v29 reads as the letters u, X, X, X, X: use \`\\xXX\` (its strings are bytes), e.g. \`/[^\\x01-\\x7e]/\` for "not printable ASCII"`);
+        }
       }
       if (typeof node.value === "string" && node.raw?.includes("\\u{")) {
         context.report("no-codepoint-escape", node, "a `\\u{…}` escape is not supported by Espruino (\"Invalid escape sequence\"): write the surrogate pair `\\uD83D\\uDE00` (the build's esbuild settings do this for you)");
