@@ -111,7 +111,9 @@ export function parseCommand(type: string, payload: string, current: boolean | n
   if (text.charAt(0) == "{") {
     let parsed: { [key: string]: unknown } | null = null;
     try {
-      if (text.charAt(text.length - 1) == "}") parsed = JSON.parse(text) as { [key: string]: unknown };
+      // a `__proto__` key crashes Espruino 2v29 when the parsed object is read (an internal ASSERT, then exit):
+      // refused unparsed, as anyone who may publish a command must not be able to stop the node
+      if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
     } catch {}
     if (parsed === null) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);

@@ -128,12 +128,24 @@ function espruinoName(label: unknown, board: Board): string {
   return typeof label === "string" && label in board.pins ? board.pins[label]!.espruino : String(label);
 }
 
-function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, report: Report): PartConfig[] {
+/** The telemetry report's own fields (firmware/node/app.ts): a sensor's readings go in the report under its name, so no sensor may take one of these. */
+const REPORT_FIELDS = ["boot", "seq", "uptime", "rssi", "heap", "mqtt"];
+
+function checkParts(kind: "sensors" | "actuators", value: unknown, board: Board, used: PinRegistry, addresses: Map<string, string>, names: Map<string, string>, report: Report): PartConfig[] {
   if (!Array.isArray(value)) return [];
   const parts: PartConfig[] = [];
   value.forEach((part: unknown, index: number) => {
     const where = `${kind}[${index}]`;
     if (!isObject(part)) return;
+    const name = part["name"];
+    if (typeof name === "string") {
+      if (kind === "sensors" && REPORT_FIELDS.includes(name)) {
+        report(`${where}.name`, `${where}.name: ${show(name)} is not allowed; the telemetry report has its own ${REPORT_FIELDS.join(", ")}, so a sensor's readings cannot go under those names`);
+      }
+      const other = names.get(name);
+      if (other !== undefined) report(`${where}.name`, `${where}.name: ${show(name)} is already the name of ${other}; every sensor and actuator needs its own (it is their topic level and report key)`);
+      else names.set(name, where);
+    }
     const type = typeof part["type"] === "string" ? part["type"] : "";
     let pin = part["pin"];
     const owner = `${where} (${String(part["name"])})`;
@@ -240,9 +252,10 @@ export function checkDescription(file: string, description: unknown, board: Boar
   }
   const usedPins: PinRegistry = new Map();
   const addresses = new Map<string, string>();
-  const sensors = checkParts("sensors", description["sensors"], board, usedPins, addresses, report) as SensorConfig[];
+  const names = new Map<string, string>();
+  const sensors = checkParts("sensors", description["sensors"], board, usedPins, addresses, names, report) as SensorConfig[];
   const commandQos = defaultOf(schema, "actuators", "[]", "qos") as ActuatorConfig["qos"];
-  const actuators = checkParts("actuators", description["actuators"], board, usedPins, addresses, report)
+  const actuators = checkParts("actuators", description["actuators"], board, usedPins, addresses, names, report)
     .map((part): ActuatorConfig => ({ ...part, qos: (part as Partial<ActuatorConfig>).qos ?? commandQos }));
   if (problems.length > 0) throw new DescriptionError(file, problems);
   const wifi = section(description, "wifi");

@@ -186,6 +186,16 @@ describe("node description: fields, defaults and bounds", () => {
     assert.deepEqual(text.split("\n").map((line) => line.slice(0, line.indexOf(":"))), ["id", "broker.port", "actuators[0].pin", "actuators[1].pin"]);
   });
 
+  it("rejects a sensor named like a field of the telemetry report, and a name two parts share", () => {
+    for (const field of ["boot", "seq", "uptime", "rssi", "heap", "mqtt"]) {
+      assert.match(problemsOf({ sensors: [{ name: field, type: "button", pin: "D4" }] }),
+        new RegExp(`^sensors\\[0\\]\\.name: "${field}" is not allowed; the telemetry report has its own boot, seq, uptime, rssi, heap, mqtt`, "m"));
+    }
+    assert.match(problemsOf({ sensors: [{ name: "door", type: "button", pin: "D4" }], actuators: [{ name: "door", type: "relay", pin: "D5" }] }),
+      /^actuators\[0\]\.name: "door" is already the name of sensors\[0\]; every sensor and actuator needs its own/m);
+    assert.equal(checkDescription("node.json", { id: "n", broker: { host: "b" }, actuators: [{ name: "seq", type: "relay", pin: "D5" }] }, BOARDS["esp32"]!).actuators[0]!.name, "seq", "an actuator's name is a topic level only");
+  });
+
   it("allows TLS only on boards with Espruino's tls module", () => {
     assert.match(problemsOf({ broker: { host: "b", tls: true } }, "esp8266"),
       /^broker\.tls: true is not allowed on board esp8266, whose Espruino build has no tls module; allowed on: esp32, linux$/m);

@@ -92,6 +92,9 @@ const SWITCH_REJECTS: [string, string][] = [
   ['{"state":"ON"', "not JSON"],
   ['{"state":"ON"} x', "not JSON"],
   ['{"state":ON}', "not JSON"],
+  // a `__proto__` key crashes Espruino 2v29 when the parsed object is read: refused unparsed
+  ['{"__proto__":1,"state":"ON"}', "not JSON"],
+  ['{"__proto__":{"state":"ON"}}', "not JSON"],
   ["O".repeat(MAX_COMMAND_LENGTH + 1), "longer than 256 characters"],
 ];
 
@@ -216,6 +219,7 @@ const PERCENT_REJECTS: [string, string][] = [
   ['{"brightness":50}', "expected a number from 0 to 100"],
   ['{"state":"ON"}', "expected a number from 0 to 100"],
   ["{value:50}", "not JSON"],
+  ['{"__proto__":1,"value":50}', "not JSON"],
   ["9".repeat(300), "longer than 256 characters"],
 ];
 
