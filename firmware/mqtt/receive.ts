@@ -56,6 +56,45 @@ function escapeUnit(unit: number): string {
 }
 
 /**
+ * The UTF-8 text [start, end) of `bytes` as a string (a received payload
+ * when `topic` is absent), or ERR_MALFORMED_UTF8 (a stray continuation byte,
+ * an overlong form, a truncated sequence, a surrogate or anything above
+ * U+10FFFF [MQTT-1.5.3-1]). A topic name (`topic` true) is also checked as
+ * checkUtf8 then checkTopic (utf8.ts, topic.ts) check it, in the same pass:
+ * ERR_MALFORMED_UTF8 or ERR_NULL_CHARACTER [MQTT-1.5.3-2], whichever comes
+ * first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1] or ERR_TOPIC_WILDCARD
+ * [MQTT-3.3.2-2]. Decoded as readUtf8 does (utf8.ts): an ASCII JSON string
+ * literal, parsed once. The device's helper for turning a payload into text
+ * only when asked; utf8.ts is the host's.
+ */
+export function readText(bytes: Uint8Array, start: number, end: number, topic?: boolean): string | number {
+  let source = "\"";
+  let error = start < end || !topic ? 0 : ERR_EMPTY_TOPIC;
+  while (start < end) {
+    let code = bytes[start++]!;
+    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
+    // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
+    const minimum = count && 1 << 5 * count + 1;
+    let next = 0;
+    if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
+    code &= 0x7F >> count;
+    // a byte that is not a continuation makes the code point negative, and so malformed
+    while (count--) code = ((next = bytes[start++]!) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
+    if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
+    if (topic) {
+      if (!code) return ERR_NULL_CHARACTER;
+      if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
+    }
+    if (code > 0xFFFF) {
+      source += escapeUnit(0xD7C0 + (code >> 10));
+      code = 0xDC00 | code & 0x3FF;
+    }
+    source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? char(code) : escapeUnit(code);
+  }
+  return error || JSON.parse(source + "\"") as string;
+}
+
+/**
  * A receiver with a buffer of `capacity` bytes (the largest packet accepted).
  * `deliver` is called once per complete packet with the decoded result
  * (`end` or an ERR_*), the packet and the buffer, valid only during the call.
@@ -65,41 +104,6 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
   // decode sets every field that its packet type carries before `deliver` reads it
   const packet = {} as Incoming;
   let held = 0;
-
-  /**
-   * Reads the topic name [start, end) of a PUBLISH into `incomingTopic` and
-   * returns 0, or what checkUtf8 then checkTopic (utf8.ts, topic.ts) give, in
-   * one pass: ERR_MALFORMED_UTF8 (a stray continuation byte, an overlong form, a truncated sequence, a
-   * surrogate or anything above U+10FFFF [MQTT-1.5.3-1]) or ERR_NULL_CHARACTER
-   * [MQTT-1.5.3-2], whichever comes first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1]
-   * or ERR_TOPIC_WILDCARD [MQTT-3.3.2-2]. The string is decoded as readUtf8
-   * does (utf8.ts): an ASCII JSON string literal, parsed once.
-   */
-  function readTopic(start: number, end: number): number {
-    let source = "\"";
-    let error = start < end ? 0 : ERR_EMPTY_TOPIC;
-    while (start < end) {
-      let code = buffer[start++]!;
-      let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
-      // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
-      const minimum = count && 1 << 5 * count + 1;
-      let next = 0;
-      if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
-      code &= 0x7F >> count;
-      // a byte that is not a continuation makes the code point negative, and so malformed
-      while (count--) code = ((next = buffer[start++]!) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
-      if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
-      if (!code) return ERR_NULL_CHARACTER;
-      if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
-      if (code > 0xFFFF) {
-        source += escapeUnit(0xD7C0 + (code >> 10));
-        code = 0xDC00 | code & 0x3FF;
-      }
-      source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? char(code) : escapeUnit(code);
-    }
-    if (!error) packet.incomingTopic = JSON.parse(source + "\"") as string;
-    return error;
-  }
 
   /**
    * Decodes the packet [start, end) whose variable header is at `position`,
@@ -119,8 +123,9 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       // [MQTT-3.3.2-1] a topic name inside the packet
       next += 2 + (buffer[position]! << 8 | buffer[position + 1]!);
       if (next > end) return ERR_STRING_LENGTH;
-      const error = readTopic(position + 2, next);
-      if (error) return error;
+      const topic = readText(buffer, position + 2, next, true);
+      if (typeof topic != "string") return topic;
+      packet.incomingTopic = topic;
       packet.incomingQos = qos;
       packet.incomingRetain = !!(flags & 1);
     }

@@ -25,7 +25,7 @@
 import type { PartConfig } from "../config.ts";
 import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
-  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_NOT_UTF8, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
 
 /** The pwm driver's build switch (scripts/build/build.ts): false drops the percentage parsing, as no actuator of the node can take it. */
@@ -38,7 +38,7 @@ declare const MOTE_DRIVER_PWM: boolean | undefined;
  * into the code instead of keeping a heap variable for each.
  */
 export {
-  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
+  ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_NOT_UTF8, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
 } from "./constants.ts";
 
 /** An on/off actuator (relay, led): `state` true while on. */
@@ -158,7 +158,8 @@ export function commandError(actuator: string, reason: string, payload: string):
 }
 
 /**
- * Handles a message on the node's command subscription: `base` is
+ * Handles a message on the node's command subscription (`payload` its
+ * text, or the decoder's error for one that is not UTF-8): `base` is
  * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
  * Finds the actuator `topic` addresses ({@link commandActuator}) and sets
  * `outcome.index` to it (-1 for none). Returns true after writing the
@@ -167,7 +168,7 @@ export function commandError(actuator: string, reason: string, payload: string):
  * actuator untouched, also when the name is no actuator of the node
  * (`<name>: unknown actuator`).
  */
-export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
+export function handleCommand(base: string, topic: string, payload: string | number, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const name = commandActuator(base, topic);
   let index = -1;
@@ -175,12 +176,12 @@ export function handleCommand(base: string, topic: string, payload: string, part
   outcome.index = index;
   const type = index < 0 ? "" : parts[index]!.type;
   const actuator = actuators[index]!;
-  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(type, payload, actuator.state);
+  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : typeof payload != "string" ? ERR_NOT_UTF8 : parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
     /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
-    const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands"][-value];
-    outcome.error = commandError(name || topic, reason || "bad command", payload);
+    const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands", "not UTF-8"][-value];
+    outcome.error = commandError(name || topic, reason || "bad command", typeof payload == "string" ? payload : "");
     return false;
   }
   outcome.error = "";

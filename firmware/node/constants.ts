@@ -60,3 +60,5 @@ export const ERR_NOT_ON_OFF = -4;
 export const ERR_NOT_PERCENT = -5;
 export const ERR_UNKNOWN_ACTUATOR = -6;
 export const ERR_NOT_COMMANDABLE = -7;
+/** The payload is not UTF-8 (handleCommand is given the decoder's error instead of text). */
+export const ERR_NOT_UTF8 = -8;

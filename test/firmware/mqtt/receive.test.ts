@@ -14,8 +14,8 @@ import { decodeFromBroker } from "../../../firmware/mqtt/decode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import { Framer } from "../../../firmware/mqtt/framer.ts";
 import { createClientRecord } from "../../../firmware/mqtt/packets.ts";
-import { createReceiver, type Incoming } from "../../../firmware/mqtt/receive.ts";
-import { readUtf8 } from "../../../firmware/mqtt/utf8.ts";
+import { createReceiver, readText, type Incoming } from "../../../firmware/mqtt/receive.ts";
+import { checkUtf8, readUtf8 } from "../../../firmware/mqtt/utf8.ts";
 import { buildCorpus, chunk, nextInput, Random } from "./fuzz-inputs.ts";
 
 const SEED = Number(process.env["MOTE_FUZZ_SEED"] ?? 0x72656376);
@@ -105,6 +105,28 @@ describe("receive: the client's framer and decoder, against Framer + decodeFromB
     assert.deepEqual(empty.device, empty.host);
     seen.add(empty.host[0]!);
     assert.deepEqual([...seen].sort(), ["ERR_EMPTY_TOPIC", "ERR_MALFORMED_UTF8", "ERR_NULL_CHARACTER", "ERR_TOPIC_WILDCARD", "PUBLISH"]);
+  });
+
+  it("reads a payload as text as checkUtf8 and readUtf8 do (U+0000 allowed), on every 1 to 4 bytes drawn from UTF-8's boundary bytes, and 4-byte characters", function () {
+    const interesting = [0x00, 0x0a, 0x22, 0x23, 0x41, 0x5c, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
+    let payloads: number[][] = [[]];
+    const seen = new Set<string>();
+    assert.equal(readText(new Uint8Array(0), 0, 0), "");
+    for (let length = 1; length <= 4; length++) {
+      payloads = payloads.flatMap((payload) => interesting.map((byte) => [...payload, byte]));
+      for (const payload of payloads) {
+        // inside a larger buffer, as a payload is: only [start, end) is read
+        const bytes = Uint8Array.from([0xc3, ...payload, 0xa9]);
+        // checkUtf8 refuses U+0000, a string's rule: checked with each 0x00 (a 1-byte character) made 0x01
+        const check = checkUtf8(bytes.map((byte) => byte || 1), 1, 1 + length);
+        const expected = check == 0 ? readUtf8(bytes, 1, 1 + length) : check;
+        assert.equal(readText(bytes, 1, 1 + length), expected, Buffer.from(payload).toString("hex"));
+        seen.add(typeof expected == "string" ? "text" : errorName(expected));
+      }
+    }
+    assert.deepEqual([...seen].sort(), ["ERR_MALFORMED_UTF8", "text"]);
+    const text = "ON \u00e9\u20ac\ud83d\ude00\u0000\"\\";
+    assert.equal(readText(Buffer.from(text, "utf8"), 0, Buffer.byteLength(text)), text);
   });
 
   it("delivers each packet once whether split at every byte or joined in one chunk, and drops a partial packet on reset", function () {

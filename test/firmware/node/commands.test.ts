@@ -313,6 +313,17 @@ describe("commands: dispatch by topic", () => {
     assert.equal(setup.bench.hardware.pin("D13").level, true);
     assert.equal(setup.bench.hardware.pin("D2").level, false);
   });
+  it("a payload that is not UTF-8 (the decoder's error instead of text) is an error, and nothing moves", () => {
+    const setup = setUp();
+    const actuators = [setup.relay, setup.led, setup.fan];
+    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "relay"), -10, PARTS, actuators, setup.outcome), false);
+    assert.equal(setup.outcome.index, 0);
+    assertError(setup.outcome, "relay", "not UTF-8", "");
+    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "heater"), -10, PARTS, actuators, setup.outcome), false);
+    assertError(setup.outcome, "heater", "unknown actuator", "");
+    assert.deepEqual([setup.relay.state, setup.led.state, setup.fan.state], [false, false, 0]);
+    assert.equal(setup.bench.hardware.pin("D13").level, true);
+  });
 });
 
 describe("commands: parseCommand", () => {
