@@ -139,17 +139,26 @@ export function commandError(actuator: string, reason: string, payload: string):
    * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
    * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
    * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
-   * count bytes in a string holding characters above U+00FF (as readUtf8 gives
-   * them) while length and charAt count characters.
+   * count bytes in a string holding characters above U+00FF (as readText gives
+   * them) while length and charAt count characters. A character above
+   * U+FFFF (one character on Espruino builds with Unicode support, such as
+   * the Linux one: charCodeAt gives its code point) is written as its
+   * surrogate pair, as JSON has it.
    */
   const quoteAscii = function (text: string, limit: number): string {
     const end = text.length < limit ? text.length : limit;
     let quoted = '"';
     for (let index = 0; index < end; index++) {
-      const code = text.charCodeAt(index);
+      let code = text.charCodeAt(index);
       if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
-      else if (code < 32 || code > 126) quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
-      else quoted += text.charAt(index);
+      else if (code > 31 && code < 127) quoted += text.charAt(index);
+      else {
+        if (code > 0xFFFF) {
+          quoted += "\\u" + (0xD7C0 + (code >> 10)).toString(16).toUpperCase();
+          code = 0xDC00 | code & 0x3FF;
+        }
+        quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
+      }
     }
     return quoted + '"';
   };

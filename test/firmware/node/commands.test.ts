@@ -248,6 +248,15 @@ describe("commands: pwm", () => {
 });
 
 describe("commands: error messages", () => {
+  it("writes a character above U+FFFF as its surrogate pair, as an Espruino build with Unicode support holds it (one character, charCodeAt its code point)", () => {
+    // "a\u{1F600}b\u{10FFFF}" as such a build holds it: 4 characters; V8 has no such string, so a stand-in with the methods quoteAscii uses
+    const codes = [0x61, 0x1f600, 0x62, 0x10ffff];
+    const espruinoString = { length: codes.length, charCodeAt: (index: number) => codes[index], charAt: (index: number) => String.fromCodePoint(codes[index]!) };
+    const error = commandError("led", "r", espruinoString as unknown as string);
+    assert.equal(error, '{"error":"led: r","input":"a\\uD83D\\uDE00b\\uDBFF\\uDFFF"}');
+    assert.equal(JSON.parse(error).input, "a\u{1F600}b\u{10FFFF}");
+  });
+
   it("escapes non-ASCII input as \\u00XX (capitals, as Espruino), quotes and controls too", () => {
     const setup = setUp();
     applyCommand("relay", "relay", setup.relay, "\u00d6N", setup.outcome);
