@@ -29,6 +29,8 @@ import type { Clock, Transport } from "./transport.ts";
 
 /** Build-time switch for QoS 2 (see `createClient`). */
 declare const MOTE_QOS2: boolean | undefined;
+/** True in a build that has created this client with the same options on the host, so its checks passed there (see `createClient`). */
+declare const MOTE_CLIENT_CHECKED: boolean | undefined;
 
 /** What the client needs besides the transport and the clock. Times in milliseconds. */
 export interface ClientOptions {
@@ -160,11 +162,14 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /*
    * QoS 2 support (PUBREC/PUBREL/PUBCOMP in both roles). A build for a node
    * that uses no QoS 2 defines MOTE_QOS2 = false and esbuild drops that code;
-   * Node and the tests, with no define, get it. It must be the first statement
+   * Node and the tests, with no define, get it. Such a switch must be in the first statement
    * of a function: esbuild folds such a constant into its uses before removing
    * dead code, but not a module-level one nor one after other statements.
+   * CHECKED: the build has created the node's client on the host with the
+   * same options, so the checks that throw here passed; its bundle leaves
+   * them out.
    */
-  const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2;
+  const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2, CHECKED = typeof MOTE_CLIENT_CHECKED != "undefined" && MOTE_CLIENT_CHECKED;
   const connectPacket = options.connect;
   const sendBuffer = options.sendBuffer;
   const inflightWindow = options.inflightWindow;
@@ -174,7 +179,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
   const random = options.random || Math.random;
-  if (!(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
+  if (!CHECKED && !(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const queue: OutgoingMessage[] = [];
@@ -510,7 +515,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
-  if (check(connectPacket)) {
+  if (!CHECKED && check(connectPacket)) {
     throw new Error("mqtt: connect is not a CONNECT packet (connectPacket) within sendBuffer " + sendBuffer);
   }
   /*

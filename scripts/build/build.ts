@@ -15,7 +15,11 @@ import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
+import type { Clock, Transport } from "../../firmware/mqtt/transport.ts";
+import { createClient } from "../../firmware/mqtt/client.ts";
+import { clientOptions } from "../../firmware/node/app.ts";
 import { nodeConnectPacket } from "../../firmware/node/connect.ts";
+import { statusTopic } from "../../firmware/node/topics.ts";
 import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
@@ -180,15 +184,38 @@ export function overBudgetMessage(result: BuildResult): string | null {
   return goal === undefined ? over : `${over}: ${goal}`;
 }
 
+/**
+ * Creates the node's MQTT client on the host, with the options its device
+ * will give it (firmware/node/app.ts clientOptions, the CONNECT `connect`),
+ * over a transport and clock that do nothing: createClient's checks of its
+ * options run here, once, and the bundle is built without them
+ * (MOTE_CLIENT_CHECKED). Throws naming the node and the board.
+ */
+export function checkClientOptions(node: NodeConfig, board: Board, connect: string): void {
+  const idle = () => 0;
+  const options = clientOptions(node);
+  if (connect.length > options.sendBuffer) {
+    throw new Error(`node "${node.id}" on board ${board.id}: its CONNECT packet is ${connect.length} bytes, over the board's send buffer of ${options.sendBuffer}: `
+      + `shorten topicPrefix (the will topic <topicPrefix>/<id>/status is ${statusTopic(node.topicPrefix, node.id).length} characters), broker.clientId, broker.username or the password`);
+  }
+  try {
+    createClient({ ...options, connect }, { open: idle, sendString: idle, pending: idle, close: idle } as unknown as Transport, { now: idle, setTimeout: idle, clearTimeout: idle } as unknown as Clock);
+  } catch (error) {
+    throw new Error(`node "${node.id}" on board ${board.id}: ${(error as Error).message}`);
+  }
+}
+
 /** Runs the whole build for one board, in memory. */
 export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const board = boardById(request.board);
   const nodeFile = request.nodeFile ?? EXAMPLE_NODE;
   const node = request.node ?? loadNode(nodeFile, board);
+  const connect = request.connect ?? nodeConnectPacket(node);
+  checkClientOptions(node, board, connect);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(request.connect ?? nodeConnectPacket(node)) },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_CLIENT_CHECKED: "true" },
     values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });

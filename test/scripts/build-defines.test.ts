@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
-import { buildBundle, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { buildBundle, checkClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
 
@@ -163,6 +163,18 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   it("discovery off drops discovery.ts and keeps the drivers", () => {
     assertLacks(everyQos1, DISCOVERY_MODULE);
     for (const module of ALL_DRIVER_MODULES) assertHas(everyQos1, module);
+  });
+
+  it("the client's option checks run in the build, on the host, and are not in the bundle", async () => {
+    for (const result of [relayOnly, every, everyQos1, sleepy]) assert.doesNotMatch(result.code, /mqtt: need|not a CONNECT packet/);
+    const longPrefix = join(mkdtempSync(join(tmpdir(), "mote-defines-")), "node.json");
+    writeFileSync(longPrefix, JSON.stringify({ id: "long", broker: { host: "192.168.1.10" }, topicPrefix: "p".repeat(500), actuators: [{ name: "relay", type: "relay", pin: "D5" }] }));
+    await assert.rejects(buildBundle({ board: "esp8266", nodeFile: longPrefix }),
+      /node "long" on board esp8266: its CONNECT packet is 5\d\d bytes, over the board's send buffer of 512: shorten topicPrefix \(the will topic <topicPrefix>\/<id>\/status is 512 characters\)/);
+    // within the send buffer on an ESP32 (2,048 bytes)
+    assert.ok((await buildBundle({ board: "esp32", nodeFile: longPrefix })).total > 0);
+    // what createClient itself refuses (here a codec error code for the packet), the build refuses the same way
+    assert.throws(() => checkClientOptions(relayOnly.node, BOARDS["esp8266"]!, -20 as unknown as string), /node "example" on board esp8266: mqtt: connect is not a CONNECT packet/);
   });
 
   it("QoS 2 code is in the client only when an actuator subscribes at QoS 2", () => {
