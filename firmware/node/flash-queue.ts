@@ -10,9 +10,10 @@
  * StorageFile, `<prefix>.<id in base 36>`, holding up to `segmentMessages`
  * messages, one line each: the QoS digit, the payload, "\n"
  * (`1{"boot":3,"seq":7,...}\n`). A payload must be a JSON object text of
- * printable ASCII (0x20-0x7E): the report's keys are sensor names
- * (`[a-z0-9_-]`) and fixed fields, its values numbers, booleans and objects
- * of them, and Espruino's JSON.stringify escapes anything else (`\u00e9`).
+ * printable ASCII (0x20-0x7E), as the node's report is: its keys are
+ * sensor names (`[a-z0-9_-]`) and fixed fields, its values numbers,
+ * booleans and objects of them, and Espruino's JSON.stringify escapes
+ * control and non-ASCII characters in a string (é as `\u00E9`: 2v29).
  * So a line never holds "\n" within it, nor the byte 0xFF, which marks the
  * end of a StorageFile (a 0xFF written into one hides everything after it:
  * measured on 2v29). `add` refuses (and counts as dropped) a payload that is
@@ -62,9 +63,9 @@
  * flash corruption) is skipped and counted in `corrupt`. A cut line is a
  * proper prefix of a JSON object text, so it never parses, with one
  * exception on 2v29: a prefix ending in "-" (`{"t":-`) parses there (to
- * null), hence the "}" at the end; the first batch
- * after a boot starts with "\n" (an empty line, skipped), so a cut line
- * never swallows the next one. A message the client cannot send (larger
+ * null), hence the "}" at the end. The first batch after a boot starts
+ * with "\n" (an empty line, skipped), so a cut line never swallows the
+ * next one. A message the client cannot send (larger
  * than its send buffer) counts as taken, is never acknowledged, and its
  * segment stays until the bound evicts it.
  */
