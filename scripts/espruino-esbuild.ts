@@ -37,8 +37,8 @@ export const ESPRUINO_SUPPORTED: Record<string, boolean> = {
  * the MQTT client's internals, which nothing outside a bundle reads and
  * nothing serializes. The received-packet record (`incoming…`, receive.ts),
  * the queued messages' `packetId` and `unsent` (client.ts; flash-queue.ts
- * builds messages inside the same bundle and stores only topic, payload and
- * flags), a subscription's `handler` (client.ts), and the Transport's
+ * builds messages inside the same bundle and stores only QoS and
+ * payload), a subscription's `handler` (client.ts), and the Transport's
  * members but `open` and `close`, which Espruino's own objects also have
  * (transport.ts). Never add a name that
  * is read from outside the bundle (the simulator reads the global `mote`,
@@ -62,8 +62,8 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * 320 bytes on the example node). Likewise the fields of the messages the
  * client queues, of the last will and of a subscription (`topic`, `payload`,
  * `retain`, `dup`, `handler`): a variable or more per queued message; the
- * flash queue writes messages to flash as arrays, never by these names. And
- * the client's and the flash queue's members that only app.ts uses (`onConnect`,
+ * flash queue writes only a message's QoS and payload to flash, never
+ * these names. And the client's and the flash queue's members that only app.ts uses (`onConnect`,
  * `onDisconnect`, `store`, `restore`, `subscribe`, `unsubscribe`, `flush`);
  * at the console `mote.client.counters`, `mote.client.publish` and
  * `mote.report()` keep their names. And the node description's own keys

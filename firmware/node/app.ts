@@ -174,7 +174,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
   const queue = createFlashQueue(platform.storage, clock, {
-    prefix: "mq", segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: 5000,
+    prefix: "mq", topic: telemetry, segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: 5000,
   }, function (messages: OutgoingMessage[]): number {
     return client.queue.length < QUEUE_FEED ? client.restore(messages) : 0;
   });
@@ -243,8 +243,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report["mqtt"] = client.counters;
       const payload = JSON.stringify(report);
       if (roundQos > 0) {
-        // the client's `restore` sets dup, packetId, state and unsent when it takes the message
-        queue.add({ topic: telemetry, payload, qos: roundQos, retain: false } as OutgoingMessage);
+        queue.add(payload, roundQos);
         if (client.state != STATE_READY) queue.flush();
       } else client.publish(telemetry, payload, 0, false);
       for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;

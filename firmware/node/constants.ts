@@ -30,10 +30,11 @@ export const SLEEP_MIN = 1000;
  * The flash queue of QoS 1 reports (flash-queue.ts): reports per segment file
  * and segment files at most, so QUEUE_SEGMENT x QUEUE_SEGMENTS reports (128:
  * two hours and eight minutes of one-minute reports) survive an outage or a
- * power loss; older ones go first, counted. A segment of 8 reports of ~300
- * bytes takes three 992-byte Storage chunks, so the whole queue ~48 KB of
- * the 192 KB (4 MB ESP8266) or 896 KB (ESP32) Storage area; each segment
- * costs three numbers of RAM while it exists.
+ * power loss; older ones go first, counted. A segment of 8 lines (a
+ * report's JSON and 2 bytes: about 230 bytes on the example node, some 100
+ * more with a few sensors) takes two or three 992-byte Storage chunks, so
+ * the whole queue 32-48 KB of the 192 KB (4 MB ESP8266) or 896 KB (ESP32)
+ * Storage area; each segment costs three numbers of RAM while it exists.
  */
 export const QUEUE_SEGMENT = 8;
 export const QUEUE_SEGMENTS = 16;

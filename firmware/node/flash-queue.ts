@@ -4,14 +4,20 @@
  * over Espruino's appendable StorageFiles (`require("Storage").open`) that
  * feeds the MQTT client as it has room.
  *
- * A segmented, append-only log. Each segment is one StorageFile,
- * `<prefix>.<id in base 36>`, holding up to `segmentMessages` messages, one
- * line each: `JSON.stringify([topic, payload, flags])\n`, flags = QoS
- * (bits 0-1) | 4 retain | 8 payload is base64 (a Uint8Array payload, sent as
- * `btoa` of its bytes; a string payload stays a JSON string, which escapes
- * control and non-ASCII characters). Lines are pure ASCII, so never contain
- * the byte 0xFF, which marks the end of a StorageFile (a 0xFF written into
- * one hides everything after it: measured on 2v29).
+ * It keeps only what the node puts in it: reports on one topic (the
+ * node's telemetry topic, given once in the options and never stored),
+ * never retained. A segmented, append-only log. Each segment is one
+ * StorageFile, `<prefix>.<id in base 36>`, holding up to `segmentMessages`
+ * messages, one line each: the QoS digit, the payload, "\n"
+ * (`1{"boot":3,"seq":7,...}\n`). A payload must be a JSON object text of
+ * printable ASCII (0x20-0x7E), as the node's report is: its keys are
+ * sensor names (`[a-z0-9_-]`) and fixed fields, its values numbers,
+ * booleans and objects of them, and Espruino's JSON.stringify escapes
+ * control and non-ASCII characters in a string (é as `\u00E9`: 2v29).
+ * So a line never holds "\n" within it, nor the byte 0xFF, which marks the
+ * end of a StorageFile (a 0xFF written into one hides everything after it:
+ * measured on 2v29). `add` refuses (and counts as dropped) a payload that is
+ * not such a text rather than write a line that would not read back.
  *
  * `add` appends a message to the log as *waiting*; `feed` hands waiting
  * messages, oldest first, to `take` (the client's `restore`), which takes
@@ -52,10 +58,14 @@
  *
  * At boot `load()` reads every segment line by line (a StorageFile read
  * never maps a whole file into RAM), counts its messages as waiting and
- * feeds the client. A line that does not parse (a write cut by power loss,
- * flash corruption) is skipped and counted in `corrupt`; the first batch
- * after a boot starts with "\n" (an empty line, skipped), so a cut line
- * never swallows the next one. A message the client cannot send (larger
+ * feeds the client. A line that is not a QoS digit 1 or 2 and such a
+ * payload ending in "}" that JSON.parse takes (a write cut by power loss,
+ * flash corruption) is skipped and counted in `corrupt`. A cut line is a
+ * proper prefix of a JSON object text, so it never parses, with one
+ * exception on 2v29: a prefix ending in "-" (`{"t":-`) parses there (to
+ * null), hence the "}" at the end. The first batch after a boot starts
+ * with "\n" (an empty line, skipped), so a cut line never swallows the
+ * next one. A message the client cannot send (larger
  * than its send buffer) counts as taken, is never acknowledged, and its
  * segment stays until the bound evicts it.
  */
@@ -79,10 +89,12 @@ export interface QueueStorage {
   list(pattern: undefined, options: { sf: boolean }): string[];
 }
 
-/** Sizes and timing of the queue. */
+/** Sizes, timing and topic of the queue. */
 export interface FlashQueueOptions {
   /** File name prefix: 1 to 16 letters, digits or `_` (segments are `<prefix>.<id>`). */
   prefix: string;
+  /** The topic of every message (the node's telemetry topic): flash does not hold it. */
+  topic: string;
   /** Messages per segment file. */
   segmentMessages: number;
   /** Segment files at most; the oldest is erased to make room. */
@@ -97,7 +109,7 @@ export interface FlashQueueOptions {
 export interface FlashQueueCounters {
   /** Messages written to flash. */
   written: number;
-  /** Messages whose flash copy was erased unacknowledged (queue full) or never made (write failed). */
+  /** Messages whose flash copy was erased unacknowledged (queue full) or never made (write failed, or `add` refused the payload). */
   dropped: number;
   /** Appends to flash: one per batch, one more per segment a batch fills (each up to 992 characters per StorageFile write). */
   batches: number;
@@ -112,8 +124,13 @@ export type Take = (messages: OutgoingMessage[]) => number;
 export interface FlashQueue {
   /** For `client.store`: `remove` counts an acknowledgement and feeds the client; `add` keeps nothing (see the file comment). */
   store: MessageStore;
-  /** Appends a QoS 1/2 message to the log, then feeds the client. */
-  add(message: OutgoingMessage): void;
+  /**
+   * Appends a report on the queue's topic to the log, not retained, then
+   * feeds the client. `payload` must be a JSON object text of printable
+   * ASCII (no "\n", see the file comment) and `qos` 1 or 2; anything else
+   * is refused and counted as dropped.
+   */
+  add(payload: string, qos: number): void;
   /** Hands waiting messages, oldest first, to the client while it takes them. */
   feed(): void;
   /** Counts what flash holds as waiting (once, at boot), then feeds the client. */
@@ -132,51 +149,24 @@ interface StoredMessage extends OutgoingMessage {
 
 /** Most characters per StorageFile write: one chunk (992 data bytes on 2v29). */
 const WRITE_CHARACTERS = 992;
-const FLAG_RETAIN = 4;
-const FLAG_BASE64 = 8;
 
 /**
- * One line for `message` (ASCII, "\n" ended). A Uint8Array payload becomes
- * a binary string 256 bytes at a time (Espruino's `apply` takes at most 256
- * arguments, and its `subarray` does not clamp the end to the length: 2v29
- * `new Uint8Array(3).subarray(0, 256).length` is 256), then base64.
- * Espruino's JSON.stringify already escapes non-ASCII; V8's does not.
+ * The message on `topic` that `line` holds (the QoS digit, the payload, an
+ * optional "\n"), or null when it is corrupt (see the file comment). The
+ * queue's `add` checks a payload the same way, so every line it writes
+ * reads back.
  */
-export function encodeEntry(message: OutgoingMessage): string {
-  let payload = message.payload;
-  const binary = typeof payload != "string";
-  if (binary) {
-    const bytes = payload as Uint8Array;
-    payload = "";
-    for (let start = 0; start < bytes.length; start += 256) {
-      payload += String.fromCharCode.apply(null, bytes.subarray(start, Math.min(bytes.length, start + 256)) as unknown as number[]);
-    }
-    payload = btoa(payload);
-  }
-  const flags = message.qos | (message.retain ? FLAG_RETAIN : 0) | (binary ? FLAG_BASE64 : 0);
+export function decodeEntry(line: string, topic: string): OutgoingMessage | null {
+  const qos = line.charCodeAt(0) - 48;
+  const payload = line.replace("\n", "").substr(1);
   // \xXX, not \uXXXX: Espruino 2v29's regular expressions read a \u escape as the letters (the gate rejects it)
-  return JSON.stringify([message.topic, payload, flags]).replace(/[^\x01-\x7e]/g, function (character: string): string {
-    return "\\u" + ("000" + character.charCodeAt(0).toString(16)).slice(-4);
-  }) + "\n";
-}
-
-/** The message a line holds, or null when it does not parse as one. */
-export function decodeEntry(line: string): OutgoingMessage | null {
-  try {
-    const entry = JSON.parse(line);
-    const flags = entry[2];
-    const qos = flags & 3;
-    let payload = entry[1];
-    if (Array.isArray(entry) && entry.length == 3 && typeof entry[0] == "string" && typeof payload == "string" && typeof flags == "number" && qos && qos < 3 && flags < 16) {
-      if (flags & FLAG_BASE64) {
-        const text = atob(payload);
-        payload = new Uint8Array(text.length);
-        for (let index = 0; index < text.length; index++) payload[index] = text.charCodeAt(index);
-      }
-      return { topic: entry[0], payload, qos, retain: (flags & FLAG_RETAIN) > 0, dup: false, packetId: 0, state: 0, unsent: true };
+  if ((qos == 1 || qos == 2) && payload[0] == "{" && payload[payload.length - 1] == "}" && !/[^\x20-\x7e]/.test(payload)) {
+    try {
+      JSON.parse(payload);
+      return { topic, payload, qos, retain: false, dup: false, packetId: 0, state: 0, unsent: true };
+    } catch (error) {
+      // a cut or garbled line
     }
-  } catch (error) {
-    // not JSON, or base64 that does not decode
   }
   return null;
 }
@@ -241,7 +231,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       }
       const count = Math.min(pending.length, options.segmentMessages - segments[last + 1]!);
       let text = torn ? "\n" : "";
-      for (let index = 0; index < count; index++) text += encodeEntry(pending[index]!);
+      for (let index = 0; index < count; index++) text += pending[index]!.qos + (pending[index]!.payload as string) + "\n";
       // the waiting ones among them: pending ends with min(waiting, pending.length) of them
       const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
       const batch = pending.splice(0, count);
@@ -294,7 +284,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         while (!message && (line = file.readLine()) !== undefined) {
           next++;
           // an empty line starts each boot's first batch; a corrupt one was counted at load
-          const decoded: StoredMessage | null = line == "\n" ? null : decodeEntry(line);
+          const decoded: StoredMessage | null = line == "\n" ? null : decodeEntry(line, options.topic);
           if (decoded) {
             if (readCount == skip) {
               decoded.segment = id;
@@ -337,7 +327,13 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
 
   return {
     store: { add: count, remove },
-    add: function (message: OutgoingMessage): void {
+    add: function (payload: string, qos: number): void {
+      // the line it would write: a "\n" inside the payload leaves this one last, which fails the check
+      const message = decodeEntry(qos + payload + "\n", options.topic);
+      if (!message) {
+        counters.dropped++;
+        return;
+      }
       pending.push(message);
       waiting++;
       feed();
@@ -361,7 +357,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         let line = file.readLine();
         while (line !== undefined) {
           if (line != "\n") {
-            if (decodeEntry(line)) count++;
+            if (decodeEntry(line, options.topic)) count++;
             else counters.corrupt++;
           }
           line = file.readLine();

@@ -382,12 +382,13 @@ class FleetRun {
 
   /**
    * Wraps the node's `mote.client.publish` (QoS 0 reports) and
-   * `mote.queue.add` (QoS 1 reports go through the flash queue, which never
-   * refuses one) on the global node-main.ts sets, to book each report it produces.
+   * `mote.queue.add` (QoS 1 reports go through the flash queue, which
+   * refuses none: it refuses only a payload that is not a report's JSON) on
+   * the global node-main.ts sets, to book each report it produces.
    */
   private instrument(node: FleetNode, interpreter: Interpreter): void {
     type Publish = (...args: unknown[]) => number;
-    type Add = (message: { qos: unknown }) => void;
+    type Add = (payload: unknown, qos: unknown) => void;
     const mote = interpreter.realm.global["mote"] as { client?: { publish: Publish }; queue?: { add: Add } } | undefined;
     const client = mote?.client;
     const queue = mote?.queue;
@@ -403,14 +404,9 @@ class FleetRun {
       if (topic === node.telemetry && typeof payload == "string") ledger.produced(node.id, payload, Number(qos), result);
       return result;
     };
-    queue.add = function (message): void {
-      // The node's bundle shortens a message's field names (NODE_PRIVATE_PROPERTIES, `qos` kept), and only
-      // reports go through the flash queue: the report is the member that is a report's JSON.
-      for (const key in message) {
-        const value = (message as Record<string, unknown>)[key];
-        if (typeof value == "string" && reportKey(value) !== null) ledger.produced(node.id, value, Number(message.qos), 0);
-      }
-      add.call(queue, message);
+    queue.add = function (payload: unknown, qos: unknown): void {
+      if (typeof payload == "string" && reportKey(payload) !== null) ledger.produced(node.id, payload, Number(qos), 0);
+      add.call(queue, payload, qos);
     };
   }
 

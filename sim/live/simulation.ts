@@ -266,7 +266,8 @@ export class Simulation {
       files.add(name.slice(0, -1));
       const text = this.env.storage.read(name) ?? "";
       const end = text.indexOf("\xFF");
-      for (const line of (end < 0 ? text : text.slice(0, end)).split("\n")) if (line.startsWith("[")) messages++;
+      // a line is the QoS digit and a report's JSON; one split across two chunks starts with both only in the first
+      for (const line of (end < 0 ? text : text.slice(0, end)).split("\n")) if (/^[12]\{/.test(line)) messages++;
     }
     return { messages, files: files.size };
   }

@@ -38,15 +38,15 @@ export function memoryStorage(): NodeStorage {
   };
 }
 
-/** Every message the flash queue's segments (`<prefix>.*`) hold, as `topic payload` lines, segment by segment. */
+/** The payloads of the reports the flash queue's segments (`<prefix>.*`) hold, segment by segment. */
 export function queuedInFlash(storage: NodeStorage, prefix = "mq"): string[] {
   const found: string[] = [];
   const names = storage.list(undefined, { sf: true }).filter((name) => name.startsWith(prefix + "."));
   names.sort((a, b) => parseInt(a.slice(prefix.length + 1), 36) - parseInt(b.slice(prefix.length + 1), 36));
   for (const name of names) {
     for (const line of (storage.read(name) ?? "").split("\n")) {
-      const message = line ? decodeEntry(line) : null;
-      if (message) found.push(message.topic + " " + String(message.payload));
+      const message = line ? decodeEntry(line, "") : null;
+      if (message) found.push(message.payload as string);
     }
   }
   return found;

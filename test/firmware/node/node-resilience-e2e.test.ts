@@ -68,9 +68,9 @@ function reportsInFlash(env: EspruinoEnvironment): [number, number][] {
   for (const contents of segments.values()) {
     const end = contents.indexOf("\xff");
     for (const line of (end < 0 ? contents : contents.slice(0, end)).split("\n")) {
-      const message = line ? decodeEntry(line) : null;
-      if (message && message.topic.endsWith("/telemetry")) {
-        const body = JSON.parse(String(message.payload)) as { boot: number; seq: number };
+      const message = line ? decodeEntry(line, "") : null;
+      if (message) {
+        const body = JSON.parse(message.payload as string) as { boot: number; seq: number };
         found.push([body.boot, body.seq]);
       }
     }
