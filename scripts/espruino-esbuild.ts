@@ -63,8 +63,8 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * client queues, of the last will and of a subscription (`topic`, `payload`,
  * `retain`, `dup`, `handler`): a variable or more per queued message; the
  * flash queue writes only a message's QoS and payload to flash, never
- * these names. And the client's and the flash queue's members that only app.ts uses (`onConnect`,
- * `onDisconnect`, `store`, `restore`, `subscribe`, `unsubscribe`, `flush`);
+ * these names, nor the segment id (`segment`) it marks each stored one with. And the client's and the flash queue's members that only app.ts uses (`onConnect`,
+ * `onDisconnect`, `store`, `restore`, `subscribe`, `unsubscribe`, `flush`, `feed`, `load`, `waiting`);
  * at the console `mote.client.counters`, `mote.client.publish` and
  * `mote.report()` keep their names. And the node description's own keys
  * that only the node reads (`topicPrefix`, `telemetry`, `offlineMinutes`, …),
@@ -81,7 +81,7 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  */
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
-  "|segmentMessages|maxSegments|batchMessages|batchMilliseconds|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
+  "|segmentMessages|maxSegments|batchMessages|batchMilliseconds|segment|prefix|feed|load|waiting|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
   "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|discovery|awakeLimit" +
   "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));
 
