@@ -10,9 +10,14 @@
  */
 import inspector from "node:inspector";
 
-/** One scope level of a function: its kind ("closure" or "script") and its variables. */
+/**
+ * One scope level of a function and its variables: a function's scope
+ * ("closure"), a block's or catch clause's inside one ("block": Espruino
+ * keeps those variables in the function's scope), or the top-level
+ * `let`/`const` ("script").
+ */
 export interface ScopeRecord {
-  kind: "closure" | "script";
+  kind: "closure" | "block" | "script";
   variables: Record<string, unknown>;
 }
 
@@ -61,7 +66,9 @@ export class ScopeReader {
       const list = this.post<PropertiesResult>(session, "Runtime.getProperties", { objectId: scopes, ownProperties: true, objectGroup: GROUP });
       for (const entry of list.result) {
         const description = entry.value?.description ?? "";
-        const kind = description.startsWith("Closure") ? "closure" : description.startsWith("Script") ? "script" : null;
+        const kind = description.startsWith("Closure") ? "closure"
+          : description.startsWith("Block") || description.startsWith("Catch") ? "block"
+          : description.startsWith("Script") ? "script" : null;
         const objectId = entry.value?.objectId;
         if (kind === null || objectId === undefined) continue;
         received = undefined;

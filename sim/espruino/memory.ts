@@ -140,7 +140,7 @@ export class VariableCounter {
       const signature = this.signature(scope);
       if (this.scopeSignatures.has(signature)) continue;
       this.scopeSignatures.add(signature);
-      total += 2;
+      if (scope.kind === "closure") total += 2;
       for (const [name, item] of Object.entries(scope.variables)) total += this.member(name, item);
     }
     return total;

@@ -50,4 +50,13 @@ describe("heap variable estimate", () => {
     assert.ok(usage >= 37 + 200, String(usage));
     assert.equal(env.run("process.memory().free + process.memory().usage"), 1600);
   });
+
+  it("counts a block's variables that a closure holds (V8 lists them as a Block scope)", () => {
+    const env = environment("esp8266");
+    const start = env.variablesUsed;
+    env.run(`var handlers = [];
+      (function () { if (handlers) { let label = new Array(501).join("b"); handlers.push(function () { return label.length; }); } })();`);
+    // The 500-char string: ~50 variables at 16 bytes.
+    assert.ok(env.variablesUsed - start >= 50, `grew by ${env.variablesUsed - start}`);
+  });
 });
