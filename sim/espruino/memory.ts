@@ -20,6 +20,7 @@
  * (Espruino keeps them), and parse-time temporaries are not modelled.
  */
 import type { Interpreter } from "./interpreter.ts";
+import { insertedLength, KEEP_FUNCTION_NAME } from "./keep-scopes.ts";
 import { ScopeReader, type ScopeRecord } from "./memory-scopes.ts";
 import { EmulatedSocket } from "./modules/socket.ts";
 
@@ -105,6 +106,7 @@ export class VariableCounter {
       if (length >= 0) return this.bytesVariables(length);
     }
     if (this.isForeign(value)) return 1;
+    if (typeof value === "function" && (value as { name?: unknown }).name === KEEP_FUNCTION_NAME) return 0;
     let total = 1;
     if (typeof value === "function") total += this.functionVariables(value as (...args: unknown[]) => unknown);
     if (tag === "[object Date]") total += 1;
@@ -134,14 +136,17 @@ export class VariableCounter {
   private functionVariables(fn: (...args: unknown[]) => unknown): number {
     let total = fn.length;
     if (this.layout.codeInFlash) total += 1;
-    else total += 1 + this.stringVariables(Function.prototype.toString.call(fn).length);
+    else {
+      const source = Function.prototype.toString.call(fn);
+      total += 1 + this.stringVariables(source.length - insertedLength(source));
+    }
     if (this.scopes === null) return total;
     for (const scope of this.scopes(fn)) {
       const signature = this.signature(scope);
       if (this.scopeSignatures.has(signature)) continue;
       this.scopeSignatures.add(signature);
       if (scope.kind === "closure") total += 2;
-      for (const [name, item] of Object.entries(scope.variables)) total += this.member(name, item);
+      for (const [name, item] of Object.entries(scope.variables)) if (name !== KEEP_FUNCTION_NAME) total += this.member(name, item);
     }
     return total;
   }
@@ -185,10 +190,11 @@ export function estimateUsage(interpreter: Interpreter, reader: ScopeReader | nu
       if (!("value" in descriptor)) continue;
       const value: unknown = descriptor.value;
       const isObject = (typeof value === "object" && value !== null) || typeof value === "function";
+      if (key === KEEP_FUNCTION_NAME) continue;
       if (descriptor.enumerable === true || (isObject && !realm.isBuiltIn(value))) total += counter.member(key, value);
     }
     for (const script of reader === null ? [] : scriptScope(interpreter, reader)) {
-      for (const [name, item] of Object.entries(script.variables)) total += counter.member(name, item);
+      for (const [name, item] of Object.entries(script.variables)) if (name !== KEEP_FUNCTION_NAME) total += counter.member(name, item);
     }
     for (const held of interpreter.timers.held()) total += counter.count(held);
     for (const module of interpreter.modules.values()) total += counter.count(module);
