@@ -97,7 +97,7 @@ async function variablesAfterConnect(bundle: BuildResult, broker: Broker): Promi
   attachModels(hardware, node);
   const network = new NetworkModel(node.wifi ? { ssid: node.wifi.ssid, password: node.wifi.password } : {});
   network.route(node.broker.host, node.broker.port, { host: broker.host, port: broker.port });
-  const env = new EspruinoEnvironment({ board: bundle.board, clock, hardware, network, print: () => {} });
+  const env = new EspruinoEnvironment({ board: bundle.board, clock, hardware, network, print: () => {}, keepScopes: true });
   try {
     await new Promise<void>((resolve, reject) => {
       peer.once("connect", () => resolve());

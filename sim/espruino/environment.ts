@@ -13,6 +13,7 @@ import type { Board } from "../../boards/board.ts";
 import type { VirtualClock } from "../clock.ts";
 import type { Hardware } from "../hardware/index.ts";
 import { installGlobals } from "./globals.ts";
+import { keepScopes } from "./keep-scopes.ts";
 import { Interpreter } from "./interpreter.ts";
 import { IoActivity, settle, type SettleOptions } from "./io.ts";
 import { estimateUsage } from "./memory.ts";
@@ -52,6 +53,14 @@ export interface EnvironmentOptions {
    * milliseconds, so a fleet of nodes reporting their heap often reuses it).
    */
   memoryRefreshMs?: number;
+  /**
+   * Keep closure scopes whole, as Espruino does, so the heap estimate counts
+   * every variable of a function that created a closure (./keep-scopes.ts).
+   * Default false: it inserts text into the code run (not into Storage), so
+   * error positions no longer match the bundle's source map, and it parses
+   * each new program once. Turn it on where the heap figure matters.
+   */
+  keepScopes?: boolean;
   /** Called after each power-on (boot, reboot, wake) once .bootcde ran, e.g. to instrument what it set up. */
   onPowerOn?: (interpreter: Interpreter) => void;
 }
@@ -99,6 +108,9 @@ export class EspruinoEnvironment {
   private readonly settleOptions: SettleOptions;
   private readonly onPowerOn: ((interpreter: Interpreter) => void) | undefined;
   private readonly memoryRefreshMs: number;
+  private readonly keepScopes: boolean;
+  /** The last program {@link runnable} transformed, and the result (a reboot runs the same .bootcde again). */
+  private kept: { code: string; runnable: string } | null = null;
   private readonly scopes = new ScopeReader();
   private current: Interpreter;
   private powerOnAt = 0;
@@ -118,6 +130,7 @@ export class EspruinoEnvironment {
     this.settleOptions = options.settle ?? {};
     this.onPowerOn = options.onPowerOn;
     this.memoryRefreshMs = options.memoryRefreshMs ?? 0;
+    this.keepScopes = options.keepScopes ?? false;
     this.current = this.powerOn(false);
   }
 
@@ -139,7 +152,7 @@ export class EspruinoEnvironment {
   /** Runs code in the emulated interpreter (like an upload / .bootcde at boot). Throws at top level like Espruino stops the upload. */
   run(code: string, filename?: string): unknown {
     try {
-      return this.current.run(code, filename);
+      return this.current.run(this.runnable(code), filename);
     } catch (error) {
       this.current.report(error);
       throw error;
@@ -262,13 +275,20 @@ export class EspruinoEnvironment {
     if (code !== undefined) {
       interpreter.codeFromFlash = true;
       try {
-        interpreter.run(code, BOOT_FILE);
+        interpreter.run(this.runnable(code), BOOT_FILE);
       } catch (error) {
         interpreter.report(error);
       }
     }
     this.onPowerOn?.(interpreter);
     return interpreter;
+  }
+
+  /** The code to hand the interpreter for `code` (with whole scopes kept when asked). */
+  private runnable(code: string): string {
+    if (!this.keepScopes) return code;
+    if (this.kept?.code !== code) this.kept = { code, runnable: keepScopes(code) };
+    return this.kept.runnable;
   }
 
   private unixNow(): number {

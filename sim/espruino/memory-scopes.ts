@@ -6,13 +6,19 @@
  * as `object`, an object whose properties are the scope's variables; a sink
  * function receives that entry). V8 keeps only the variables some inner
  * function uses, so this sees less than Espruino keeps (it keeps whole
- * scopes, dead functions included). About 0.5 ms per function read.
+ * scopes, dead functions included) unless the code runs with the scopes
+ * kept whole (./keep-scopes.ts). About 0.5 ms per function read.
  */
 import inspector from "node:inspector";
 
-/** One scope level of a function: its kind ("closure" or "script") and its variables. */
+/**
+ * One scope level of a function and its variables: a function's scope
+ * ("closure"), a block's or catch clause's inside one ("block": Espruino
+ * keeps those variables in the function's scope), or the top-level
+ * `let`/`const` ("script").
+ */
 export interface ScopeRecord {
-  kind: "closure" | "script";
+  kind: "closure" | "block" | "script";
   variables: Record<string, unknown>;
 }
 
@@ -61,7 +67,9 @@ export class ScopeReader {
       const list = this.post<PropertiesResult>(session, "Runtime.getProperties", { objectId: scopes, ownProperties: true, objectGroup: GROUP });
       for (const entry of list.result) {
         const description = entry.value?.description ?? "";
-        const kind = description.startsWith("Closure") ? "closure" : description.startsWith("Script") ? "script" : null;
+        const kind = description.startsWith("Closure") ? "closure"
+          : description.startsWith("Block") || description.startsWith("Catch") ? "block"
+          : description.startsWith("Script") ? "script" : null;
         const objectId = entry.value?.objectId;
         if (kind === null || objectId === undefined) continue;
         received = undefined;

@@ -87,6 +87,8 @@ export interface FleetOptions {
   ledger?: Ledger;
   /** Called about every second of real time while running. */
   onProgress?: (progress: FleetProgress) => void;
+  /** Keep closure scopes whole in every node, so the memory figures count what Espruino keeps (see sim/espruino/keep-scopes.ts; parses each node's code once more at boot). */
+  keepScopes?: boolean;
 }
 
 /** Where a run is. */
@@ -372,6 +374,7 @@ class FleetRun {
       board, clock: this.clock, hardware, network,
       random: seededRandom(index + 1),
       memoryRefreshMs: MEMORY_REFRESH_MS,
+      keepScopes: this.options.keepScopes ?? false,
       print: () => {},
       onPowerOn: (interpreter) => this.instrument(node, interpreter),
     });

@@ -89,8 +89,8 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     await cleanUp();
   });
 
-  /** Subscribes a peer to everything of the node, then boots the node with its models attached. */
-  async function start(build: BuildResult = bundle, wiring: Wiring = ESP32_WIRING): Promise<Bench> {
+  /** Subscribes a peer to everything of the node, then boots the node with its models attached (`keepScopes` where a test reads the heap estimate). */
+  async function start(build: BuildResult = bundle, wiring: Wiring = ESP32_WIRING, keepScopes = false): Promise<Bench> {
     const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "e2e-peer", true);
     const received: Received[] = [];
     peer.on("message", (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
@@ -104,7 +104,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     hardware.attachLine(wiring.button, button);
     const network = new NetworkModel();
     network.route("192.168.1.10", 1883, { host: LOOPBACK, port: broker.port });
-    const env = environment(build.board.id, { clock, hardware, network });
+    const env = environment(build.board.id, { clock, hardware, network, keepScopes });
     env.boot(build.code);
     return { env, hardware, network, button, peer, received };
   }
@@ -196,7 +196,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
   it("runs the ESP8266 bundle: board labels resolve to Espruino pins, telemetry and commands work", async () => {
     const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, budget: 100000 });
     assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
-    const bench = await start(esp8266, ESP8266_WIRING);
+    const bench = await start(esp8266, ESP8266_WIRING, true);
     const { hardware, received } = bench;
     await until(bench, () => payloads(received, BASE + "/telemetry").length > 0, 15000, "telemetry");
     assert.equal(payloads(received, BASE + "/status").at(-1), "online", "after the previous test's retained offline");
@@ -206,8 +206,9 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     near(report["air"]!["pressure"], 1001.3, 0.1, "BME280 hPa");
     assert.equal(hardware.pin(ESP8266_WIRING.relay).level, true, "relay off");
     // The emulator does not enforce the heap bound, so this does: the node online, with every driver
-    // sampled once, must fit the board's heap (emulator estimate, sim/espruino/memory.ts) with room
-    // left for what the estimate does not model (parse-time temporaries, a message being built).
+    // sampled once, must fit the board's heap (emulator estimate, sim/espruino/memory.ts, with closure
+    // scopes kept whole as Espruino keeps them) with room left for what the estimate does not model
+    // (parse-time temporaries, a message being built).
     const heap = BOARDS["esp8266"]!.heap.variables;
     const used = bench.env.variablesUsed;
     assert.ok(used <= heap - HEAP_HEADROOM, `the ESP8266 sensor node holds ${used} heap variables online; the board has ${heap} and the node must leave ${HEAP_HEADROOM}`);

@@ -50,4 +50,61 @@ describe("heap variable estimate", () => {
     assert.ok(usage >= 37 + 200, String(usage));
     assert.equal(env.run("process.memory().free + process.memory().usage"), 1600);
   });
+
+  it("counts a block's variables that a closure holds (V8 lists them as a Block scope)", () => {
+    const env = environment("esp8266");
+    const start = env.variablesUsed;
+    env.run(`var handlers = [];
+      (function () { if (handlers) { let label = new Array(501).join("b"); handlers.push(function () { return label.length; }); } })();`);
+    // The 500-char string: ~50 variables at 16 bytes.
+    assert.ok(env.variablesUsed - start >= 50, `grew by ${env.variablesUsed - start}`);
+  });
+
+  describe("with keepScopes (whole closure scopes, as Espruino keeps them)", () => {
+    const program = `var counter = (function () {
+      var table = new Array(2001).join("x");
+      var count = 0;
+      return function () { return count++; };
+    })();`;
+
+    it("counts a local no inner function uses, while a closure made beside it lives", () => {
+      const v8 = environment("esp8266");
+      v8.run(program);
+      const whole = environment("esp8266", { keepScopes: true });
+      whole.run(program);
+      // 2,000 chars at 16-byte variables: about 200 variables that V8 dropped and Espruino keeps.
+      assert.ok(whole.variablesUsed - v8.variablesUsed >= 190, `${whole.variablesUsed} vs ${v8.variablesUsed}`);
+      assert.equal(whole.run("counter() + counter()"), 1);
+    });
+
+    it("counts unused parameters and catch clause variables, and behaves the same", () => {
+      const code = `function make(unused, used) {
+        var made = null;
+        try { throw new Error(new Array(401).join("e")); } catch (caught) { let note = 1; made = function () { return used + note; }; }
+        return made;
+      }
+      var kept = make(new Array(801).join("p"), 1);`;
+      const v8 = environment("esp8266");
+      const v8Start = v8.variablesUsed;
+      v8.run(code);
+      const whole = environment("esp8266", { keepScopes: true });
+      const start = whole.variablesUsed;
+      whole.run(code);
+      // The 800-char parameter (~80 variables at 16 bytes) only with whole scopes; the caught error with its 400-char message (~40) in both.
+      assert.ok(whole.variablesUsed - start >= 80 + 40, `grew by ${whole.variablesUsed - start}`);
+      assert.ok(whole.variablesUsed - start - (v8.variablesUsed - v8Start) >= 75, `${whole.variablesUsed} vs ${v8.variablesUsed}`);
+      assert.equal(whole.run("kept()"), 2);
+    });
+
+    it("does not count the inserted functions or their text, and keeps a directive prologue", () => {
+      const code = `function outer(value) { "use strict"; return function () { return this === undefined && value; }; }
+      var inner = outer(7);`;
+      const v8 = environment("linux");
+      v8.boot(code);
+      const whole = environment("linux", { keepScopes: true });
+      whole.boot(code);
+      assert.equal(whole.variablesUsed, v8.variablesUsed);
+      assert.equal(whole.run("inner()"), 7);
+    });
+  });
 });
