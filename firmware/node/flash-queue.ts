@@ -54,7 +54,10 @@
  * are that many first erases the oldest, counting its unacknowledged entries
  * as `dropped` (handed ones may still be delivered from RAM before a
  * reboot; waiting ones are gone). A batch whose write throws (flash full) is
- * dropped the same way.
+ * dropped the same way; as some of its chunks may be in the file already,
+ * the next batch starts a new segment (and a segment that held nothing else
+ * is erased), so those lines are never read in place of later ones (after
+ * a reboot, those of them that are whole are sent: at least once).
  *
  * At boot `load()` reads every segment line by line (a StorageFile read
  * never maps a whole file into RAM), counts its messages as waiting and
@@ -184,8 +187,14 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   /** Entries in flash, acknowledged or not: the sum of the segments' counts. */
   let stored = 0;
   let nextId = 0;
-  /** The newest segment may end in a line cut by power loss (after a boot): start the next write with "\n". */
-  let torn = false;
+  /**
+   * 1: the newest segment may end in a line cut by power loss (after a
+   * boot), so the next write starts with "\n"; 2: it may end in part of a
+   * batch whose write failed, lines it does not count, so the next batch
+   * starts a new segment (appended after them, its lines would be read in
+   * place of its own); 0: neither.
+   */
+  let torn = 0;
   /** The batch timer, 0 for none (timers are numbered from 1; 0 costs no heap variable, unlike null). */
   let timer: unknown = 0;
   /** The log's last `waiting` entries are not handed to the client yet. */
@@ -217,7 +226,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     timer = 0;
     while (pending.length) {
       const last = segments.length - 3;
-      if (last < 0 || segments[last + 1]! >= options.segmentMessages) {
+      if (last < 0 || torn > 1 || segments[last + 1]! >= options.segmentMessages) {
         if (segments.length >= options.maxSegments * 3) {
           // the waiting entries in flash are its last ones
           const count = segments[1]!;
@@ -225,7 +234,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
           counters.dropped += count - segments[2]!;
           eraseSegment(0);
         }
-        torn = false;
+        torn = 0;
         segments.push(nextId++, 0, 0);
         continue;
       }
@@ -239,14 +248,16 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
         const file = storage.open(fileName(segments[last]!), "a");
         for (let start = 0; start < text.length; start += WRITE_CHARACTERS) file.write(text.substr(start, WRITE_CHARACTERS));
-        torn = false;
+        torn = 0;
         for (let index = 0; index < count; index++) batch[index]!.segment = segments[last];
         segments[last + 1] += count;
         stored += count;
         counters.written += count;
         counters.batches++;
       } catch (error) {
-        torn = true;
+        // some of its chunks may be written: a segment holding nothing else goes, any other is closed
+        torn = 2;
+        if (!segments[last + 1]) eraseSegment(last);
         counters.dropped += count;
         waiting -= waitingInBatch;
       }
@@ -369,7 +380,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         } else file.erase();
         nextId = id + 1;
       }
-      torn = true;
+      torn = 1;
       feed();
     },
     waiting: count,

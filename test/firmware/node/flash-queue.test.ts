@@ -225,6 +225,50 @@ describe("flash queue", () => {
     assert.deepEqual(names(after.taken), ["m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11"]);
   });
 
+  it("a batch whose write fails part way (flash full) is dropped, and what of it reached flash never takes the place of later reports", () => {
+    const flash = new FlashStorage(196608);
+    const storage = storageOn(flash);
+    // fails the given write calls, writing nothing then, as a StorageFile's write of one chunk does when flash is full
+    const failing = new Set<number>();
+    let calls = 0;
+    const failingStorage: QueueStorage = {
+      open(name, mode) {
+        const file = storage.open(name, mode);
+        return {
+          write(data) {
+            if (failing.has(++calls)) throw new Error("Not enough free space");
+            file.write(data);
+          },
+          readLine: () => file.readLine(),
+          erase: () => file.erase(),
+        };
+      },
+      list: storage.list,
+    };
+    // a batch of three such reports is about 1,300 characters: two chunk writes
+    const long = (name: string) => JSON.stringify({ id: name, pad: "x".repeat(420) });
+    const options = { ...OPTIONS, segmentMessages: 8, maxSegments: 4, batchMessages: 3 };
+    for (const [label, failed] of [["in a segment of its own", [2]], ["after reports the segment holds", [4]]] as const) {
+      const consumer = new Consumer(0);
+      const queue = queueOn(failingStorage, consumer, options);
+      for (const name of storage.list(undefined, { sf: true })) storage.open(name, "r").erase();
+      calls = 0;
+      failing.clear();
+      for (const call of failed) failing.add(call);
+      queue.load();
+      const batches = label == "in a segment of its own" ? [["a0", "a1", "a2"], ["b0", "b1", "b2"]] : [["z0", "z1", "z2"], ["a0", "a1", "a2"], ["b0", "b1", "b2"]];
+      for (const batch of batches) for (const name of batch) queue.add(long(name), 1);
+      assert.equal(queue.counters.dropped, 3, label);
+      const kept = label == "in a segment of its own" ? ["b0", "b1", "b2"] : ["z0", "z1", "z2", "b0", "b1", "b2"];
+      assert.equal(queue.waiting(), kept.length, label);
+      consumer.room = Infinity;
+      queue.feed();
+      assert.deepEqual(names(consumer.taken), kept, label);
+      consumer.ack(kept.length);
+      assert.equal(queue.waiting(), 0, label);
+    }
+  });
+
   it("evicting a segment drops its waiting entries and feeding goes on with the oldest left", () => {
     const flash = new FlashStorage(196608);
     const consumer = new Consumer(1);
