@@ -13,35 +13,21 @@
  */
 import assert from "node:assert/strict";
 import { buildBundle, ROOT, type BuildResult } from "../../../scripts/build/build.ts";
-import { formatViolations } from "../../../scripts/gate/index.ts";
 import { BOOT_FILE, WIFI_JOIN_TIMEOUT } from "../../../firmware/node/app.ts";
 import { decodeEntry } from "../../../firmware/node/flash-queue.ts";
-import { availableBrokers, LOOPBACK, type Broker } from "../../../sim/brokers.ts";
-import { VirtualClock } from "../../../sim/clock.ts";
-import { Bme280Model } from "../../../sim/devices/bme280.ts";
-import { ButtonModel } from "../../../sim/devices/button.ts";
-import { Dht22Model } from "../../../sim/devices/dht22.ts";
-import { Ds18b20Model } from "../../../sim/devices/ds18b20.ts";
+import { availableBrokers } from "../../../sim/brokers.ts";
 import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
 import type { Station } from "../../../sim/espruino/modules/wifi.ts";
 import { NetworkModel, type NetworkOptions } from "../../../sim/espruino/network.ts";
-import { Hardware } from "../../../sim/hardware/index.ts";
-import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
-import { cleanUp, environment } from "../../sim/espruino/helpers.ts";
-import { Opened, connectPeer, delay } from "../mqtt/integration-kit.ts";
+import { brokerTitle } from "../../support/broker-report.ts";
+import { brokerSuite } from "../../support/broker-suite.ts";
+import { runUntilHeld } from "../../sim/espruino/helpers.ts";
+import { attachExampleModels, boardHardware, bootNode, buildNode, ESP32_WIRING, ESP8266_WIRING, type Wiring } from "./e2e-kit.ts";
 
 const WATCHDOG_NODE = ROOT + "test/firmware/node/node-watchdog.json";
 const EXAMPLE_NODE = ROOT + "test/firmware/node/node-e2e.json";
 const EXAMPLE_NODE_ESP8266 = ROOT + "test/firmware/node/node-e2e-esp8266.json";
 
-/** Where the models of node-e2e.json's parts are attached (GPIO names): on the ESP32, and on the ESP8266 for node-e2e-esp8266.json. */
-interface Wiring {
-  dht22: string;
-  ds18b20: string;
-  button: string;
-}
-const ESP32_WIRING: Wiring = { dht22: "D4", ds18b20: "D5", button: "D27" };
-const ESP8266_WIRING: Wiring = { dht22: "D14", ds18b20: "D12", button: "D13" };
 /** The Espruino network's default join delay (sim/espruino/network.ts), ms. */
 const JOIN_DELAY = 1500;
 
@@ -108,35 +94,20 @@ function upTo(last: number): number[] {
 for (const kind of availableBrokers()) {
   describe(brokerTitle("node WiFi join and watchdog end to end in the emulated ESP32 and ESP8266", kind), function () {
     this.timeout(120000);
-    const opened = new Opened();
     let watchdogBundle: BuildResult;
     let example: BuildResult;
     let exampleEsp8266: BuildResult;
-    let broker: Broker;
-
-    before(async () => {
-      watchdogBundle = await buildBundle({ board: "esp32", nodeFile: WATCHDOG_NODE, budget: 100000 });
-      assert.deepEqual(watchdogBundle.violations, [], formatViolations(watchdogBundle.violations));
+    const suite = brokerSuite(kind, async () => {
+      watchdogBundle = await buildNode("esp32", WATCHDOG_NODE);
       example = await buildBundle({ board: "esp32", nodeFile: EXAMPLE_NODE, budget: 100000 });
-      exampleEsp8266 = await buildBundle({ board: "esp8266", nodeFile: EXAMPLE_NODE_ESP8266, budget: 100000 });
-      assert.deepEqual(exampleEsp8266.violations, [], formatViolations(exampleEsp8266.violations));
-      broker = await kind.start({ persistence: false });
-      reportBroker(broker, `node resilience e2e; bundle ${watchdogBundle.total} B`);
-    });
-
-    after(async () => {
-      await broker?.stop();
-    });
-
-    afterEach(async () => {
-      await opened.closeAll();
-      await cleanUp();
+      exampleEsp8266 = await buildNode("esp8266", EXAMPLE_NODE_ESP8266);
+      return `node resilience e2e; bundle ${watchdogBundle.total} B`;
     });
 
     /** Subscribes a peer to the node's topics, then boots `build` with the models of node-e2e.json's parts, on a network made with `network`. */
     async function start(build: BuildResult, network: NetworkOptions = {}, wiring: Wiring = ESP32_WIRING): Promise<Bench> {
       const base = "mote/" + build.node.id;
-      const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "resilience-peer", true);
+      const peer = await suite.peer("resilience-peer");
       const bench: Bench = { env: undefined as unknown as EspruinoEnvironment, network: new NetworkModel(network), reports: [], statuses: [] };
       peer.on("message", (topic, payload, packet) => {
         if (packet.retain) return;
@@ -147,28 +118,15 @@ for (const kind of availableBrokers()) {
         if (topic == base + "/status") bench.statuses.push(payload.toString());
       });
       await peer.subscribeAsync(base + "/#", { qos: 1 });
-      const clock = new VirtualClock();
-      const hardware = new Hardware(clock, build.board);
-      hardware.attachLine(wiring.dht22, new Dht22Model({ temperature: 23.4, humidity: 56.7 }));
-      hardware.attachOneWire(wiring.ds18b20, new Ds18b20Model({ temperature: 18.25 }));
-      hardware.attachI2C(new Bme280Model({ temperature: 21.5, pressure: 1001.3, humidity: 40 }));
-      hardware.attachLine(wiring.button, new ButtonModel());
-      bench.network.route("192.168.1.10", 1883, { host: LOOPBACK, port: broker.port });
-      bench.env = environment(build.board.id, { clock, hardware, network: bench.network });
-      bench.env.boot(build.code);
+      const hardware = boardHardware(build);
+      attachExampleModels(hardware, wiring);
+      bench.env = bootNode(suite, build, hardware, { network: bench.network }).env;
       return bench;
     }
 
     /** Runs the node until `condition` holds, for at most `within` virtual ms, letting real time pass too (the broker and the peer run in it). */
     async function until(bench: Bench, condition: () => boolean, within: number, what: string): Promise<void> {
-      const end = bench.env.clock.now() + within;
-      let held = false;
-      while (!held && bench.env.clock.now() < end) {
-        held = await bench.env.runUntil(condition, { until: Math.min(end, bench.env.clock.now() + 100), step: 50 });
-        if (!held) await delay(1);
-      }
-      assert.deepEqual(bench.env.errors, []);
-      assert.ok(held, `${what} by ${bench.env.clock.now()} ms; reports: ${JSON.stringify(bench.reports)}; status: ${JSON.stringify(bench.statuses)}`);
+      await runUntilHeld(bench.env, condition, within, () => `${what} by ${bench.env.clock.now()} ms; reports: ${JSON.stringify(bench.reports)}; status: ${JSON.stringify(bench.statuses)}`);
     }
 
     it("reboots after offlineMinutes without the access point, and once it is back sends the offline telemetry of both boots in (boot, seq) order", async () => {
