@@ -12,62 +12,36 @@ import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import { ROOT } from "../../../scripts/build/build.ts";
 import { bundleForEspruino } from "../../../scripts/espruino-esbuild.ts";
 import { checkBundle, formatViolations } from "../../../scripts/gate/index.ts";
-import { LOOPBACK, preferredBroker, type Broker } from "../../../sim/brokers.ts";
-import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
-import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
-import { cleanUp, environment, plain } from "../../sim/espruino/helpers.ts";
-import { Opened, connectPeer, delay } from "./integration-kit.ts";
+import { LOOPBACK, preferredBroker } from "../../../sim/brokers.ts";
+import { brokerTitle } from "../../support/broker-report.ts";
+import { brokerSuite } from "../../support/broker-suite.ts";
+import { environment, plain, runUntilHeld } from "../../sim/espruino/helpers.ts";
 
 const kind = preferredBroker();
 
 interface Received { topic: string; payload: string; qos: number; retain: boolean }
 
-/** Runs the emulator until `condition` holds, for at most `within` virtual ms, letting real time pass too (the broker and the peer run in it). */
-async function until(env: EspruinoEnvironment, condition: () => boolean, within: number, what: string): Promise<void> {
-  const end = env.clock.now() + within;
-  let held = false;
-  while (!held && env.clock.now() < end) {
-    held = await env.runUntil(condition, { until: Math.min(end, env.clock.now() + 100), step: 20 });
-    if (!held) await delay(1);
-  }
-  assert.deepEqual(env.errors, []);
-  assert.ok(held, what);
-}
-
 describe(brokerTitle("MQTT client device bundle in the emulated interpreter", kind), function () {
   this.timeout(60000);
-  const opened = new Opened();
-  let broker: Broker;
   let code: string;
-
-  before(async () => {
+  const suite = brokerSuite(kind, async () => {
     const bundle = await bundleForEspruino({ entry: ROOT + "scripts/bench/client-device-entry.js" });
     const violations = checkBundle(bundle.code, bundle.map);
     assert.deepEqual(violations, [], formatViolations(violations));
     assert.doesNotMatch(bundle.code, /incomingTopic|sendString|unsent/, "private names are shortened");
     code = bundle.code;
-    broker = await kind.start({ persistence: false });
-    reportBroker(broker, `client device bundle ${code.length} B`);
-  });
-
-  after(async () => {
-    await broker?.stop();
-  });
-
-  afterEach(async () => {
-    await opened.closeAll();
-    await cleanUp();
+    return `client device bundle ${code.length} B`;
   });
 
   it("publishes at QoS 0, 1 and 2 and receives commands at QoS 0, 1 and 2, byte for byte", async () => {
-    const peer: PeerClient = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "device-peer", true);
+    const peer: PeerClient = await suite.peer("device-peer");
     const received: Received[] = [];
     peer.on("message", (topic, payload, packet) => received.push({ topic, payload: payload.toString("hex"), qos: packet.qos, retain: packet.retain }));
     await peer.subscribeAsync("dev/#", { qos: 2 });
     const env = environment("linux");
     env.boot(code);
     env.run(`var client = mqttClient[0]({
-      host: "${LOOPBACK}", port: ${broker.port}, connect: ${JSON.stringify(connectPacket({ clientId: "device-1", cleanSession: true, keepalive: 30 }))},
+      host: "${LOOPBACK}", port: ${suite.broker().port}, connect: ${JSON.stringify(connectPacket({ clientId: "device-1", cleanSession: true, keepalive: 30 }))},
       receiveBuffer: 256, sendBuffer: 256, socketQueue: 512, inflightWindow: 4, queueMessages: 16, queueBytes: 2048,
       connectTimeout: 5000, reconnectMin: 100, reconnectMax: 1000, jitter: 0
     }, mqttClient[1](false), mqttClient[2]);
@@ -80,23 +54,23 @@ describe(brokerTitle("MQTT client device bundle in the emulated interpreter", ki
     results.push(client.publish("dev/bin", new Uint8Array([0, 1, 127, 128, 255]), 2, true));
     results.push(client.publish("dev/+", "x", 0, false));`);
     assert.deepEqual(plain(env.run("results")), [0, 0, 0, 0, -12], "the wildcard topic is refused with ERR_TOPIC_WILDCARD");
-    await until(env, () => received.length >= 3 && env.run("client.queue.length") === 0, 10000, `3 messages at the peer, got ${JSON.stringify(received)}`);
+    await runUntilHeld(env, () => received.length >= 3 && env.run("client.queue.length") === 0, 10000, () => `3 messages at the peer, got ${JSON.stringify(received)}`, 20);
     const byTopic = Object.fromEntries(received.map((message) => [message.topic, message]));
     assert.deepEqual(byTopic["dev/ascii"], { topic: "dev/ascii", payload: Buffer.from("{\"t\":21.5}").toString("hex"), qos: 1, retain: false });
     assert.deepEqual(byTopic["dev/caf\u00e9"], { topic: "dev/caf\u00e9", payload: "c3a9", qos: 0, retain: false });
     // a live subscriber sees retain 0 [MQTT-3.3.1-9]; a later one gets the retained copy
     assert.deepEqual(byTopic["dev/bin"], { topic: "dev/bin", payload: "00017f80ff", qos: 2, retain: false });
     const late: Received[] = [];
-    const latePeer: PeerClient = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "device-late-peer", true);
+    const latePeer: PeerClient = await suite.peer("device-late-peer");
     latePeer.on("message", (topic, payload, packet) => late.push({ topic, payload: payload.toString("hex"), qos: packet.qos, retain: packet.retain }));
     await latePeer.subscribeAsync("dev/bin", { qos: 2 });
-    await until(env, () => late.length > 0, 5000, "the retained copy");
+    await runUntilHeld(env, () => late.length > 0, 5000, () => "the retained copy", 20);
     assert.deepEqual(late, [{ topic: "dev/bin", payload: "00017f80ff", qos: 2, retain: true }]);
 
     await peer.publishAsync("cmd/relay", "ON", { qos: 1 });
     await peer.publishAsync("cmd/caf\u00e9", Buffer.from([0xc3, 0xa9, 0x00]), { qos: 2 });
     await peer.publishAsync("cmd/lamp", "OFF", { qos: 0 });
-    await until(env, () => (env.run("got.length") as number) >= 3, 10000, "3 commands at the device");
+    await runUntilHeld(env, () => (env.run("got.length") as number) >= 3, 10000, () => "3 commands at the device", 20);
     const got = plain(env.run("got")) as [string, string, boolean, number][];
     assert.deepEqual(got.map((entry) => [entry[0], Buffer.from(entry[1], "latin1").toString("hex"), entry[2], entry[3]]).sort(), [
       ["cmd/caf\u00e9", "c3a900", false, 2],

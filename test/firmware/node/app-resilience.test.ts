@@ -12,10 +12,11 @@ import assert from "node:assert/strict";
 import type { NodeConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
-import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
+import type { NodeStorage } from "../../../firmware/node/platform.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
 import { FakeWifi, type WifiPort } from "./fake-wifi.ts";
+import { rigPlatform } from "./rig-platform.ts";
 import { memoryStorage, queuedInFlash } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
@@ -67,19 +68,12 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
   const drops: number[] = [];
   const statuses: string[] = [];
   let brokerUp = options.reachable ?? true;
-  const platform: Platform = {
-    io: bench.io,
-    pin: (name) => bench.pin(name),
-    oneWire: () => assert.fail("no 1-Wire here"),
-    i2c: () => assert.fail("no I2C here"),
+  const platform = rigPlatform(bench, {
     storage,
     wifi,
     transport: () => transport,
-    clock,
-    memory: () => 1000,
-    rssi: () => -50,
     reboot: () => reboots.push({ at: clock.now(), flash: queuedInFlash(storage) }),
-  };
+  });
   function broker(): void {
     const reachable = brokerUp && (!wifi || wifi.joined);
     if (transport.link == "opening") {

@@ -9,11 +9,12 @@ import assert from "node:assert/strict";
 import type { NodeConfig, SensorConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { BOOT_FILE, startNode, type RunningNode } from "../../../firmware/node/app.ts";
-import type { NodeStorage, Platform } from "../../../firmware/node/platform.ts";
+import type { NodeStorage } from "../../../firmware/node/platform.ts";
 import { AnalogSource } from "../../../sim/devices/analog-source.ts";
 import { ButtonModel } from "../../../sim/devices/button.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig, type Rig } from "../../hal/rig.ts";
+import { rigPlatform } from "./rig-platform.ts";
 import { memoryStorage } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
@@ -61,19 +62,13 @@ function boot(config: NodeConfig, options: { storage?: NodeStorage; online?: boo
     reads[name] = (reads[name] ?? 0) + 1;
     return bench.io.analogRead(pin);
   };
-  const platform: Platform = {
+  const platform = rigPlatform(bench, {
     io,
-    pin: (name) => bench.pin(name),
-    oneWire: () => assert.fail("no 1-Wire here"),
-    i2c: () => assert.fail("no I2C here"),
     storage: options.storage ?? memoryStorage(),
     wifi: null,
     transport: () => transport,
-    clock: bench.clock,
-    memory: () => 1000,
-    rssi: () => -50,
     reboot: () => assert.fail("no reboot expected"),
-  };
+  });
   const reports: Report[] = [];
   function broker(): void {
     for (const packet of transport.take()) {

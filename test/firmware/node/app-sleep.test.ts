@@ -15,6 +15,7 @@ import { AnalogSource } from "../../../sim/devices/analog-source.ts";
 import { ack, connack, FakeTransport, type SentPacket } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
 import { FakeWifi } from "./fake-wifi.ts";
+import { rigPlatform } from "./rig-platform.ts";
 import { memoryStorage, queuedInFlash } from "./memory-storage.ts";
 
 const TELEMETRY = "mote/n1/telemetry";
@@ -75,21 +76,15 @@ function wake(config: NodeConfig, options: WakeOptions): Wake {
     reads++;
     return bench.io.analogRead(pin);
   };
-  const platform: Platform = {
+  const platform = rigPlatform(bench, {
     io,
-    pin: (name) => bench.pin(name),
-    oneWire: () => assert.fail("no 1-Wire here"),
-    i2c: () => assert.fail("no I2C here"),
     storage: options.storage,
     wifi: new FakeWifi(clock, "esp32", wifiAt !== null, wifiAt === null ? 2000 : wifiAt),
     transport: () => transport,
-    clock,
-    memory: () => 1000,
-    rssi: () => -50,
     reboot: () => assert.fail("no reboot with deep sleep"),
     deepSleep: (milliseconds) => sleeps.push({ at: clock.now(), milliseconds }),
     woke: options.woke ?? false,
-  };
+  });
   function broker(): void {
     if (transport.link == "opening") {
       if (mode == "down") transport.drop();

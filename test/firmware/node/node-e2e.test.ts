@@ -10,48 +10,27 @@
 import assert from "node:assert/strict";
 import type { MqttClient as PeerClient } from "mqtt";
 import { BOARDS } from "../../../boards/index.ts";
-import { buildBundle, ROOT, type BuildResult } from "../../../scripts/build/build.ts";
-import { formatViolations } from "../../../scripts/gate/index.ts";
-import { LOOPBACK, preferredBroker, type Broker } from "../../../sim/brokers.ts";
-import { VirtualClock } from "../../../sim/clock.ts";
-import { Bme280Model } from "../../../sim/devices/bme280.ts";
-import { ButtonModel } from "../../../sim/devices/button.ts";
-import { Dht22Model } from "../../../sim/devices/dht22.ts";
-import { Ds18b20Model } from "../../../sim/devices/ds18b20.ts";
+import { ROOT, type BuildResult } from "../../../scripts/build/build.ts";
+import { preferredBroker } from "../../../sim/brokers.ts";
+import type { ButtonModel } from "../../../sim/devices/button.ts";
 import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
-import { NetworkModel } from "../../../sim/espruino/network.ts";
-import { Hardware } from "../../../sim/hardware/index.ts";
-import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
-import { cleanUp, environment } from "../../sim/espruino/helpers.ts";
-import { Opened, connectPeer, delay, waitFor } from "../mqtt/integration-kit.ts";
+import type { Hardware } from "../../../sim/hardware/index.ts";
+import { brokerTitle } from "../../support/broker-report.ts";
+import { brokerSuite } from "../../support/broker-suite.ts";
+import { runUntilHeld } from "../../sim/espruino/helpers.ts";
+import { waitFor } from "../mqtt/integration-kit.ts";
+import { attachExampleModels, boardHardware, bootNode, buildNode, ESP32_WIRING, ESP8266_WIRING, watch, type Received, type Wiring } from "./e2e-kit.ts";
 
 const NODE_FILE = ROOT + "test/firmware/node/node-e2e.json";
 const NODE_FILE_ESP8266 = ROOT + "test/firmware/node/node-e2e-esp8266.json";
 
-/** Espruino names of the test nodes' pins (the ESP8266 description uses the board's labels: D5 is GPIO14, …). */
-interface Wiring {
-  dht22: string;
-  ds18b20: string;
-  button: string;
-  relay: string;
-}
-
-const ESP32_WIRING: Wiring = { dht22: "D4", ds18b20: "D5", button: "D27", relay: "D26" };
-const ESP8266_WIRING: Wiring = { dht22: "D14", ds18b20: "D12", button: "D13", relay: "D16" };
 const BASE = "mote/bench";
 /** Heap variables the ESP8266 node must leave free once online (about 1,500 of 1,600 used when this was set). */
 const HEAP_HEADROOM = 50;
 
-interface Received {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
-
 interface Bench {
   env: EspruinoEnvironment;
   hardware: Hardware;
-  network: NetworkModel;
   button: ButtonModel;
   peer: PeerClient;
   received: Received[];
@@ -69,56 +48,24 @@ const kind = preferredBroker();
 
 describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8266", kind), function () {
   this.timeout(60000);
-  const opened = new Opened();
   let bundle: BuildResult;
-  let broker: Broker;
-
-  before(async () => {
-    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, budget: 100000 });
-    assert.deepEqual(bundle.violations, [], formatViolations(bundle.violations));
-    broker = await kind.start({ persistence: false });
-    reportBroker(broker, `node e2e; bundle ${bundle.total} B`);
-  });
-
-  after(async () => {
-    await broker?.stop();
-  });
-
-  afterEach(async () => {
-    await opened.closeAll();
-    await cleanUp();
+  const suite = brokerSuite(kind, async () => {
+    bundle = await buildNode("esp32", NODE_FILE);
+    return `node e2e; bundle ${bundle.total} B`;
   });
 
   /** Subscribes a peer to everything of the node, then boots the node with its models attached (`keepScopes` where a test reads the heap estimate). */
   async function start(build: BuildResult = bundle, wiring: Wiring = ESP32_WIRING, keepScopes = false): Promise<Bench> {
-    const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "e2e-peer", true);
-    const received: Received[] = [];
-    peer.on("message", (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
-    await peer.subscribeAsync(BASE + "/#", { qos: 1 });
-    const clock = new VirtualClock();
-    const hardware = new Hardware(clock, build.board);
-    hardware.attachLine(wiring.dht22, new Dht22Model({ temperature: 23.4, humidity: 56.7 }));
-    hardware.attachOneWire(wiring.ds18b20, new Ds18b20Model({ temperature: 18.25 }));
-    hardware.attachI2C(new Bme280Model({ temperature: 21.5, pressure: 1001.3, humidity: 40 }));
-    const button = new ButtonModel();
-    hardware.attachLine(wiring.button, button);
-    const network = new NetworkModel();
-    network.route("192.168.1.10", 1883, { host: LOOPBACK, port: broker.port });
-    const env = environment(build.board.id, { clock, hardware, network, keepScopes });
-    env.boot(build.code);
-    return { env, hardware, network, button, peer, received };
+    const { peer, received } = await watch(suite, "e2e-peer", BASE + "/#");
+    const hardware = boardHardware(build);
+    const button = attachExampleModels(hardware, wiring);
+    const { env } = bootNode(suite, build, hardware, { keepScopes });
+    return { env, hardware, button, peer, received };
   }
 
   /** Runs the node until `condition` holds, for at most `within` virtual ms, letting real time pass too (the broker and the peer run in it). */
   async function until(bench: Bench, condition: () => boolean, within: number, what: string): Promise<void> {
-    const end = bench.env.clock.now() + within;
-    let held = false;
-    while (!held && bench.env.clock.now() < end) {
-      held = await bench.env.runUntil(condition, { until: Math.min(end, bench.env.clock.now() + 100), step: 50 });
-      if (!held) await delay(1);
-    }
-    assert.deepEqual(bench.env.errors, []);
-    assert.ok(held, `${what}; received: ${JSON.stringify(bench.received.map((each) => each.topic + " " + each.payload))}`);
+    await runUntilHeld(bench.env, condition, within, () => `${what}; received: ${JSON.stringify(bench.received.map((each) => each.topic + " " + each.payload))}`);
   }
 
   it("announces itself, publishes telemetry with the models' values, obeys commands and leaves a will", async () => {
@@ -149,10 +96,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     await until(bench, () => payloads(received, BASE + "/relay/state").length >= 2, 5000, "relay state ON");
     assert.deepEqual(payloads(received, BASE + "/relay/state"), ["OFF", "ON"]);
     assert.equal(hardware.pin("D26").level, false, "relay on = pin low (active low)");
-    const fresh: Received[] = [];
-    const freshPeer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "e2e-late", true);
-    freshPeer.on("message", (topic, payload, packet) => fresh.push({ topic, payload: payload.toString(), retain: packet.retain }));
-    await freshPeer.subscribeAsync(BASE + "/+/state", { qos: 1 });
+    const { received: fresh } = await watch(suite, "e2e-late", BASE + "/+/state");
     await waitFor(() => fresh.some((each) => each.topic == BASE + "/relay/state"), 5000, () => "retained state for a late subscriber");
     assert.deepEqual(fresh.find((each) => each.topic == BASE + "/relay/state"), { topic: BASE + "/relay/state", payload: "ON", retain: true });
 
@@ -194,8 +138,7 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
   });
 
   it("runs the ESP8266 bundle: board labels resolve to Espruino pins, telemetry and commands work", async () => {
-    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, budget: 100000 });
-    assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
+    const esp8266 = await buildNode("esp8266", NODE_FILE_ESP8266);
     const bench = await start(esp8266, ESP8266_WIRING, true);
     const { hardware, received } = bench;
     await until(bench, () => payloads(received, BASE + "/telemetry").length > 0, 15000, "telemetry");

@@ -9,79 +9,44 @@
  * through two wakes, whose deepSleep throws unless given an integer.
  */
 import assert from "node:assert/strict";
-import { buildBundle, ROOT, type BuildResult } from "../../../scripts/build/build.ts";
-import { formatViolations } from "../../../scripts/gate/index.ts";
-import { LOOPBACK, preferredBroker, type Broker } from "../../../sim/brokers.ts";
-import { VirtualClock } from "../../../sim/clock.ts";
+import { ROOT, type BuildResult } from "../../../scripts/build/build.ts";
+import { LOOPBACK, preferredBroker } from "../../../sim/brokers.ts";
 import { Bme280Model } from "../../../sim/devices/bme280.ts";
 import { Dht22Model } from "../../../sim/devices/dht22.ts";
 import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
-import { NetworkModel } from "../../../sim/espruino/network.ts";
-import { Hardware } from "../../../sim/hardware/index.ts";
-import { brokerTitle, reportBroker } from "../../support/broker-report.ts";
-import { cleanUp, closedPort, environment } from "../../sim/espruino/helpers.ts";
-import { Opened, connectPeer, delay, waitFor } from "../mqtt/integration-kit.ts";
+import { brokerTitle } from "../../support/broker-report.ts";
+import { brokerSuite } from "../../support/broker-suite.ts";
+import { closedPort, runUntilHeld } from "../../sim/espruino/helpers.ts";
+import { delay, waitFor } from "../mqtt/integration-kit.ts";
+import { boardHardware, bootNode, BROKER_HOST, buildNode, watch, type Received } from "./e2e-kit.ts";
 
 const NODE_FILE = ROOT + "test/firmware/node/node-e2e-sleep.json";
 const NODE_FILE_ESP8266 = ROOT + "test/firmware/node/node-e2e-sleep-esp8266.json";
 const BASE = "mote/sleepy";
-const BROKER_HOST = "192.168.1.10";
 const PERIOD = 60000;
 const AWAKE_LIMIT = 10000;
-
-interface Received {
-  topic: string;
-  payload: string;
-}
 
 const kind = preferredBroker();
 
 describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), function () {
   this.timeout(60000);
-  const opened = new Opened();
   let bundle: BuildResult;
-  let broker: Broker;
-
-  before(async () => {
-    bundle = await buildBundle({ board: "esp32", nodeFile: NODE_FILE, budget: 100000 });
-    assert.deepEqual(bundle.violations, [], formatViolations(bundle.violations));
-    broker = await kind.start({ persistence: false });
-    reportBroker(broker, `deep-sleep e2e; bundle ${bundle.total} B`);
-  });
-
-  after(async () => {
-    await broker?.stop();
-  });
-
-  afterEach(async () => {
-    await opened.closeAll();
-    await cleanUp();
+  const suite = brokerSuite(kind, async () => {
+    bundle = await buildNode("esp32", NODE_FILE);
+    return `deep-sleep e2e; bundle ${bundle.total} B`;
   });
 
   /** Runs the board until `condition` holds, for at most `within` virtual ms, letting real time pass too (the broker and the peer run in it). */
   async function until(env: EspruinoEnvironment, condition: () => boolean, within: number, what: string, received: Received[]): Promise<void> {
-    const end = env.clock.now() + within;
-    let held = false;
-    while (!held && env.clock.now() < end) {
-      held = await env.runUntil(condition, { until: Math.min(end, env.clock.now() + 100), step: 50 });
-      if (!held) await delay(1);
-    }
-    assert.deepEqual(env.errors, []);
-    assert.ok(held, `${what}; now ${env.clock.now()}, sleeps ${JSON.stringify(env.sleeps)}, output ${JSON.stringify(env.output)}; received: ${JSON.stringify(received.map((each) => each.topic + " " + each.payload))}`);
+    await runUntilHeld(env, condition, within, () => `${what}; now ${env.clock.now()}, sleeps ${JSON.stringify(env.sleeps)}, output ${JSON.stringify(env.output)}; received: ${JSON.stringify(received.map((each) => each.topic + " " + each.payload))}`);
   }
 
   it("wakes, publishes its report, sleeps the rest of the period; a wake without the broker sleeps at the awake limit and its report arrives on the next", async () => {
-    const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "sleep-peer", true);
-    const received: Received[] = [];
-    peer.on("message", (topic, payload) => received.push({ topic, payload: payload.toString() }));
-    await peer.subscribeAsync([BASE + "/#", "homeassistant/+/sleepy/+/config"], { qos: 1 });
-    const clock = new VirtualClock();
-    const hardware = new Hardware(clock, bundle.board);
+    const { received } = await watch(suite, "sleep-peer", [BASE + "/#", "homeassistant/+/sleepy/+/config"]);
+    const hardware = boardHardware(bundle);
     hardware.attachLine("D4", new Dht22Model({ temperature: 23.4, humidity: 56.7 }));
     hardware.attachI2C(new Bme280Model({ temperature: 21.5, pressure: 1001.3, humidity: 40 }));
-    const network = new NetworkModel();
-    network.route(BROKER_HOST, 1883, { host: LOOPBACK, port: broker.port });
-    const env = environment("esp32", { clock, hardware, network });
+    const { env, network } = bootNode(suite, bundle, hardware);
     const reports = (): [unknown, unknown][] =>
       received.filter((each) => each.topic == BASE + "/telemetry").map((each) => JSON.parse(each.payload) as Record<string, unknown>).map((report) => [report["boot"], report["seq"]]);
     const configs = (): number => received.filter((each) => each.topic.startsWith("homeassistant/")).length;
@@ -89,7 +54,6 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
     /** When wake `index` (0-based) started: power-on, then each sleep's end. */
     const wokeAt = (index: number): number => (index == 0 ? 0 : env.sleeps[index - 1]!.at + env.sleeps[index - 1]!.milliseconds);
 
-    env.boot(bundle.code);
     await until(env, asleep(1), PERIOD, "first sleep", received);
     const seen = () => JSON.stringify(received.map((each) => each.topic));
     await waitFor(() => reports().length == 1 && configs() == 5, 2000, () => "the first report and discovery (2 DHT22 + 3 BME280 readings): " + seen());
@@ -109,7 +73,7 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
     assert.ok(Math.abs(limited.at - wokeAt(2) - AWAKE_LIMIT) <= 1, `awake ${limited.at - wokeAt(2)} ms, limit ${AWAKE_LIMIT}`);
     assert.equal(reports().length, 2, "nothing reached the broker");
 
-    network.route(BROKER_HOST, 1883, { host: LOOPBACK, port: broker.port });
+    network.route(BROKER_HOST, 1883, { host: LOOPBACK, port: suite.broker().port });
     await until(env, asleep(4), 2 * PERIOD, "fourth sleep", received);
     await waitFor(() => reports().length == 4, 2000, () => "four reports: " + seen());
     await delay(100);
@@ -124,19 +88,11 @@ describe(brokerTitle("deep-sleep node end to end in the emulated ESP32", kind), 
   });
 
   it("runs the ESP8266 bundle through two wakes: integer microseconds, wake-up seen in the reset reason", async () => {
-    const esp8266 = await buildBundle({ board: "esp8266", nodeFile: NODE_FILE_ESP8266, budget: 100000 });
-    assert.deepEqual(esp8266.violations, [], formatViolations(esp8266.violations));
-    const peer = await connectPeer(opened, { host: LOOPBACK, port: broker.port }, "sleep-peer-8266", true);
-    const received: Received[] = [];
-    peer.on("message", (topic, payload) => received.push({ topic, payload: payload.toString() }));
-    await peer.subscribeAsync(["mote/sleepy8266/telemetry", "homeassistant/+/sleepy8266/+/config"], { qos: 1 });
-    const clock = new VirtualClock();
-    const hardware = new Hardware(clock, esp8266.board);
+    const esp8266 = await buildNode("esp8266", NODE_FILE_ESP8266);
+    const { received } = await watch(suite, "sleep-peer-8266", ["mote/sleepy8266/telemetry", "homeassistant/+/sleepy8266/+/config"]);
+    const hardware = boardHardware(esp8266);
     hardware.attachLine("D14", new Dht22Model({ temperature: 19.5, humidity: 61 }));
-    const network = new NetworkModel();
-    network.route(BROKER_HOST, 1883, { host: LOOPBACK, port: broker.port });
-    const env = environment("esp8266", { clock, hardware, network });
-    env.boot(esp8266.code);
+    const { env } = bootNode(suite, esp8266, hardware);
     await until(env, () => env.sleeps.length == 2 && env.asleep, 2 * PERIOD, "two sleeps", received);
     const telemetry = () => received.filter((each) => each.topic.endsWith("/telemetry")).length;
     await waitFor(() => telemetry() == 2, 2000, () => JSON.stringify(received.map((each) => each.topic)));

@@ -2,6 +2,7 @@
  * Shared set-up for the emulated-interpreter tests: environments on a fresh
  * clock (disposed after each test) and real TCP servers on loopback.
  */
+import assert from "node:assert/strict";
 import net from "node:net";
 import { BOARDS } from "../../../boards/index.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
@@ -46,6 +47,22 @@ export async function eventually(condition: () => boolean, milliseconds = 2000):
     if (performance.now() > end) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/**
+ * Runs `env` until `condition` holds, for at most `within` virtual ms, in slices of 100 virtual ms (steps of `step`)
+ * with 1 ms of real time after each, so a broker and a peer that run in real time keep up; then asserts that the
+ * interpreter reported no error and that `condition` held, with `describe()` as the message.
+ */
+export async function runUntilHeld(env: EspruinoEnvironment, condition: () => boolean, within: number, describe: () => string, step = 50): Promise<void> {
+  const end = env.clock.now() + within;
+  let held = false;
+  while (!held && env.clock.now() < end) {
+    held = await env.runUntil(condition, { until: Math.min(end, env.clock.now() + 100), step });
+    if (!held) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.deepEqual(env.errors, []);
+  assert.ok(held, describe());
 }
 
 /** Disposes every environment and closes every server (mocha afterEach). */
