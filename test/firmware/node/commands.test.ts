@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ActuatorConfig } from "../../../firmware/config.ts";
+import { ERR_MALFORMED_UTF8 } from "../../../firmware/mqtt/constants.ts";
 import {
   ERR_EMPTY,
   ERR_NOT_COMMANDABLE,
@@ -18,6 +19,7 @@ import {
   commandError,
   handleCommand,
   parseCommand,
+  readCommand,
   type CommandOutcome,
 } from "../../../firmware/node/commands.ts";
 import { commandTopic, nodeTopic } from "../../../firmware/node/topics.ts";
@@ -332,6 +334,30 @@ describe("commands: dispatch by topic", () => {
     assertError(setup.outcome, "heater", "unknown actuator", "");
     assert.deepEqual([setup.relay.state, setup.led.state, setup.fan.state], [false, false, 0]);
     assert.equal(setup.bench.hardware.pin("D13").level, true);
+  });
+});
+
+describe("commands: readCommand", () => {
+  const utf8 = (text: string) => new Uint8Array(Buffer.from(text, "utf8"));
+  const bytes = (...parts: (string | number[])[]) => new Uint8Array(Buffer.concat(parts.map((part) => typeof part == "string" ? Buffer.from(part, "utf8") : Buffer.from(part))));
+
+  it("reads 4 x 256 + 4 bytes at most, cut before the UTF-8 sequence that straddles the end", () => {
+    assert.equal(readCommand(utf8("\u{1F600}".repeat(257))), "\u{1F600}".repeat(257));
+    assert.equal(readCommand(utf8("a".repeat(1024) + "\u{1F600}x")), "a".repeat(1024) + "\u{1F600}");
+    assert.equal(readCommand(utf8("a".repeat(1025) + "\u{1F600}")), "a".repeat(1025));
+    assert.equal(readCommand(utf8("a".repeat(1027) + "\u00e9")), "a".repeat(1027));
+    assert.equal(readCommand(bytes([0x4f, 0xc3, 0x28])), ERR_MALFORMED_UTF8);
+  });
+
+  it("a long run of continuation bytes is not UTF-8, not an empty payload (on Espruino 2v29, 2,000 bytes 0x80 were answered 'empty payload')", () => {
+    assert.equal(readCommand(new Uint8Array(2000).fill(0x80)), ERR_MALFORMED_UTF8);
+    assert.equal(readCommand(bytes("ON", new Array(1100).fill(0x80))), ERR_MALFORMED_UTF8);
+    // a payload too long for a command whatever its bytes: read up to the cut, refused as too long
+    assert.equal(readCommand(bytes("a".repeat(1025), new Array(5).fill(0x80))), "a".repeat(1025));
+    const setup = setUp();
+    const outcome = setup.outcome;
+    assert.equal(handleCommand(nodeTopic("mote", "kitchen"), commandTopic("mote", "kitchen", "relay"), readCommand(new Uint8Array(2000).fill(0x80)), PARTS, [setup.relay, setup.led, setup.fan], outcome), false);
+    assertError(outcome, "relay", "not UTF-8", "");
   });
 });
 
