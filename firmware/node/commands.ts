@@ -116,7 +116,8 @@ export function parseCommand(type: string, payload: string, current: boolean | n
       // refused unparsed, as anyone who may publish a command must not be able to stop the node
       if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
     } catch {}
-    if (parsed === null) return ERR_NOT_JSON;
+    // undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-})
+    if (parsed == null) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     if (typeof state == "boolean") return state ? 1 : 0;

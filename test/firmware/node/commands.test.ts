@@ -369,4 +369,17 @@ describe("commands: parseCommand", () => {
     assert.equal(parseCommand("pwm", "12.5", 0), 12.5);
     assert.equal(parseCommand("pwm", "", 0), ERR_EMPTY);
   });
+
+  it("a JSON text Espruino's JSON.parse returns undefined for is not JSON (2v29 gives undefined, no throw, for '{\"state\":-}': the node threw in its handler and answered nothing)", () => {
+    const parse = JSON.parse;
+    // V8 throws on these; stand in for Espruino 2v29, which returns undefined
+    JSON.parse = (text: string) => (/:-[},]/.test(text) ? undefined : parse(text));
+    try {
+      assert.equal(parseCommand("relay", '{"state":-}', false), ERR_NOT_JSON);
+      assert.equal(parseCommand("led", '{"state":"ON","x":-}', true), ERR_NOT_JSON);
+      assert.equal(parseCommand("pwm", '{"value":-}', 0), ERR_NOT_JSON);
+    } finally {
+      JSON.parse = parse;
+    }
+  });
 });
