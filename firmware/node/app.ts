@@ -83,9 +83,8 @@ import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
 import { createClient, type ClientOptions, type MqttClient, type OutgoingMessage } from "../mqtt/client.ts";
-import { readText } from "../mqtt/receive.ts";
 import { nodeConnectPacket } from "./connect.ts";
-import { handleCommand, MAX_COMMAND_LENGTH, type CommandActuator, type CommandOutcome } from "./commands.ts";
+import { handleCommand, readCommand, type CommandActuator, type CommandOutcome } from "./commands.ts";
 import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./discovery.ts";
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
@@ -320,10 +319,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function onCommand(topic: string, payload: Uint8Array): void {
-    // what can hold MAX_COMMAND_LENGTH characters and one more (so a longer payload is seen as too long), cut before a UTF-8 sequence
-    let end = Math.min(payload.length, 4 * MAX_COMMAND_LENGTH + 4);
-    while (end < payload.length && (payload[end]! & 0xC0) == 0x80) end--;
-    const text = readText(payload, 0, end);
+    const text = readCommand(payload);
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
     if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
     else client.publish(errorTopic(config.topicPrefix, config.id), outcome.error, 0, false);

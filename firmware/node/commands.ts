@@ -23,6 +23,7 @@
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
+import { readText } from "../mqtt/receive.ts";
 import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
   ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_NOT_UTF8, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
@@ -115,7 +116,8 @@ export function parseCommand(type: string, payload: string, current: boolean | n
       // refused unparsed, as anyone who may publish a command must not be able to stop the node
       if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
     } catch {}
-    if (parsed === null) return ERR_NOT_JSON;
+    // undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-})
+    if (parsed == null) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     if (typeof state == "boolean") return state ? 1 : 0;
@@ -164,6 +166,22 @@ export function commandError(actuator: string, reason: string, payload: string):
   };
   const error = actuator + ": " + reason;
   return '{"error":' + quoteAscii(error, error.length) + ',"input":' + quoteAscii(payload, ERROR_INPUT_LENGTH) + "}";
+}
+
+/**
+ * A command payload's text for {@link handleCommand}, or the decoder's
+ * ERR_* (< 0) when it is not UTF-8 (readText, receive.ts). Only the bytes
+ * that can hold MAX_COMMAND_LENGTH characters and one more are read (so a
+ * longer payload is still seen as too long), cut before the UTF-8 sequence
+ * that straddles that end: at most 3 continuation bytes back, as a
+ * sequence has no more. Unbounded, a run of continuation bytes (not UTF-8)
+ * walked the cut back to nothing, and the node answered "empty payload".
+ */
+export function readCommand(payload: Uint8Array): string | number {
+  let end = 4 * MAX_COMMAND_LENGTH + 4;
+  if (end >= payload.length) end = payload.length;
+  else for (let back = 3; back-- && (payload[end]! & 0xC0) == 0x80;) end--;
+  return readText(payload, 0, end);
 }
 
 /**

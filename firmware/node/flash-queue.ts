@@ -65,8 +65,9 @@
  * payload ending in "}" that JSON.parse takes (a write cut by power loss,
  * flash corruption) is skipped and counted in `corrupt`. A cut line is a
  * proper prefix of a JSON object text, so it never parses, with one
- * exception on 2v29: a prefix ending in "-" (`{"t":-`) parses there (to
- * null), hence the "}" at the end. The first batch after a boot starts
+ * exception on 2v29: a prefix ending in "-" (`{"t":-`) parses there
+ * (JSON.parse returns undefined, without an error), hence the "}" at the
+ * end; a prefix cut right after an inner object (`{"t":{"a":1}`) does not. The first batch after a boot starts
  * with "\n" (an empty line, skipped), so a cut line never swallows the
  * next one. A message the client cannot send (larger
  * than its send buffer) counts as taken, is never acknowledged, and its
