@@ -15,6 +15,13 @@ import { BME280_CALIBRATION_SPLIT, BME280_SKIPPED } from "./constants.ts";
  * temperature, 16-bit humidity, 5.4.7-5.4.9) with the calibration bytes `c`
  * (see the file comment); null when a measurement was skipped. Pressure is 0
  * if the calibration would divide by zero; humidity is clamped to 0..100.
+ * Each is rounded to hundredths: finer than the chip resolves (0.01 °C,
+ * 0.0018 hPa, 0.008 %RH) and within its accuracy, and a telemetry report
+ * then prints them short and alike on Espruino and V8 (unrounded, Espruino
+ * 2v29 prints 15 significant digits, `1001.29672851559`, 16 characters of a
+ * report that must fit the ESP8266's 512-byte send buffer). Halves round
+ * up as floor(x + 0.5): Espruino's Math.round takes them away from zero
+ * (2v29: Math.round(-2.5) is -3, V8's -2).
  */
 export function compensate(c: Uint8Array, data: Uint8Array): { temperature: number; pressure: number; humidity: number } | null {
   const adcP = (data[0]! << 12) | (data[1]! << 4) | (data[2]! >> 4);
@@ -57,5 +64,5 @@ export function compensate(c: Uint8Array, data: Uint8Array): { temperature: numb
   let h = tFine - 76800;
   h = (adcH - (h4 * 64 + (h5 / 16384) * h)) * ((h2 / 65536) * (1 + (h6 / 67108864) * h * (1 + (h3 / 67108864) * h)));
   h = h * (1 - (h1 * h) / 524288);
-  return { temperature: fine / 5120, pressure: p / 100, humidity: h > 100 ? 100 : h < 0 ? 0 : h };
+  return { temperature: Math.floor(fine / 51.2 + 0.5) / 100, pressure: Math.floor(p + 0.5) / 100, humidity: h > 100 ? 100 : h < 0 ? 0 : Math.floor(h * 100 + 0.5) / 100 };
 }

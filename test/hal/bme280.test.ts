@@ -28,10 +28,12 @@ describe("Bme280 driver", () => {
     model.raw = { temperature: 519888, pressure: 415148, humidity: 30000 };
     const setup = bench(model);
     const readings = readingsOf(sampleNow(setup, setup.sensor));
-    assert.ok(Math.abs(readings.temperature - 25.08) < 0.005, String(readings.temperature));
-    assert.ok(Math.abs(readings.pressure - 1006.5327) < 0.0002, `${readings.pressure} hPa (the datasheet table rounds with an unrounded t_fine)`);
+    // in hundredths, as the driver reports them
+    assert.equal(readings.temperature, 25.08);
+    assert.equal(readings.pressure, 1006.53, "100653.27 Pa (the datasheet table rounds with an unrounded t_fine)");
     const reference = humidityQ10Of(30000, tFineOf(519888, EXAMPLE_CALIBRATION), EXAMPLE_CALIBRATION) / 1024;
     assert.ok(Math.abs(readings.humidity - reference) < 0.01, `${readings.humidity} %RH against the fixed-point ${reference}`);
+    for (const value of [readings.temperature, readings.pressure, readings.humidity]) assert.equal(value, Math.round(value * 100) / 100, `${value}: hundredths`);
     assert.deepEqual(setup.sensor.units, { temperature: "°C", pressure: "hPa", humidity: "%RH" });
   });
 
