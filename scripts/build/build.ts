@@ -22,6 +22,7 @@ import { nodeConnectPacket } from "../../firmware/node/connect.ts";
 import { statusTopic } from "../../firmware/node/topics.ts";
 import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
+import { checkMessagesFit } from "./message-fit.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
 import { moduleSizes, type ModuleSize } from "./size-table.ts";
 
@@ -212,6 +213,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const node = request.node ?? loadNode(nodeFile, board);
   const connect = request.connect ?? nodeConnectPacket(node);
   checkClientOptions(node, board, connect);
+  checkMessagesFit(node, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import type { MqttClient as PeerClient } from "mqtt";
 import { BOARDS } from "../../../boards/index.ts";
 import { ROOT, type BuildResult } from "../../../scripts/build/build.ts";
+import { widestReport } from "../../../scripts/build/message-fit.ts";
 import { preferredBroker } from "../../../sim/brokers.ts";
 import type { ButtonModel } from "../../../sim/devices/button.ts";
 import type { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
@@ -147,6 +148,10 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     near(report["room"]!["temperature"], 23.4, 0.05, "DHT22 °C");
     near(report["water"]!["temperature"], 18.25, 0.0625, "DS18B20 °C");
     near(report["air"]!["pressure"], 1001.3, 0.1, "BME280 hPa");
+    // the build's estimate of the widest report (scripts/build/message-fit.ts) holds what the node sends, every reading present
+    const widest = widestReport(esp8266.node, esp8266.board);
+    assert.deepEqual(Object.keys(report).sort(), Object.keys(JSON.parse(widest) as object).sort());
+    for (const text of payloads(received, BASE + "/telemetry")) assert.ok(text.length <= widest.length, `${text.length} > ${widest.length}: ${text}`);
     assert.equal(hardware.pin(ESP8266_WIRING.relay).level, true, "relay off");
     // The emulator does not enforce the heap bound, so this does: the node online, with every driver
     // sampled once, must fit the board's heap (emulator estimate, sim/espruino/memory.ts, with closure
