@@ -132,6 +132,8 @@ export interface BuildRequest {
   budget?: number;
   /** The CONNECT packet injected as `MOTE_CONNECT`; nodeConnectPacket(node) when absent (the fleet simulator puts a placeholder there). */
   connect?: string;
+  /** The caller has checked that what the node publishes fits (checkMessagesFit): the fleet simulator, whose template's id is a placeholder. */
+  messagesChecked?: boolean;
 }
 
 /** What a build produced and found. `ok` is false on a gate violation or an exceeded budget. */
@@ -213,7 +215,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const node = request.node ?? loadNode(nodeFile, board);
   const connect = request.connect ?? nodeConnectPacket(node);
   checkClientOptions(node, board, connect);
-  checkMessagesFit(node, board);
+  if (!request.messagesChecked) checkMessagesFit(node, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes

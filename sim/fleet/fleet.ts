@@ -38,6 +38,7 @@ import type { NodeConfig } from "../../firmware/config.ts";
 import { nodeConnectPacket } from "../../firmware/node/connect.ts";
 import { telemetryTopic } from "../../firmware/node/topics.ts";
 import { asciiJson, boardById, buildBundle, EXAMPLE_NODE } from "../../scripts/build/build.ts";
+import { checkMessagesFit } from "../../scripts/build/message-fit.ts";
 import { describedBoard, loadNode, readDescription } from "../../scripts/build/node-description.ts";
 import { formatViolations } from "../../scripts/gate/index.ts";
 import { availableBrokers, startAedes, startMosquitto, type Broker } from "../brokers.ts";
@@ -208,7 +209,10 @@ export async function buildTemplate(options: FleetOptions): Promise<{ code: stri
   const board = boardById(options.board ?? describedBoard(readDescription(nodeFile)) ?? "esp32");
   const loaded = loadNode(nodeFile, board);
   const node = fleetNode(loaded, PLACEHOLDER_ID);
-  const build = await buildBundle({ board: board.id, node, connect: PLACEHOLDER_CONNECT, ...(options.budget === undefined ? {} : { budget: options.budget }) });
+  // what the nodes publish must fit the board's send buffer with their own ids (all of one length), not the placeholder's
+  const count = options.nodes ?? 1;
+  checkMessagesFit(fleetNode(loaded, fleetNodeId(loaded.id, count - 1, count)), board);
+  const build = await buildBundle({ board: board.id, node, connect: PLACEHOLDER_CONNECT, messagesChecked: true, ...(options.budget === undefined ? {} : { budget: options.budget }) });
   if (build.violations.length > 0) throw new Error(`the bundle breaks the compatibility gate:\n${formatViolations(build.violations)}`);
   if (!build.ok) throw new Error(`the ${board.id} bundle is ${build.total} bytes, over its budget of ${build.budget}; pass a larger budget to simulate it anyway`);
   return { code: build.code, node: loaded };

@@ -66,6 +66,18 @@ describe("fleet simulator: one build, an id per node", () => {
     const long = fleetNodeId("a-very-long-node-identifier-here", 999, 1000);
     assert.ok(long.length <= 32 && long.startsWith("a-very-long-node") && long.endsWith("-999"), long);
   });
+
+  it("checks that what the nodes publish fits the send buffer with the fleet's ids, not the template's placeholder", async function () {
+    this.timeout(60000);
+    const description = JSON.parse(readFileSync(ROOT + "test/firmware/node/node-e2e-esp8266.json", "utf8")) as Record<string, unknown>;
+    const file = join(mkdtempSync(join(tmpdir(), "mote-fleet-")), "node.json");
+    // the placeholder id is longer than "bench-7", and would not fit
+    assert.ok(PLACEHOLDER_ID.length > "bench-7".length + 10);
+    writeFileSync(file, JSON.stringify(description));
+    assert.ok((await buildTemplate({ nodeFile: file, nodes: 10, budget: 100000 })).code.includes(PLACEHOLDER_ID));
+    writeFileSync(file, JSON.stringify({ ...description, id: "a-very-long-node-identifier-here" }));
+    await assert.rejects(buildTemplate({ nodeFile: file, nodes: 10, budget: 100000 }), /node "a-very-long-node-identifier-he-9" on board esp8266: its telemetry report can reach \d+ bytes/);
+  });
 });
 
 const kind = preferredBroker();
