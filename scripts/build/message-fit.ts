@@ -20,12 +20,43 @@ import { telemetryTopic } from "../../firmware/node/topics.ts";
 
 /**
  * The most characters one reading of each sensor driver prints as: DHT22
- * tenths from -40 to 80 (`-39.9`), DS18B20 sixteenths from -55 to 125
- * (`-54.9375`), BME280 hundredths (`1099.99` hPa, hal/bme280-calibration.ts),
- * analog any double (`-0.12345678901234`, and a sign and exponent spare),
- * button and reed `false`.
+ * tenths from -80 to 80 (`-79.9`), DS18B20 sixteenths from -55 to 125
+ * (`-54.9375`), BME280 hundredths (`-140.88` °C and `1312.82` hPa from the
+ * widest raw values with the datasheet's calibration, hal/bme280-calibration.ts),
+ * button and reed `false`. An analog input's depend on its options
+ * ({@link analogWidth}); this entry is any double's.
  */
-export const READING_WIDTHS: Readonly<Record<string, number>> = { dht22: 5, ds18b20: 8, bme280: 7, analog: 20, button: 5, reed: 5 };
+export const READING_WIDTHS: Readonly<Record<string, number>> = { dht22: 5, ds18b20: 8, bme280: 7, analog: 26, button: 5, reed: 5 };
+
+/**
+ * The most characters Espruino 2v29's JSON.stringify prints a double of
+ * magnitude at most `bound` as (its Linux build): a sign, the integer
+ * digits, a point and up to 11 decimals (`-9.60855197906`,
+ * `-6811350.22640228271`, `-3341533333063.13427734375`: 26, the most of any
+ * double; larger ones have fewer decimals or an exponent), and never under
+ * 19, the exponent form that values under 1e-6 print as
+ * (`-1.23456789012e-100`). Not 15 significant digits: a value of 10 million
+ * and more is wider than that.
+ */
+export function doubleWidth(bound: number): number {
+  // a little over, for the rounding of voltage × scale + offset at a power of ten
+  const over = bound * (1 + 1e-9);
+  if (!(over < 1e12)) return 26;
+  return Math.max(19, 13 + (over < 1 ? 1 : String(Math.floor(over)).length));
+}
+
+/**
+ * Width of an analog input's `reading` (hal/analog-input.ts): `voltage` is
+ * the averaged analogRead (0..1) × `fullScale`, `value` that × `scale` +
+ * `offset`, with the driver's defaults (3.3, 1, 0); any double's width when
+ * an option is not a number.
+ */
+function analogWidth(options: Readonly<Record<string, unknown>>, reading: string): number {
+  const option = (name: string, otherwise: number): number => (options[name] === undefined ? otherwise : typeof options[name] == "number" ? options[name] : NaN);
+  const fullScale = Math.abs(option("fullScale", 3.3));
+  const bound = reading == "voltage" ? fullScale : fullScale * Math.abs(option("scale", 1)) + Math.abs(option("offset", 0));
+  return bound === bound ? doubleWidth(bound) : READING_WIDTHS["analog"]!;
+}
 
 /**
  * Characters of the report's own numbers at their widest: `boot` (a
@@ -60,8 +91,8 @@ export function widestReport(node: NodeConfig, board: Board): string {
   const members = [`"boot":${number(BOOT_WIDTH)}`, `"seq":${number(SEQ_WIDTH)}`];
   for (const sensor of node.sensors) {
     const readings = SENSOR_READINGS[sensor.type] ?? [];
-    const width = READING_WIDTHS[sensor.type] ?? 20;
-    members.push(`${JSON.stringify(sensor.name)}:{${readings.map((reading) => `${JSON.stringify(reading)}:${number(width)}`).join(",")}}`);
+    const width = (reading: string) => (sensor.type == "analog" ? analogWidth(sensor.options ?? {}, reading) : READING_WIDTHS[sensor.type] ?? 26);
+    members.push(`${JSON.stringify(sensor.name)}:{${readings.map((reading) => `${JSON.stringify(reading)}:${number(width(reading))}`).join(",")}}`);
   }
   members.push(`"uptime":${number(UPTIME_WIDTH)}`);
   if (board.network == "wifi") members.push(`"rssi":${number(RSSI_WIDTH)}`);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
 import { buildBundle, ROOT } from "../../scripts/build/build.ts";
-import { checkMessagesFit, READING_WIDTHS, widestReport } from "../../scripts/build/message-fit.ts";
+import { checkMessagesFit, doubleWidth, READING_WIDTHS, widestReport } from "../../scripts/build/message-fit.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { SENSOR_READINGS } from "../../firmware/node/discovery.ts";
 
@@ -33,6 +33,23 @@ describe("build: what a node publishes fits the board's send buffer", () => {
     assert.equal(Object.keys(report["mqtt"] as object).length, 11);
     assert.ok("rssi" in report);
     assert.ok(!("rssi" in (JSON.parse(widestReport(node, BOARDS["linux"]!)) as object)));
+  });
+
+  it("gives an analog input's readings the width Espruino prints them with at the magnitude its options allow, up to any double's 26 characters", () => {
+    // JSON.stringify on the Espruino 2v29 Linux binary: a sign, the integer digits and 11 decimals; an exponent form under 1e-6
+    const printed = ["-9.60855197906", "-1.23456789012e-100", "-974518.85342597961", "-50986353.15895080566", "-386320662.49847412109", "-3341533333063.13427734375"];
+    for (const text of printed) assert.ok(doubleWidth(Math.abs(Number(text))) >= text.length, `${text}: ${doubleWidth(Math.abs(Number(text)))}`);
+    assert.equal(doubleWidth(3.3), 19);
+    assert.equal(doubleWidth(1e300), 26);
+    const analog = (options: Record<string, number | string>) => {
+      const node = { ...loadNode(ROOT + "test/firmware/node/node-e2e-esp8266.json", ESP8266), sensors: [{ name: "level", type: "analog", pin: "A0", espruino: "A0", options }] };
+      // the numbers' characters, from the text (as JSON numbers, 9s this long are rounded)
+      return /"level":\{"voltage":(9+),"value":(9+)\}/.exec(widestReport(node, ESP8266))!.slice(1).map((digits) => digits.length);
+    };
+    assert.deepEqual(analog({}), [19, 19]);
+    // 3.3 V x 1e7 - 1: up to 33 million, which prints in up to 21 characters (`-50986353.15895080566`); the old estimate gave any double 20
+    assert.deepEqual(analog({ scale: 1e7, offset: -1 }), [19, 21]);
+    assert.deepEqual(analog({ fullScale: 1, scale: "x" }), [19, 26]);
   });
 
   it("builds the issue's ESP8266 sensor node (its widest report fits the 512-byte buffer), and refuses one more BME280", async () => {
