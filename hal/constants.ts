@@ -40,6 +40,9 @@ export const DS18B20_FAMILY = "28";
 export const DS18B20_CONVERT_T = 0x44;
 export const DS18B20_READ_SCRATCHPAD = 0xbe;
 export const DS18B20_WRITE_SCRATCHPAD = 0x4e;
+/** DS18B20 measuring range, -55..+125 °C, as temperature register values in sixteenths (datasheet Table 1: 0xFC90 and 0x07D0). */
+export const DS18B20_MINIMUM_RAW = -880;
+export const DS18B20_MAXIMUM_RAW = 2000;
 /** DS18B20 temperature register at power-on: +85 °C. */
 export const DS18B20_POWER_ON_RAW = 0x0550;
 /** DS18B20 maximum conversion time at 12 bits, ms (Table 2); each bit less halves it: 93.75, 187.5, 375, 750. */

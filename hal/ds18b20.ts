@@ -6,11 +6,14 @@
  * (Table 1). One driver per sensor, addressed by ROM id; several share a bus.
  * 85 °C is the power-on value of the temperature register: a reading of
  * exactly 0x0550 means no conversion happened and is reported as `power-on`
- * (a true 85.0 °C reads the same and is lost with it).
+ * (a true 85.0 °C reads the same and is lost with it). A value outside the
+ * measuring range (-55..+125 °C) is `invalid`: a corrupted read that passed
+ * the CRC, which would also print wider than the build's estimate of the
+ * telemetry report allows (scripts/build/message-fit.ts: `-54.9375`).
  */
 import { crc8 } from "./crc8.ts";
 import {
-  DS18B20_CONVERSION_MILLISECONDS, DS18B20_CONVERT_T, DS18B20_FAMILY, DS18B20_POWER_ON_RAW, DS18B20_READ_SCRATCHPAD, DS18B20_WRITE_SCRATCHPAD,
+  DS18B20_CONVERSION_MILLISECONDS, DS18B20_CONVERT_T, DS18B20_FAMILY, DS18B20_MAXIMUM_RAW, DS18B20_MINIMUM_RAW, DS18B20_POWER_ON_RAW, DS18B20_READ_SCRATCHPAD, DS18B20_WRITE_SCRATCHPAD,
 } from "./constants.ts";
 import { deliver } from "./deliver.ts";
 import type { Io, OneWireBus } from "./io.ts";
@@ -136,20 +139,21 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       deliver(this.io, callback, { ok: false, error: "bus" });
       return;
     }
-    /* All ones: nobody answered; all zeros: the line is held low; then the CRC and the power-on value. */
+    /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
     let ones = 0;
     let zeros = 0;
     for (let index = 0; index < 9; index++) {
       if (scratchpad[index] === 0xff) ones++;
       if (scratchpad[index] === 0) zeros++;
     }
-    const raw = scratchpad[0]! | (scratchpad[1]! << 8);
-    const error: SensorError | null = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad, 8) !== scratchpad[8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on" : null;
+    const raw = ((scratchpad[0]! | (scratchpad[1]! << 8)) << 16) >> 16;
+    const error: SensorError | null = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad, 8) !== scratchpad[8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
+      : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
     if ((error === null || error === "power-on") && ((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
     if (error !== null) {
       deliver(this.io, callback, { ok: false, error: error });
       return;
     }
-    deliver(this.io, callback, { ok: true, readings: { temperature: ((raw << 16) >> 16) / 16 } });
+    deliver(this.io, callback, { ok: true, readings: { temperature: raw / 16 } });
   }
 }

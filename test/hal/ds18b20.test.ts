@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { crc8 } from "../../hal/crc8.ts";
 import { Ds18b20, findDs18b20 } from "../../hal/ds18b20.ts";
+import type { OneWireBus } from "../../hal/io.ts";
 import { Ds18b20Model } from "../../sim/devices/ds18b20.ts";
 import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
 
@@ -59,6 +61,24 @@ describe("Ds18b20 driver", () => {
     assert.equal(errorOf(sampleNow(setup, sensor)), "power-on");
     model.fault = null;
     assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: 22 });
+  });
+
+  it("treats a temperature outside -55..+125 °C with a good CRC as invalid (a corrupted read: no DS18B20 converts to it)", () => {
+    const setup = rig();
+    const scratchpad = new Uint8Array([0, 0, 0x4b, 0x46, 0x7f, 0xff, 0x0c, 0x10, 0]);
+    const bus: OneWireBus = { reset: () => true, select: () => {}, skip: () => {}, write: () => {}, read: () => scratchpad.slice(), search: () => ["28000000000000ff"] };
+    const sensor = new Ds18b20(setup.io, bus);
+    const readRaw = (raw: number) => {
+      scratchpad[0] = raw & 255;
+      scratchpad[1] = (raw >> 8) & 255;
+      scratchpad[8] = crc8(scratchpad, 8);
+      return sampleNow(setup, sensor);
+    };
+    // 0x7FF0 would be 2047 °C and 0x8000 -2048 °C: `-2048` and `2047.9375` are wider than a report's estimate allows
+    for (const raw of [0x7ff0, 0x8000, 0x07d1, 0xfc8f]) assert.equal(errorOf(readRaw(raw)), "invalid", raw.toString(16));
+    assert.deepEqual(readingsOf(readRaw(0x07d0)), { temperature: 125 });
+    assert.deepEqual(readingsOf(readRaw(0xfc90)), { temperature: -55 });
+    assert.deepEqual(readingsOf(readRaw(0xff5e)), { temperature: -10.125 });
   });
 
   it("reports an absent sensor, a bad CRC and a stuck bus", () => {
