@@ -6,8 +6,12 @@
  *
  * The telemetry report is estimated at its widest: every reading, and every
  * counter, at the most characters it can print as on the device (Espruino
- * 2v29 prints a number with up to 15 significant digits), so a report that
- * fits here fits all its life. Home Assistant discovery messages are
+ * 2v29's JSON.stringify prints a double's integer digits and up to 11
+ * decimals, {@link doubleWidth}), so a report that fits here fits for as
+ * long as the counts keep to their widths: seven digits for `seq` and the
+ * client's counters are ten million reports, 19 years at a 60-second
+ * period but 116 days at a 1-second one, and most counters stay far
+ * narrower than their width. Home Assistant discovery messages are
  * constant and built here as the node builds them.
  */
 import type { Board } from "../../boards/board.ts";
