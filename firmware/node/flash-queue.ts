@@ -295,8 +295,8 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         let line: string | undefined;
         while (!message && (line = file.readLine()) !== undefined) {
           next++;
-          // an empty line starts each boot's first batch; a corrupt one was counted at load
-          const decoded: StoredMessage | null = line == "\n" ? null : decodeEntry(line, options.topic);
+          // null for the empty line that starts each boot's first batch, and for a corrupt one (counted at load)
+          const decoded: StoredMessage | null = decodeEntry(line, options.topic);
           if (decoded) {
             if (readCount == skip) {
               decoded.segment = id;
