@@ -51,10 +51,11 @@
  * again at every connection.
  *
  * Bounded by `maxSegments` files: a batch that needs a new segment when there
- * are that many first erases the oldest, counting its unacknowledged entries
- * as `dropped` (handed ones may still be delivered from RAM before a
- * reboot; waiting ones are gone). A batch whose write throws (flash full) is
- * dropped the same way; as some of its chunks may be in the file already,
+ * are that many first erases the oldest: its waiting entries are gone,
+ * counted as `dropped`; the ones handed to the client stay in its RAM queue
+ * and are still sent (lost only if the node reboots before their
+ * acknowledgement). A batch whose write throws (flash full) is dropped the
+ * same way; as some of its chunks may be in the file already,
  * the next batch starts a new segment (and a segment that held nothing else
  * is erased), so those lines are never read in place of later ones (after
  * a reboot, those of them that are whole are sent: at least once).
@@ -113,7 +114,13 @@ export interface FlashQueueOptions {
 export interface FlashQueueCounters {
   /** Messages written to flash. */
   written: number;
-  /** Messages whose flash copy was erased unacknowledged (queue full) or never made (write failed, or `add` refused the payload). */
+  /**
+   * Reports lost: erased from flash (queue full) or never written (write
+   * failed) before the client took them, or refused by `add`. One the
+   * client holds is not counted when its flash copy goes: the client still
+   * sends it (only a reboot before its acknowledgement loses it, and that
+   * resets the counters too).
+   */
   dropped: number;
   /** Appends to flash: one per batch, one more per segment a batch fills (each up to 992 characters per StorageFile write). */
   batches: number;
@@ -221,7 +228,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     segments.splice(position, 3);
   }
 
-  /** Appends the pending messages to the newest segment, a batch per segment, starting new ones (and erasing the oldest, its unacknowledged entries dropped) as they fill. */
+  /** Appends the pending messages to the newest segment, a batch per segment, starting new ones (and erasing the oldest, its waiting entries dropped) as they fill. */
   function write(): void {
     if (timer) clock.clearTimeout(timer);
     timer = 0;
@@ -229,10 +236,10 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       const last = segments.length - 3;
       if (last < 0 || torn > 1 || segments[last + 1]! >= options.segmentMessages) {
         if (segments.length >= options.maxSegments * 3) {
-          // the waiting entries in flash are its last ones
-          const count = segments[1]!;
-          waiting -= Math.min(count, Math.max(0, waiting - pending.length - stored + count));
-          counters.dropped += count - segments[2]!;
+          // the waiting entries in flash are its last ones; those are lost (the client holds the others, and may yet deliver them)
+          const lost = Math.min(segments[1]!, Math.max(0, waiting - pending.length - stored + segments[1]!));
+          waiting -= lost;
+          counters.dropped += lost;
           eraseSegment(0);
         }
         torn = 0;
@@ -259,7 +266,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         // some of its chunks may be written: a segment holding nothing else goes, any other is closed
         torn = 2;
         if (!segments[last + 1]) eraseSegment(last);
-        counters.dropped += count;
+        counters.dropped += waitingInBatch;
         waiting -= waitingInBatch;
       }
     }

@@ -169,7 +169,7 @@ describe("flash queue", () => {
     assert.deepEqual(storage.list(undefined, { sf: true }), []);
   });
 
-  it("keeps maxSegments segments: the oldest is erased and its unacknowledged entries counted as dropped", () => {
+  it("keeps maxSegments segments: the oldest is erased; what the client holds of it is not lost, so not counted as dropped", () => {
     const flash = new FlashStorage(196608);
     const options = { ...OPTIONS, segmentMessages: 2, maxSegments: 2 };
     const consumer = new Consumer();
@@ -181,8 +181,11 @@ describe("flash queue", () => {
     consumer.ack();
     for (let index = 2; index < 7; index++) queue.add(report("m" + index), 1);
     queue.flush();
-    assert.equal(queue.counters.dropped, 3);
-    assert.deepEqual(names(reloaded(flash, options)), ["m4", "m5", "m6"]);
+    assert.deepEqual(names(reloaded(flash, options)), ["m4", "m5", "m6"], "m1, m2 and m3 are gone from flash");
+    assert.equal(queue.counters.dropped, 0, "the client took m1..m6 before their segments went");
+    while (consumer.held.length) consumer.ack();
+    assert.deepEqual(names(consumer.taken), ["m0", "m1", "m2", "m3", "m4", "m5", "m6"], "all sent");
+    assert.deepEqual(storageOn(flash).list(undefined, { sf: true }), [], "the last segment acknowledged and erased");
   });
 
   it("an outage longer than the client's queue: the rest waits in flash and goes to the client in order as acknowledgements make room", () => {
@@ -269,6 +272,28 @@ describe("flash queue", () => {
     }
   });
 
+  it("a failed batch write counts as dropped only the reports the client has not taken; the ones it holds are still sent", () => {
+    const flash = new FlashStorage(196608);
+    const storage = storageOn(flash);
+    const full: QueueStorage = {
+      open(name, mode) {
+        const file = storage.open(name, mode);
+        return { write() { throw new Error("Not enough free space"); }, readLine: () => file.readLine(), erase: () => file.erase() };
+      },
+      list: storage.list,
+    };
+    const consumer = new Consumer(1);
+    const queue = queueOn(full, consumer, { ...OPTIONS, batchMessages: 3 });
+    queue.load();
+    for (const name of ["m0", "m1", "m2"]) queue.add(report(name), 1);
+    assert.equal(queue.counters.written, 0);
+    assert.equal(queue.counters.dropped, 2, "m1 and m2 are lost; m0 is in the client");
+    assert.equal(queue.waiting(), 0);
+    consumer.ack();
+    assert.deepEqual(names(consumer.taken), ["m0"]);
+    assert.deepEqual(storage.list(undefined, { sf: true }), [], "nothing left in flash");
+  });
+
   it("evicting a segment drops its waiting entries and feeding goes on with the oldest left", () => {
     const flash = new FlashStorage(196608);
     const consumer = new Consumer(1);
@@ -279,7 +304,7 @@ describe("flash queue", () => {
       queue.add(report("m" + index), 1);
       queue.flush();
     }
-    assert.equal(queue.counters.dropped, 4, "m0..m3 went with the two oldest segments");
+    assert.equal(queue.counters.dropped, 3, "m1..m3 went with the two oldest segments (m0 is in the client, not lost)");
     assert.equal(queue.waiting(), 6);
     while (consumer.held.length) consumer.ack();
     assert.deepEqual(names(consumer.taken), ["m0", "m4", "m5", "m6", "m7", "m8", "m9"], "m0 was in the client already");
