@@ -244,9 +244,13 @@ export async function startMosquitto(options: BrokerOptions): Promise<Broker> {
  * Starts aedes with a net server on a free port. A restart closes the server
  * and the aedes instance (and any socket left) and starts a new instance on
  * the same port; with persistence, the new one gets the same persistence
- * instance, so sessions and queued messages survive.
+ * instance, so sessions and queued messages survive. `refuse`: filters it
+ * refuses to subscribe anyone to (SUBACK 0x80, through aedes's
+ * authorizeSubscribe), as a broker with an access list does; mosquitto 2.0
+ * cannot stand in here, as it grants every well-formed filter and applies
+ * its ACL only when delivering.
  */
-export async function startAedes(options: BrokerOptions): Promise<Broker> {
+export async function startAedes(options: BrokerOptions, refuse: (filter: string) => boolean = () => false): Promise<Broker> {
   const port = await freePort();
   const name = `aedes ${aedesVersion()}`;
   const persistence = options.persistence ? aedesPersistence() : null;
@@ -257,6 +261,7 @@ export async function startAedes(options: BrokerOptions): Promise<Broker> {
 
   async function launch(): Promise<void> {
     const instance = await Aedes.createBroker(persistence ? { persistence } : {});
+    instance.authorizeSubscribe = (_client, subscription, callback) => callback(null, subscription && refuse(subscription.topic) ? null : subscription);
     instance.on("clientDisconnect", (client) => disconnects.emit("disconnect", client.id));
     const listener = net.createServer((socket) => {
       sockets.add(socket);

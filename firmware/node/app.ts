@@ -49,7 +49,8 @@
  *   keeps its own schedule. Drivers hand over a new readings object per
  *   sample, so the last published ones are kept by reference, not copied.
  * - A command changes an actuator and publishes its new state retained, or
- *   changes nothing and publishes why on the error topic (commands.ts).
+ *   changes nothing and publishes why on the error topic (commands.ts). A
+ *   broker that refuses the command subscription is reported there too.
  * - Watchdog: no broker connection for `watchdog.offlineMinutes` flushes the
  *   queue and reboots (not with deep sleep: the awake limit bounds each wake).
  * - Deep sleep (`deepSleep.enabled`): each wake is a start (the boot count
@@ -212,6 +213,11 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
   }
 
+  /** Publishes a JSON text on the error topic, at QoS 0. */
+  function publishError(payload: string): void {
+    client.publish(errorTopic(config.topicPrefix, config.id), payload, 0, false);
+  }
+
   /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
   function schedule(): void {
     if (SLEEP && report.seq) return;
@@ -274,7 +280,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report[part.name] = readings;
     } else {
       delete report[part.name];
-      client.publish(errorTopic(config.topicPrefix, config.id), JSON.stringify({ error: part.name + ": " + result.error }), 0, false);
+      publishError(JSON.stringify({ error: part.name + ": " + result.error }));
     }
     sampling++;
     sampleNext();
@@ -322,7 +328,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const text = readCommand(payload);
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
     if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
-    else client.publish(errorTopic(config.topicPrefix, config.id), outcome.error, 0, false);
+    else publishError(outcome.error);
   }
 
   function watchdog(): void {
@@ -407,7 +413,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.onDisconnect = function () {
     if (lastOnline < 0) lastOnline = clock.now();
   };
-  if (actuators.length) client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
+  if (actuators.length) {
+    client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
+    // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
+    client.onSubscribeFailed = function (filter: string): void {
+      publishError(JSON.stringify({ error: "subscription refused", input: filter }));
+    };
+  }
   if (INPUT) {
     for (let index = 0; index < sensors.length; index++) {
       const part = config.sensors[index]!;
