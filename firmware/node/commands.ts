@@ -113,8 +113,10 @@ export function parseCommand(type: string, payload: string, current: boolean | n
     let parsed: { [key: string]: unknown } | null = null;
     try {
       // a `__proto__` key crashes Espruino 2v29 when the parsed object is read (an internal ASSERT, then exit):
-      // refused unparsed, as anyone who may publish a command must not be able to stop the node
-      if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
+      // refused unparsed, as anyone who may publish a command must not be able to stop the node. So is any
+      // backslash, with which the key can be spelt otherwise (`"__pr\u006fto__"`; 2v29 also takes `\x6f` and
+      // octal escapes there); no command needs one
+      if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0 && text.indexOf("\\") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
     } catch {}
     // undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-})
     if (parsed == null) return ERR_NOT_JSON;

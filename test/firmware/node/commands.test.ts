@@ -97,6 +97,11 @@ const SWITCH_REJECTS: [string, string][] = [
   // a `__proto__` key crashes Espruino 2v29 when the parsed object is read: refused unparsed
   ['{"__proto__":1,"state":"ON"}', "not JSON"],
   ['{"__proto__":{"state":"ON"}}', "not JSON"],
+  // nor spelt with escapes (2v29 takes \x and octal escapes too): any backslash is refused, no command needs one
+  ['{"__pr\\u006fto__":"x","state":"ON"}', "not JSON"],
+  ['{"\\u005f_proto__":null}', "not JSON"],
+  ['{"__pr\\x6fto__":1}', "not JSON"],
+  ['{"state":"\\u004fN"}', "not JSON"],
   ["O".repeat(MAX_COMMAND_LENGTH + 1), "longer than 256 characters"],
 ];
 
@@ -222,6 +227,7 @@ const PERCENT_REJECTS: [string, string][] = [
   ['{"state":"ON"}', "expected a number from 0 to 100"],
   ["{value:50}", "not JSON"],
   ['{"__proto__":1,"value":50}', "not JSON"],
+  ['{"__pr\\u006fto__":1,"value":50}', "not JSON"],
   ["9".repeat(300), "longer than 256 characters"],
 ];
 
