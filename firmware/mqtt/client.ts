@@ -102,7 +102,7 @@ export interface ClientCounters {
   resent: number;
   /** Messages dropped (queue full) or refused by `publish`. */
   dropped: number;
-  /** Connections that ended, for any reason. */
+  /** Connections that ended and connection attempts that failed, for any reason (while connected it equals `reconnects`). */
   disconnects: number;
   /** Connection attempts after the first. */
   reconnects: number;

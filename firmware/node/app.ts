@@ -29,8 +29,9 @@
  *   `telemetry.period` seconds one JSON object with every sensor's latest
  *   readings is published on the telemetry topic at `telemetry.qos`; QoS 1
  *   goes through the flash queue, written to flash at once while the client
- *   is not connected (a power loss then loses nothing that was produced;
- *   online, the queue batches and an acknowledgement usually comes first).
+ *   is not connected and when the connection drops (a power loss then loses
+ *   nothing that was produced; online, the queue batches for
+ *   QUEUE_BATCH_WAIT ms and an acknowledgement usually comes first).
  *   The flash queue hands reports to the client as its RAM queue has room,
  *   so however long an outage, no report is refused: flash keeps the last
  *   QUEUE_SEGMENT x QUEUE_SEGMENTS, older ones go first, counted. It hands
@@ -92,11 +93,11 @@ import { createActuator, createBuses, createSensor, statePayload, type PartSenso
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
-export { BOOT_FILE, KEEPALIVE, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
+export { BOOT_FILE, KEEPALIVE, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN } from "./constants.ts";
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
@@ -174,7 +175,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
   const queue = createFlashQueue(platform.storage, clock, {
-    prefix: "mq", topic: telemetry, segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: 5000,
+    prefix: "mq", topic: telemetry, segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: QUEUE_BATCH_WAIT,
   }, function (messages: OutgoingMessage[]): number {
     return client.queue.length < QUEUE_FEED ? client.restore(messages) : 0;
   });
@@ -412,6 +413,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   };
   client.onDisconnect = function () {
     if (lastOnline < 0) lastOnline = clock.now();
+    queue.flush();
   };
   if (actuators.length) {
     client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import type { NodeConfig } from "../../../firmware/config.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
+import { QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, startNode, WIFI_JOIN_TIMEOUT, WIFI_RETRY_MAX, WIFI_RETRY_MIN, type RunningNode } from "../../../firmware/node/app.ts";
 import type { NodeStorage } from "../../../firmware/node/platform.ts";
 import { ack, connack, empty, FakeTransport } from "../mqtt/fake-transport.ts";
 import { rig } from "../../hal/rig.ts";
@@ -39,6 +39,8 @@ interface Bench {
   statuses: string[];
   /** Makes the broker reachable (the next connection is accepted) or not (the open one is reset, new ones refused). */
   setReachable(reachable: boolean): void;
+  /** Freezes the broker (the connection stays open, nothing is read or answered) or lets it go on. */
+  setFrozen(frozen: boolean): void;
   /** Runs virtual time to `target` ms, playing the broker. */
   runTo(target: number): void;
   now(): number;
@@ -68,6 +70,8 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
   const drops: number[] = [];
   const statuses: string[] = [];
   let brokerUp = options.reachable ?? true;
+  /** A frozen broker (as under SIGSTOP) keeps the connection open and reads nothing. */
+  let frozen = false;
   const platform = rigPlatform(bench, {
     storage,
     wifi,
@@ -86,7 +90,7 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
       transport.drop();
       drops.push(clock.now());
     }
-    for (let packets = transport.take(); packets.length > 0 && transport.link == "open"; packets = transport.take()) {
+    for (let packets = frozen ? [] : transport.take(); packets.length > 0 && transport.link == "open"; packets = transport.take()) {
       for (const packet of packets) {
         if (packet.type == "PUBLISH" && packet.qos == 1) transport.deliver(ack(C.PUBACK, packet.packetId!));
         if (packet.type == "PINGREQ") transport.deliver(empty(C.PINGRESP));
@@ -104,6 +108,10 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
     node, transport, storage, wifi, reboots, reports, connects, drops, statuses,
     setReachable(value: boolean) {
       brokerUp = value;
+      broker();
+    },
+    setFrozen(value: boolean) {
+      frozen = value;
       broker();
     },
     runTo(target: number) {
@@ -332,8 +340,8 @@ describe("node application: watchdog", () => {
     bench.runTo(90000);
     bench.setReachable(false);
     // The broker went away at 90 s: the check at 180 s is the first at least a minute later.
-    // A QoS 1 report added 1 s before it is still in the queue's 5 s batch window.
-    bench.runTo(179000);
+    // A QoS 1 report added half a second before it is still in the queue's batch window (QUEUE_BATCH_WAIT).
+    bench.runTo(179500);
     const late = JSON.stringify({ boot: 1, seq: 1000 });
     bench.node.queue.add(late, 1);
     bench.runTo(181000);
@@ -369,6 +377,30 @@ describe("node application: watchdog", () => {
     assert.deepEqual(bench.connects, [0]);
     assert.equal(bench.reports.length, 180);
     assert.equal(bench.reboots.length, 0);
+  });
+});
+
+describe("node application: reports in flash while the broker does not answer", () => {
+  it("a report still unacknowledged QUEUE_BATCH_WAIT after it was made is in flash, and all unwritten ones at once when the connection drops", () => {
+    const bench = boot(nodeConfig(240));
+    bench.runTo(100000);
+    assert.deepEqual(queuedInFlash(bench.storage), [], "online with a broker that acknowledges: nothing written");
+    bench.setFrozen(true);
+    // the third report, made at 121 s, goes to the frozen broker and waits for its PUBACK
+    bench.runTo(121000 + QUEUE_BATCH_WAIT - 1);
+    assert.deepEqual(flashReports(queuedInFlash(bench.storage)), [], "not yet");
+    bench.runTo(121000 + QUEUE_BATCH_WAIT);
+    assert.deepEqual(flashReports(queuedInFlash(bench.storage)), [[1, 3]], "written QUEUE_BATCH_WAIT after it was made");
+    // the fourth, made at 181 s, is unwritten when the link drops 100 ms later
+    bench.runTo(181100);
+    assert.deepEqual(flashReports(queuedInFlash(bench.storage)), [[1, 3]]);
+    bench.setReachable(false);
+    assert.deepEqual(flashReports(queuedInFlash(bench.storage)), [[1, 3], [1, 4]], "written when the connection dropped");
+    bench.setFrozen(false);
+    bench.setReachable(true);
+    bench.runTo(250000);
+    assert.deepEqual(firstArrivals(bench.reports), bootOne(5), "all delivered, in order, once the broker answers");
+    assert.deepEqual(queuedInFlash(bench.storage), [], "and flash emptied");
   });
 });
 
