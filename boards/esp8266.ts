@@ -41,7 +41,8 @@ export const esp8266 = {
   network: "wifi",
   tls: false,
   deepSleep: "ESP8266",
-  heap: { variables: 1600, bytesPerVariable: 16 },
+  // 1,600 variables of 12 bytes (Espruino's ESP8266_4MB build: 11-bit references)
+  heap: { variables: 1600, bytesPerVariable: 12 },
   storageBytes: 192 * 1024,
   // receive: the largest packet the node must accept is a command, a PUBLISH of a 256-character
   // payload (commands.ts MAX_COMMAND_LENGTH; a longer one is still answered on …/error while it

@@ -11,9 +11,14 @@
  * member, its name (1, or more for names longer than fit inline) and its
  * value (integers and booleans live inside the name; other numbers, null and
  * undefined take 1; strings a chain of variables, ~20 chars in the first and
- * ~21 in each next at 27 bytes); a typed array 2 plus its bytes; a function
- * 1, 1 per parameter, its source text (or 1 when the code runs from flash:
- * `.bootcde` on ESP32/ESP8266) and its closure scope. Shared objects count
+ * ~21 in each next at 27 bytes, 8 in each at the ESP8266's 12 bytes); a
+ * typed array 2 plus its bytes; a function 1, 1 per parameter, its code (a
+ * name and either the source text or, when the code runs from
+ * flash (`.bootcde` on ESP32/ESP8266), a reference), a link to its closure scope, and that
+ * scope once (1 and its members). Checked construct by construct against a
+ * 2v29 build with the ESP8266's layout (test/sim/espruino/memory.test.ts);
+ * a whole node there still used about 15 % more than estimated (README,
+ * "Measured figures"), for reasons not yet found. Shared objects count
  * once. A fixed base stands for the interpreter's own root objects (37 on a
  * fresh Linux build), 8 per built-in module loaded, 4 per timer and 8 per
  * socket.
@@ -27,7 +32,8 @@
  * functions and their text out. Without it the estimate is low: the Linux
  * build of the relay-only example node, online against mosquitto on the real
  * Espruino 2v29 binary, used about 2,410 variables (`process.memory().usage`)
- * where this estimated 2,164, and 2,333 with `keepScopes`. Still not
+ * where this estimated 2,164, 2,333 with `keepScopes`, and 2,420 since each
+ * function's code and scope link count in full. Still not
  * modelled: parse-time temporaries, and a block's `let`/`const` when no
  * function is made in that block.
  */
@@ -77,8 +83,11 @@ export class VariableCounter {
     /** Objects of the host, not of the realm (what a native constructor such as `new I2C()` made): one variable each, not walked. */
     private readonly isForeign: (value: object) => boolean = () => false,
   ) {
-    this.firstChars = Math.max(4, layout.bytesPerVariable - 7);
-    this.nextChars = Math.max(4, layout.bytesPerVariable - 6);
+    // 12- and 13-byte variables (up to 4,095 of them: the ESP8266's 1,600) hold 8 or 9 characters in each
+    // variable of a string, first or next, and names of up to 4 inline (measured on a 2v29 build with that layout)
+    const small = layout.bytesPerVariable <= 13;
+    this.firstChars = small ? layout.bytesPerVariable - 4 : Math.max(4, layout.bytesPerVariable - 7);
+    this.nextChars = small ? layout.bytesPerVariable - 4 : Math.max(4, layout.bytesPerVariable - 6);
     this.inlineName = Math.max(4, layout.bytesPerVariable - 18);
   }
 
@@ -145,19 +154,27 @@ export class VariableCounter {
     return 1 + (chained <= 4 ? chained : 1 + Math.ceil(length / this.layout.bytesPerVariable));
   }
 
+  /**
+   * A function's own variables beyond its 1: a name per parameter, its code
+   * (a name and the text, or, run from flash, a reference to it), and a
+   * link to the scope it was made in; that scope (an object and its members)
+   * counts once, with the first function that holds it.
+   */
   private functionVariables(fn: (...args: unknown[]) => unknown): number {
     let total = fn.length;
-    if (this.layout.codeInFlash) total += 1;
-    else {
-      const source = Function.prototype.toString.call(fn);
-      total += 1 + this.stringVariables(source.length - insertedLength(source));
-    }
+    const source = Function.prototype.toString.call(fn);
+    total += 1 + (this.layout.codeInFlash ? 1 : this.stringVariables(source.length - insertedLength(source)));
     if (this.scopes === null) return total;
+    let linked = false;
     for (const scope of this.scopes(fn)) {
+      if (scope.kind === "closure" && !linked) {
+        linked = true;
+        total += 1;
+      }
       const signature = this.signature(scope);
       if (this.scopeSignatures.has(signature)) continue;
       this.scopeSignatures.add(signature);
-      if (scope.kind === "closure") total += 2;
+      if (scope.kind === "closure") total += 1;
       for (const [name, item] of Object.entries(scope.variables)) if (name !== KEEP_FUNCTION_NAME) total += this.member(name, item);
     }
     return total;

@@ -43,6 +43,27 @@ describe("heap variable estimate", () => {
     assert.ok(linux.variablesUsed > esp32.variablesUsed);
   });
 
+  it("counts as Espruino 2v29 does with the ESP8266's layout (1,600 variables of 12 bytes, code run from flash)", () => {
+    // each figure measured on a 2v29 Linux build made with that layout, running the same code from .bootcde
+    for (const [code, measured] of [
+      // the name c1; the function, its code (a name and the flash reference), x, the link to its scope; the scope, q, w
+      ["var c1 = (function () { var q = 1, w = 2; return function (x) { return x + q; }; })();", 9],
+      ["var fe = function (a) { return a; };", 5],
+      // 8 characters per variable of a string, first or next
+      ['var s8 = "12345678";', 2],
+      ['var s9 = "123456789";', 3],
+      ['var s17 = "12345678901234567";', 4],
+      ["var b = new Uint8Array(512);", 47],
+      // a name of 5 characters takes a second variable
+      ['var o = {abcd: 1, abcde: 1, a: "x"};', 7],
+    ] as const) {
+      const env = environment("esp8266", { keepScopes: true });
+      const start = env.variablesUsed;
+      env.boot(code);
+      assert.equal(env.variablesUsed - start, measured, code);
+    }
+  });
+
   it("reports the estimate through process.memory()", () => {
     const env = environment("esp8266");
     env.run("var keep = []; for (var i = 0; i < 100; i++) keep.push(i + 0.5);");
@@ -56,7 +77,7 @@ describe("heap variable estimate", () => {
     const start = env.variablesUsed;
     env.run(`var handlers = [];
       (function () { if (handlers) { let label = new Array(501).join("b"); handlers.push(function () { return label.length; }); } })();`);
-    // The 500-char string: ~50 variables at 16 bytes.
+    // The 500-char string: ~60 variables at 12 bytes.
     assert.ok(env.variablesUsed - start >= 50, `grew by ${env.variablesUsed - start}`);
   });
 
@@ -72,7 +93,7 @@ describe("heap variable estimate", () => {
       v8.run(program);
       const whole = environment("esp8266", { keepScopes: true });
       whole.run(program);
-      // 2,000 chars at 16-byte variables: about 200 variables that V8 dropped and Espruino keeps.
+      // 2,000 chars at 12-byte variables: about 250 variables that V8 dropped and Espruino keeps.
       assert.ok(whole.variablesUsed - v8.variablesUsed >= 190, `${whole.variablesUsed} vs ${v8.variablesUsed}`);
       assert.equal(whole.run("counter() + counter()"), 1);
     });
@@ -90,7 +111,7 @@ describe("heap variable estimate", () => {
       const whole = environment("esp8266", { keepScopes: true });
       const start = whole.variablesUsed;
       whole.run(code);
-      // The 800-char parameter (~80 variables at 16 bytes) only with whole scopes; the caught error with its 400-char message (~40) in both.
+      // The 800-char parameter (~100 variables at 12 bytes) only with whole scopes; the caught error with its 400-char message (~50) in both.
       assert.ok(whole.variablesUsed - start >= 80 + 40, `grew by ${whole.variablesUsed - start}`);
       assert.ok(whole.variablesUsed - start - (v8.variablesUsed - v8Start) >= 75, `${whole.variablesUsed} vs ${v8.variablesUsed}`);
       assert.equal(whole.run("kept()"), 2);
