@@ -14,11 +14,12 @@
  * ~21 in each next at 27 bytes, 8 in each at the ESP8266's 12 bytes); a
  * typed array 2 plus its bytes; a function 1, 1 per parameter, its code (a
  * name and either the source text or, when the code runs from
- * flash (`.bootcde` on ESP32/ESP8266), a reference), a link to its closure scope, and that
- * scope once (1 and its members). Checked construct by construct against a
- * 2v29 build with the ESP8266's layout (test/sim/espruino/memory.test.ts);
- * a whole node there still used about 15 % more than estimated (README,
- * "Measured figures"), for reasons not yet found. Shared objects count
+ * flash (`.bootcde` on ESP32/ESP8266), a reference), a link to its closure
+ * scope or, made inside more than one function, to an array of its scopes,
+ * and each scope once (1 and its members). Checked construct by construct
+ * against a 2v29 build with the ESP8266's layout
+ * (test/sim/espruino/memory.test.ts), and within 1 % there for whole nodes
+ * (README, "Measured figures"). Shared objects count
  * once. A fixed base stands for the interpreter's own root objects (37 on a
  * fresh Linux build), 8 per built-in module loaded, 4 per timer and 8 per
  * socket.
@@ -32,8 +33,8 @@
  * functions and their text out. Without it the estimate is low: the Linux
  * build of the relay-only example node, online against mosquitto on the real
  * Espruino 2v29 binary, used about 2,410 variables (`process.memory().usage`)
- * where this estimated 2,164, 2,333 with `keepScopes`, and 2,420 since each
- * function's code and scope link count in full. Still not
+ * where this estimated 2,164, 2,333 with `keepScopes`, and 2,598 (7 % high)
+ * since each function's code and scope links count in full. Still not
  * modelled: parse-time temporaries, and a block's `let`/`const` when no
  * function is made in that block.
  */
@@ -157,20 +158,21 @@ export class VariableCounter {
   /**
    * A function's own variables beyond its 1: a name per parameter, its code
    * (a name and the text, or, run from flash, a reference to it), and a
-   * link to the scope it was made in; that scope (an object and its members)
-   * counts once, with the first function that holds it.
+   * link to the scope it was made in, or, made in a function inside another,
+   * to an array of those scopes (1, and 1 per scope: measured in a 2v29 heap
+   * dump); each scope (an object and its members) counts once, with the
+   * first function that holds it.
    */
   private functionVariables(fn: (...args: unknown[]) => unknown): number {
     let total = fn.length;
     const source = Function.prototype.toString.call(fn);
     total += 1 + (this.layout.codeInFlash ? 1 : this.stringVariables(source.length - insertedLength(source)));
     if (this.scopes === null) return total;
-    let linked = false;
-    for (const scope of this.scopes(fn)) {
-      if (scope.kind === "closure" && !linked) {
-        linked = true;
-        total += 1;
-      }
+    const scopes = this.scopes(fn);
+    // the link to its scope; made inside more than one function, a link to an array of the scopes, 1 and 1 per scope
+    const levels = scopes.filter((scope) => scope.kind === "closure").length;
+    if (levels) total += levels > 1 ? 2 + levels : 1;
+    for (const scope of scopes) {
       const signature = this.signature(scope);
       if (this.scopeSignatures.has(signature)) continue;
       this.scopeSignatures.add(signature);

@@ -48,6 +48,8 @@ describe("heap variable estimate", () => {
     for (const [code, measured] of [
       // the name c1; the function, its code (a name and the flash reference), x, the link to its scope; the scope, q, w
       ["var c1 = (function () { var q = 1, w = 2; return function (x) { return x + q; }; })();", 9],
+      // made inside two functions: the link goes to an array of both scopes (1, and 1 per scope), then each scope and its variable
+      ["var c2 = (function () { var q = 1; return (function () { var w = 2; return function (x) { return x + q + w; }; })(); })();", 13],
       ["var fe = function (a) { return a; };", 5],
       // 8 characters per variable of a string, first or next
       ['var s8 = "12345678";', 2],
