@@ -10,8 +10,11 @@
  * ../shared/espruino-feature-matrix.md. What esbuild cannot lower is
  * rejected afterwards by the gate (scripts/gate/).
  */
-import * as esbuild from "esbuild";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { espruinoRootNames } from "./gate/builtins.ts";
 
 /**
  * Device code compiles under its own tsconfig (ES2015 class-field semantics,
@@ -138,14 +141,46 @@ function valuesPlugin(values: Record<string, unknown>): esbuild.Plugin {
   };
 }
 
-/** Bundles one entry for the interpreter: one IIFE, ASCII only, with an external source map. */
+/**
+ * Makes esbuild keep its minified top-level names off Espruino's globals
+ * (`E`, `D0`, `onInit`…), which the unwrapped bundle would otherwise replace
+ * on the device: esbuild never gives a name to a binding when any file of the
+ * bundle refers to a global of that name, even in code it drops, so the
+ * entry gets a dead reference to each (no bytes in the bundle).
+ */
+function reserveRootNamesPlugin(entry: string): esbuild.Plugin {
+  const file = path.resolve(entry);
+  return {
+    name: "espruino-reserve-root-names",
+    setup(build) {
+      build.onLoad({ filter: new RegExp("^" + file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "$") }, () => ({
+        contents: readFileSync(file, "utf8") + "\nif (false) {\n  " + [...espruinoRootNames()].join(";\n  ") + ";\n}\n",
+        loader: /\.[cm]?js$/.test(file) ? "js" : "ts",
+      }));
+    },
+  };
+}
+
+/**
+ * Bundles one entry for the interpreter: plain top-level statements (no
+ * imports or exports remain), ASCII only, with an external source map.
+ *
+ * Not an IIFE: on Espruino every function made inside another function keeps
+ * a link to that function's scope, and one made two functions deep a link to
+ * an array of scopes (1 variable, and 1 per scope). Wrapping the bundle
+ * added a level to every function: on Espruino 2v29 built with the ESP8266's
+ * heap layout, the relay example used 1,446 variables online wrapped and
+ * 1,224 unwrapped (peak through commands and a broker outage 1,545 and
+ * 1,310). The top-level names become globals of the device; the gate's
+ * `no-global-shadow` rule keeps them off Espruino's own.
+ */
 export async function bundleForEspruino(request: BundleRequest): Promise<EspruinoBundle> {
   const result = await esbuild.build({
     entryPoints: [request.entry],
     bundle: true,
     write: false,
     outfile: "out.js",
-    format: "iife",
+    format: "esm",
     platform: "neutral",
     mainFields: ["module", "main"],
     target: ESPRUINO_TARGET,
@@ -164,7 +199,7 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     define: { require: "globalThis.require", ...request.define },
     external: ESPRUINO_MODULES,
     inject: Object.keys(request.values ?? {}).map((name) => "values:" + name),
-    plugins: request.values === undefined ? [] : [valuesPlugin(request.values)],
+    plugins: [reserveRootNamesPlugin(request.entry), ...(request.values === undefined ? [] : [valuesPlugin(request.values)])],
   });
   let code = "";
   let map = "";
@@ -172,5 +207,10 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     if (file.path.endsWith(".map")) map = file.text;
     else code = file.text;
   }
+  // the entry's own exports (a test fixture's, a size probe's) mean nothing on the device: the code stays, the statement goes
+  code = code.replace(/export\s*\{[^}]*\};?\s*$/, "");
+  // an ES module import or export left at the top level (a static import of an external) would not run on the device
+  const moduleSyntax = /(?:^|[;}\n])(?:import\s*[{*\w"']|export\s*[{*\w])/.exec(code);
+  if (moduleSyntax) throw new Error(`${request.entry}: the bundle keeps an ES module statement (${moduleSyntax[0].trim()}…): use globalThis.require for Espruino's modules`);
   return { code, map, metafile: result.metafile };
 }

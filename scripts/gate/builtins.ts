@@ -7,6 +7,8 @@
  * Not listed on purpose: `lastIndexOf` (strings have it; only arrays lack it,
  * and a call by name cannot tell the two apart), `Math.sign` (present).
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /** Global constructors (for `extends X` and `X.prototype.member`). */
 export const BUILTIN_CONSTRUCTORS: ReadonlySet<string> = new Set([
@@ -106,3 +108,24 @@ export const ABSENT_METHODS: ReadonlyMap<string, string> = new Map([
   ["propertyIsEnumerable", "use `Object.keys(obj).indexOf(key) >= 0`"],
   ["matchAll", "call `exec` in a loop with a /g regular expression"],
 ]);
+
+let rootNames: ReadonlySet<string> | null = null;
+
+/**
+ * The names Espruino itself defines at its root: every global @types/espruino
+ * declares (pins D0-D40 and A0-A7, `E`, `LED1`, `analogRead`…), the JavaScript
+ * globals the firmware leans on, and `onInit`, which the interpreter calls by
+ * name at boot.
+ */
+export function espruinoRootNames(): ReadonlySet<string> {
+  if (rootNames) return rootNames;
+  const names = new Set(["onInit", "global", "globalThis", "require", "process", "print", "console", "JSON", "Math", "Object", "Array", "String", "Number",
+    "Uint8Array", "Error", "Date", "Promise", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "parseInt", "parseFloat", "isNaN", "isFinite"]);
+  const declarations = readFileSync(createRequire(import.meta.url).resolve("@types/espruino/index.d.ts"), "utf8");
+  for (const match of declarations.matchAll(/^declare (?:function|const|let|var|class|namespace) ([A-Za-z_$][\w$]*)/gm)) names.add(match[1]!);
+  for (let index = 0; index <= 40; index++) names.add("D" + index);
+  for (let index = 0; index <= 7; index++) names.add("A" + index);
+  rootNames = names;
+  return names;
+}
+

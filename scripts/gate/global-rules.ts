@@ -4,7 +4,7 @@
  * when it resolves to the global; a local binding of the same name is fine.
  */
 import type * as acorn from "acorn";
-import { ABSENT_GLOBALS, ABSENT_METHODS, ABSENT_STATICS, BUILTIN_CONSTRUCTORS } from "./builtins.ts";
+import { ABSENT_GLOBALS, ABSENT_METHODS, ABSENT_STATICS, BUILTIN_CONSTRUCTORS, espruinoRootNames } from "./builtins.ts";
 import { isGlobal, staticName, type RuleContext } from "./bundle-ast.ts";
 
 function isAssignmentTarget(node: acorn.Node, parent: acorn.AnyNode | undefined): boolean {
@@ -73,5 +73,24 @@ export function checkGlobals(node: acorn.AnyNode, ancestors: readonly acorn.AnyN
     }
     default:
       return;
+  }
+}
+
+/**
+ * A bundle is not wrapped in a function (that would make every function a
+ * closure over it, 1 to 3 heap variables more each), so its top-level
+ * declarations become globals of the device: none may take the name of one
+ * of Espruino's own. bundleForEspruino makes esbuild keep clear of them
+ * (a dead reference to each in the entry); this is the check that it did.
+ */
+export function checkTopLevelNames(context: RuleContext): void {
+  const globalScope = context.ast.scopes.globalScope;
+  if (!globalScope) return;
+  const rootNames = espruinoRootNames();
+  for (const variable of globalScope.variables) {
+    const definition = variable.defs[0];
+    if (!definition || !rootNames.has(variable.name)) continue;
+    context.report("no-global-shadow", definition.name as unknown as acorn.Node,
+      `the bundle's top level declares \`${variable.name}\`, which replaces Espruino's global of that name on the device: rename it or move it into a function`);
   }
 }

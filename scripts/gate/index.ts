@@ -12,6 +12,8 @@
  *   syntax Espruino cannot run (syntax-rules.ts)
  * - `no-extends-builtin`, `no-builtin-prototype`, `no-absent-builtin`:
  *   built-ins that are missing or behave differently (global-rules.ts)
+ * - `no-global-shadow`: a top-level declaration that would replace one of
+ *   Espruino's globals on the device (global-rules.ts)
  * - `no-use-before-define`, `no-loop-closure`: no hoisting, and loop-head
  *   bindings shared by closures (scope-rules.ts)
  */
@@ -19,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import type * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import { findingAt, parseBundle, type BundleAst, type Finding, type RuleContext } from "./bundle-ast.ts";
-import { checkGlobals } from "./global-rules.ts";
+import { checkGlobals, checkTopLevelNames } from "./global-rules.ts";
 import { helperUseSite } from "./helper-use.ts";
 import { checkScopes } from "./scope-rules.ts";
 import { createLocator, type Locator } from "./source-map.ts";
@@ -73,6 +75,7 @@ function collectFindings(ast: BundleAst, locator: Locator): Finding[] {
     checkGlobals(node, ancestors, context);
   });
   checkScopes(context);
+  checkTopLevelNames(context);
   return findings;
 }
 

@@ -112,6 +112,13 @@ describe("compatibility gate", () => {
       assert.equal(formatViolations(checkBundle(code, "")), "");
     });
 
+    it("rejects top-level names that would replace Espruino's globals on the device, not the same names inside a function", () => {
+      const violations = checkBundle("var D5=1,x=2;function onInit(){}let E=3;function f(){var D6=1,LED1=2;return D6+LED1}", "");
+      assert.deepEqual(violations.map((v) => [v.rule, v.bundleColumn]), [["no-global-shadow", 5], ["no-global-shadow", 23], ["no-global-shadow", 37]]);
+      assert.match(violations[0]!.message, /declares `D5`, which replaces Espruino's global/);
+      assert.equal(formatViolations(checkBundle("(()=>{var D5=1;function onInit(){}})();", "")), "");
+    });
+
     it("reports unmapped positions against the bundle", () => {
       const [violation] = checkBundle("(()=>{\n  var s = new Set();\n})();", "");
       assert.deepEqual(violation, {

@@ -19,6 +19,9 @@ async function deviceBundle(board: string): Promise<string> {
   return built.code;
 }
 
+/** Heap variables the example node leaves free on the ESP8266 after CONNECT, by the emulator's estimate (see the test). */
+const ESP8266_EXAMPLE_FREE = 300;
+
 describe("the example node's device bundle in the emulator", function () {
   this.timeout(20000);
   afterEach(cleanUp);
@@ -41,7 +44,12 @@ describe("the example node's device bundle in the emulator", function () {
       assert.ok(Buffer.concat(received).includes("mote/example/status"), "the CONNECT carries the status topic as its will");
       assert.equal(typeof (env.global["mote"] as { report?: unknown }).report, "function", "the running node is the global mote");
       const used = env.variablesUsed;
-      assert.ok(used < BOARDS[board]!.heap.variables, `${used} heap variables of ${BOARDS[board]!.heap.variables}`);
+      // Espruino 2v29 built with the ESP8266's layout ran this bundle at about 1,240 variables online and
+      // 1,390 at its peak (six commands, then a 14 s broker outage with reports going to flash): the
+      // ESP8266's peaks need some 150 above the online figure, so the estimate keeps 300 free there
+      const free = board == "esp8266" ? ESP8266_EXAMPLE_FREE : 1;
+      console.log(`      ${board}: ${used} heap variables after CONNECT`);
+      assert.ok(used <= BOARDS[board]!.heap.variables - free, `${used} heap variables of ${BOARDS[board]!.heap.variables}, ${free} to be kept free`);
     });
   }
 });
