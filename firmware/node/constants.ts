@@ -40,15 +40,18 @@ export const QUEUE_SEGMENT = 8;
 export const QUEUE_SEGMENTS = 16;
 /**
  * The flash queue hands the client a report only while the client's queue
- * holds fewer than this many messages. A report is at most one send buffer
- * and the client's queue holds 32 messages and 4 send buffers of bytes, so
- * a backlog never fills it: `online`, actuator states and the rest of what
- * the node publishes at a connection always find room (found on the real
- * interpreter: after a long outage the backlog took all 32 places and
- * `online` was refused, leaving the retained status `offline`). Three is
- * also about the in-flight window (4): the backlog still goes out at full speed.
+ * holds fewer than this many messages: one, so a report waits in RAM only
+ * when nothing else does. Each report held costs some 45 heap variables on
+ * the ESP8266, and its packet as many again while it is being sent: on
+ * Espruino 2v29 built with the ESP8266's layout the example node, holding
+ * three (QUEUE_FEED was 3), ran out of memory at a reconnection sending them;
+ * with one it sent a backlog of five in order at a peak of about 1,365 of
+ * 1,600 variables. A backlog goes out one report per acknowledgement, and
+ * `online`, the actuator states and the rest of what the node publishes at a
+ * connection always find room (found on the real interpreter: after a long
+ * outage a backlog once took all 32 places and `online` was refused).
  */
-export const QUEUE_FEED = 3;
+export const QUEUE_FEED = 1;
 /**
  * Online, the flash queue writes a report that is still unacknowledged this
  * many ms after it was made (with any others then, up to 4 in one write),
