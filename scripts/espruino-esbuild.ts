@@ -170,8 +170,8 @@ function reserveRootNamesPlugin(entry: string): esbuild.Plugin {
  * an array of scopes (1 variable, and 1 per scope). Wrapping the bundle
  * added a level to every function: on Espruino 2v29 built with the ESP8266's
  * heap layout, the relay example used 1,446 variables online wrapped and
- * 1,224 unwrapped (peak through commands and a broker outage 1,545 and
- * 1,310). The top-level names become globals of the device; the gate's
+ * 1,224 unwrapped (peak through a broker outage with reports waiting: 1,545
+ * and 1,310). The top-level names become globals of the device; the gate's
  * `no-global-shadow` rule keeps them off Espruino's own.
  */
 export async function bundleForEspruino(request: BundleRequest): Promise<EspruinoBundle> {

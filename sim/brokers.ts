@@ -63,8 +63,8 @@ export interface BrokerKind {
    * duplicates and 4 lost of 300). Now and then, after a reconnection, it
    * also sends a new message under a packet id whose QoS 2 flow is still
    * open, against [MQTT-2.3.1-2]; a compliant receiver takes it for the
-   * unreleased one and does not deliver it [MQTT-4.3.3-2] (6 runs in 30 under load, with
-   * 60 link cuts in 300 commands).
+   * unreleased one and does not deliver it [MQTT-4.3.3-2] (6 runs in 30
+   * under load, with 60 link cuts in 300 commands).
    */
   exactQos2: boolean;
   start(options: BrokerOptions): Promise<Broker>;

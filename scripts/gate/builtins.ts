@@ -128,4 +128,3 @@ export function espruinoRootNames(): ReadonlySet<string> {
   rootNames = names;
   return names;
 }
-
