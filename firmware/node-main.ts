@@ -43,6 +43,7 @@ const platform: Platform = {
     return typeof rssi == "number" ? rssi : null;
   },
   reboot: () => E.reboot(),
+  memoryFailed: () => E.getErrorFlags().indexOf("MEMORY") >= 0,
 };
 
 if (typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20) platform.oneWire = (pin: HalPin): OneWireBus => new OneWire(pin as Pin) as unknown as OneWireBus;

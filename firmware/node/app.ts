@@ -53,7 +53,10 @@
  *   changes nothing and publishes why on the error topic (commands.ts). A
  *   broker that refuses the command subscription is reported there too.
  * - Watchdog: no broker connection for `watchdog.offlineMinutes` flushes the
- *   queue and reboots (not with deep sleep: the awake limit bounds each wake).
+ *   queue and reboots (not with deep sleep: the awake limit bounds each wake);
+ *   so does running out of memory, seen at the next look (at most
+ *   WATCHDOG_CHECK ms later): on Espruino 2v29 with the ESP8266's heap a node
+ *   that ran out while handling a burst of commands never answered again.
  * - Deep sleep (`deepSleep.enabled`): each wake is a start (the boot count
  *   goes up). WiFi is joined while the first round samples every sensor
  *   (1 s after the start, as always); the client starts only once that
@@ -333,7 +336,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function watchdog(): void {
-    if (client.state != STATE_READY && clock.now() - lastOnline >= config.watchdog.offlineMinutes * 60000) {
+    // out of memory, the interpreter abandons whatever callback was running (a command half handled, a packet half read) and the node may never answer again: start afresh
+    if ((platform.memoryFailed && platform.memoryFailed()) || (client.state != STATE_READY && clock.now() - lastOnline >= config.watchdog.offlineMinutes * 60000)) {
       queue.flush();
       platform.reboot();
       return;

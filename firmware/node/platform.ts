@@ -50,6 +50,11 @@ export interface Platform {
   rssi(): number | null;
   /** Restarts the device (runs the bundle again from the top). */
   reboot(): void;
+  /**
+   * Whether the interpreter ran out of memory since the last call (Espruino:
+   * `E.getErrorFlags()` holds "MEMORY"); absent where that cannot happen.
+   */
+  memoryFailed?(): boolean;
   /** Powers off for `milliseconds` (1 to 2,147,483: a C int of microseconds), then boots again; absent on a board or in a build without deep sleep. */
   deepSleep?(milliseconds: number): void;
   /** Whether this start is a wake-up from deep sleep rather than a power-on or reset (false when unknown). */

@@ -57,7 +57,7 @@ function nodeConfig(offlineMinutes: number, wifi: NodeConfig["wifi"] = null): No
 }
 
 /** Boots the node at virtual time 0 with the broker reachable or not, and with a station of `wifi.port` whose access point is up or not. */
-function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolean; joinDelay?: number; lateError?: number }; storage?: NodeStorage; reachable?: boolean } = {}): Bench {
+function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolean; joinDelay?: number; lateError?: number }; storage?: NodeStorage; reachable?: boolean; memoryFailed?: () => boolean } = {}): Bench {
   const bench = rig("esp32");
   const clock = bench.clock;
   const transport = new FakeTransport(clock);
@@ -77,6 +77,7 @@ function boot(config: NodeConfig, options: { wifi?: { port: WifiPort; up: boolea
     wifi,
     transport: () => transport,
     reboot: () => reboots.push({ at: clock.now(), flash: queuedInFlash(storage) }),
+    ...(options.memoryFailed ? { memoryFailed: options.memoryFailed } : {}),
   });
   function broker(): void {
     const reachable = brokerUp && (!wifi || wifi.joined);
@@ -286,6 +287,31 @@ describe("node application: WiFi join with backoff", () => {
     assert.deepEqual(wifi.overlaps, []);
     assert.deepEqual(bench.connects.slice(1), [wifi.calls.at(-1)!.at + wifi.joinDelay], "the client connects as WiFi joins");
     assert.deepEqual(firstArrivals(bench.reports), bootOne(producedBy(480000)));
+  });
+
+  it("a node that ran out of memory is rebooted at the watchdog's next look, its unacknowledged reports in flash", () => {
+    // Espruino's E.getErrorFlags() reports an out-of-memory once, then clears it
+    let failedAt = -1;
+    let looks = 0;
+    const bench = boot(nodeConfig(15), {
+      memoryFailed: () => {
+        looks++;
+        const failed = failedAt >= 0 && bench.now() >= failedAt;
+        if (failed) failedAt = -1;
+        return failed;
+      },
+    });
+    bench.runTo(10 * MINUTE);
+    assert.equal(bench.reboots.length, 0, "online, nothing failed: no reboot");
+    assert.ok(looks >= 9, `the watchdog looked ${looks} times in 10 minutes`);
+    bench.setFrozen(true);
+    const outOfMemory = 10 * MINUTE + 30000;
+    failedAt = outOfMemory;
+    bench.runTo(12 * MINUTE);
+    assert.equal(bench.reboots.length, 1, "rebooted once");
+    const reboot = bench.reboots[0]!;
+    assert.ok(reboot.at >= outOfMemory && reboot.at <= outOfMemory + CHECK, `rebooted at ${reboot.at} ms, out of memory at ${outOfMemory}`);
+    assert.deepEqual(flashReports(reboot.flash), bootOne(producedBy(reboot.at)).slice(10), "the reports the frozen broker never acknowledged, in flash");
   });
 
   it("a node that never joins is rebooted by the watchdog after offlineMinutes, and keeps retrying until then", () => {

@@ -9,7 +9,7 @@ import type { Platform } from "../../../firmware/node/platform.ts";
 import type { Rig } from "../../hal/rig.ts";
 
 /** What a test chooses: `io` defaults to the bench's own. */
-export type PlatformParts = Pick<Platform, "storage" | "wifi" | "transport" | "reboot"> & Partial<Pick<Platform, "io" | "deepSleep" | "woke">>;
+export type PlatformParts = Pick<Platform, "storage" | "wifi" | "transport" | "reboot"> & Partial<Pick<Platform, "io" | "deepSleep" | "woke" | "memoryFailed">>;
 
 /** A Platform on `bench` with `parts`. */
 export function rigPlatform(bench: Rig, parts: PlatformParts): Platform {
