@@ -46,10 +46,12 @@ export const QUEUE_SEGMENTS = 16;
  * Espruino 2v29 built with the ESP8266's layout the example node, holding
  * three (QUEUE_FEED was 3), ran out of memory at a reconnection sending them;
  * with one it sent a backlog of five in order at a peak of about 1,365 of
- * 1,600 variables. A backlog goes out one report per acknowledgement, and
- * `online`, the actuator states and the rest of what the node publishes at a
- * connection always find room (found on the real interpreter: after a long
- * outage a backlog once took all 32 places and `online` was refused).
+ * 1,600 variables (a 23-minute soak still ran out once at a reconnection:
+ * the ESP8266's heap is not yet enough). A backlog goes out one report per
+ * acknowledgement, and `online`, the actuator states and the rest of what
+ * the node publishes at a connection always find room (found on the real
+ * interpreter: after a long outage a backlog once took all 32 places and
+ * `online` was refused).
  */
 export const QUEUE_FEED = 1;
 /**
