@@ -79,12 +79,8 @@ export const ACTUATOR_COMPONENTS: { readonly [type: string]: string } = {
   pwm: "number",
 };
 
-/** A character outside ASCII (the JSON of a part's unit may hold one). */
-const NON_ASCII = /[^\x00-\x7f]/;
 /** Readings that are booleans: a binary_sensor. */
 const BINARY_READING = "active";
-/** A part name Jinja can follow a dot with. */
-const JINJA_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * Escapes every character past ASCII as `\uXXXX`, as Espruino's
@@ -92,7 +88,8 @@ const JINJA_NAME = /^[a-z_][a-z0-9_]*$/;
  * everywhere and takes the client's string fast path.
  */
 function escapeNonAscii(json: string): string {
-  if (!NON_ASCII.test(json)) return json;
+  // a character outside ASCII (the JSON of a part's unit may hold one); regular expressions are literals where used: one kept at the top costs about 11 heap variables for as long as the node runs
+  if (!/[^\x00-\x7f]/.test(json)) return json;
   let escaped = "";
   for (let index = 0; index < json.length; index++) {
     const code = json.charCodeAt(index);
@@ -101,9 +98,9 @@ function escapeNonAscii(json: string): string {
   return escaped;
 }
 
-/** `value_json.<sensor>.<reading>`; `value_json['<sensor>']` when the name is not a Jinja identifier (a `-`, a leading digit). */
+/** `value_json.<sensor>.<reading>`; `value_json['<sensor>']` when the name is not one Jinja can follow a dot with (a `-`, a leading digit). */
 function jsonPath(sensor: string, reading: string): string {
-  return "value_json" + (JINJA_NAME.test(sensor) ? "." + sensor : "['" + sensor + "']") + "." + reading;
+  return "value_json" + (/^[a-z_][a-z0-9_]*$/.test(sensor) ? "." + sensor : "['" + sensor + "']") + "." + reading;
 }
 
 /** `table[part.type]`; throws for a type the build should have rejected, naming the part and the types allowed. */
