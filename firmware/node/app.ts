@@ -96,7 +96,7 @@ import { createActuator, createBuses, createSensor, statePayload, type PartSenso
 import type { Platform } from "./platform.ts";
 import { commandFilter, errorTopic, nodeTopic, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  BOOT_FILE, DISCOVERY_QUEUE, ERROR_BACKLOG, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
@@ -212,14 +212,44 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   let wifi = platform.wifi && config.wifi ? WIFI_RETRY_MIN : 0;
   let wifiTimer: unknown = 0;
 
-  function publishState(index: number): void {
-    const part = config.actuators[index]!;
-    client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
+  /**
+   * The outbox: the actuators whose state is to be published, and error
+   * reports, both published by a timer once the packet that carried the
+   * commands is handled. A burst of commands then costs one retained state
+   * per actuator (its last: the topic is retained, the latest is what
+   * counts), not one queued message each, and each message is encoded from
+   * the timer's shallow stack rather than at the bottom of the receive path.
+   * On Espruino 2v29 with the ESP8266's heap each queued state cost about 22
+   * variables and that path about 110 more than the timer's: a burst of 10
+   * commands ran the node out of memory, now 16 do not (README "Commands").
+   * At most ERROR_BACKLOG errors wait; more are dropped and counted with the
+   * client's (`dropped`), as a full queue drops QoS 0 messages.
+   */
+  const stale: number[] = [];
+  const errors: string[] = [];
+  let outboxTimer: unknown = 0;
+
+  function publishOutbox(): void {
+    outboxTimer = 0;
+    while (stale.length) {
+      const index = stale.shift()!;
+      const part = config.actuators[index]!;
+      client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
+    }
+    while (errors.length) client.publish(errorTopic(config.topicPrefix, config.id), errors.shift()!, 0, false);
   }
 
-  /** Publishes a JSON text on the error topic, at QoS 0. */
-  function publishError(payload: string): void {
-    client.publish(errorTopic(config.topicPrefix, config.id), payload, 0, false);
+  /**
+   * Puts actuator `index`'s state in the outbox, or with `error` (a JSON
+   * text for the error topic, QoS 0) that error. One function for both:
+   * each costs heap variables.
+   */
+  function post(index: number, error?: string): void {
+    if (error === undefined) {
+      if (stale.indexOf(index) < 0) stale.push(index);
+    } else if (errors.length < ERROR_BACKLOG) errors.push(error);
+    else client.counters.dropped++;
+    if (!outboxTimer) outboxTimer = clock.setTimeout(publishOutbox, 0);
   }
 
   /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
@@ -284,7 +314,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report[part.name] = readings;
     } else {
       delete report[part.name];
-      publishError(JSON.stringify({ error: part.name + ": " + result.error }));
+      post(-1, JSON.stringify({ error: part.name + ": " + result.error }));
     }
     sampling++;
     sampleNext();
@@ -331,8 +361,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   function onCommand(topic: string, payload: Uint8Array): void {
     const text = readCommand(payload);
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) publishState(outcome.index);
-    else publishError(outcome.error);
+    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) post(outcome.index);
+    else post(-1, outcome.error);
   }
 
   function watchdog(): void {
@@ -392,7 +422,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.onConnect = function () {
     lastOnline = -1;
     client.publish(statusTopic(config.topicPrefix, config.id), ONLINE, 1, true);
-    for (let index = 0; index < actuators.length; index++) publishState(index);
+    for (let index = 0; index < actuators.length; index++) post(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       if (discoveryTimer) clock.clearTimeout(discoveryTimer);
       /*
@@ -423,7 +453,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
     // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
     client.onSubscribeFailed = function (filter: string): void {
-      publishError(JSON.stringify({ error: "subscription refused", input: filter }));
+      post(-1, JSON.stringify({ error: "subscription refused", input: filter }));
     };
   }
   if (INPUT) {
@@ -449,7 +479,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
-      if (clock.now() < awakeUntil && !(report.seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer)) {
+      if (clock.now() < awakeUntil && !(report.seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer && !outboxTimer)) {
         clock.setTimeout(sleepCheck, SLEEP_CHECK);
         return;
       }

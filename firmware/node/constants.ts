@@ -20,6 +20,12 @@ export const WIFI_JOINED = 2;
 /** Discovery: next message once the client's queue holds fewer than this many; else look again after DISCOVERY_WAIT ms. */
 export const DISCOVERY_QUEUE = 2;
 export const DISCOVERY_WAIT = 250;
+/**
+ * Error reports waiting in the node's outbox for its timer (app.ts `post`):
+ * more in one burst are dropped and counted. Each costs the ESP8266 about 10
+ * heap variables until it is handed to the client.
+ */
+export const ERROR_BACKLOG = 4;
 /** Most often the watchdog looks, ms. */
 export const WATCHDOG_CHECK = 60000;
 /** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
