@@ -94,7 +94,7 @@ import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./dis
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
 import type { Platform } from "./platform.ts";
-import { commandFilter, errorTopic, nodeTopic, ONLINE, stateTopic, statusTopic, telemetryTopic } from "./topics.ts";
+import { nodeTopic, ONLINE } from "./topics.ts";
 import {
   BOOT_FILE, DISCOVERY_QUEUE, ERROR_BACKLOG, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
@@ -148,8 +148,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
-  // the other topics are built when used: a string kept in the closure is heap for as long as the node runs
-  const telemetry = telemetryTopic(config.topicPrefix, config.id);
+  /*
+   * Topics (topics.ts has the layout): the base, then the suffix as a
+   * literal here, which stays in flash on the boards (topics.ts says why its
+   * constants are not used). One builder rather than one per topic: each
+   * function costs the ESP8266 about 6 heap variables for as long as the
+   * node runs. Built when used, but for telemetry: a string kept in the
+   * closure is heap too.
+   */
+  const telemetry = nodeTopic(config.topicPrefix, config.id) + "/telemetry";
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
@@ -234,9 +241,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     while (stale.length) {
       const index = stale.shift()!;
       const part = config.actuators[index]!;
-      client.publish(stateTopic(config.topicPrefix, config.id, part.name), statePayload(part.type, actuators[index]!), qos, true);
+      client.publish(nodeTopic(config.topicPrefix, config.id) + "/" + part.name + "/state", statePayload(part.type, actuators[index]!), qos, true);
     }
-    while (errors.length) client.publish(errorTopic(config.topicPrefix, config.id), errors.shift()!, 0, false);
+    while (errors.length) client.publish(nodeTopic(config.topicPrefix, config.id) + "/error", errors.shift()!, 0, false);
   }
 
   /**
@@ -421,7 +428,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   client.onConnect = function () {
     lastOnline = -1;
-    client.publish(statusTopic(config.topicPrefix, config.id), ONLINE, 1, true);
+    client.publish(nodeTopic(config.topicPrefix, config.id) + "/status", ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) post(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       if (discoveryTimer) clock.clearTimeout(discoveryTimer);
@@ -450,7 +457,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     queue.flush();
   };
   if (actuators.length) {
-    client.subscribe(commandFilter(config.topicPrefix, config.id), commandQos, onCommand);
+    client.subscribe(nodeTopic(config.topicPrefix, config.id) + "/+/set", commandQos, onCommand);
     // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
     client.onSubscribeFailed = function (filter: string): void {
       post(-1, JSON.stringify({ error: "subscription refused", input: filter }));

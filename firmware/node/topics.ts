@@ -6,9 +6,12 @@
  * - `<prefix>/<node>/<actuator>/set`: commands; `<prefix>/<node>/<actuator>/state`: retained state
  * - `<prefix>/<node>/error`: `{"error": "…", "input": "…"}`
  *
- * Each builder concatenates once and returns a new string: call them at boot
- * and keep the results. The builders spell their suffixes out instead of
- * using the constants below: esbuild inlines a string constant only up to 3
+ * The builders are for the host (the build, discovery, tests, the fleet
+ * simulator). The node application (app.ts) builds each topic as
+ * {@link nodeTopic} plus its suffix spelled out, so that only one builder is
+ * in a device bundle: each function costs the ESP8266 about 6 heap variables
+ * for as long as the node runs. Suffixes are spelled out rather than taken
+ * from the constants below: esbuild inlines a string constant only up to 3
  * characters, and each one it keeps costs 2-3 heap variables for good, while
  * a literal in the code stays in flash on the boards.
  * Node ids and part names are `[a-z0-9_-]` (checked by the build), so no
