@@ -44,7 +44,7 @@ export interface ClientOptions {
    * CONNECT encoder.
    */
   connect: string;
-  /** Bytes of the receive and send buffers (board file): the largest packet in and out. */
+  /** The largest packet in and out, bytes (board file): a larger one from the broker ends the connection; one larger to send is refused. */
   receiveBuffer: number;
   sendBuffer: number;
   /** Most bytes handed to the transport and not yet sent before the client waits for drain. */
@@ -78,8 +78,8 @@ export interface MessageStore {
   remove(message: OutgoingMessage): void;
 }
 
-/** Receives messages on a subscription; `payload` is a view valid only during the call. */
-export type MessageHandler = (topic: string, payload: Uint8Array, retain: boolean, qos: number) => void;
+/** Receives messages on a subscription; `payload` is the bytes as a binary string, one char per byte (0..255), as Espruino's sockets give them: readText (receive.ts) decodes UTF-8. */
+export type MessageHandler = (topic: string, payload: string, retain: boolean, qos: number) => void;
 
 /** One subscription the client keeps across reconnections. */
 export interface Subscription {
@@ -336,7 +336,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * Takes each packet from the receiver: what is malformed or not allowed
    * now (anything before CONNACK, a second CONNACK) ends the connection.
    */
-  function receive(decoded: number, packet: Incoming, bytes: Uint8Array): void {
+  function receive(decoded: number, packet: Incoming, bytes: string): void {
     if (state < STATE_CONNECTED) return;
     if (decoded < 0) return fail(decoded == ERR_UNEXPECTED_TYPE ? REASON_PROTOCOL : REASON_MALFORMED);
     const type = packet.incomingType;
@@ -376,7 +376,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         }
         incomingQos2[packetId] = true;
       }
-      const payload = bytes.subarray(packet.incomingStart, packet.incomingEnd);
+      const payload = bytes.substring(packet.incomingStart, packet.incomingEnd);
       for (; index < subscriptions.length; index++) {
         const subscription = subscriptions[index]!;
         if (matchTopic(subscription.filter, topic)) {

@@ -1,11 +1,20 @@
 /**
- * What a client receives: the device receive path. One receive buffer,
- * allocated at creation, takes the byte stream chunk by chunk (a Uint8Array on
- * Node, a binary string on Espruino), and each complete packet is decoded as
- * a broker sends it and delivered once, in order. The same work as Framer
- * (framer.ts) followed by decodeFromBroker (decode.ts), with the same checks
- * and the same ERR_* codes, in less code: the host keeps those two for its
- * allocation-free API.
+ * What a client receives: the device receive path. The byte stream comes as
+ * binary strings (one char per byte, 0..255: Espruino's sockets give these,
+ * the host's transports convert), held only while a packet is incomplete,
+ * and each complete packet is decoded as a broker sends it and delivered
+ * once, in order. The same checks and ERR_* codes as Framer (framer.ts)
+ * followed by decodeFromBroker (decode.ts), in less code: the host keeps
+ * those two for its allocation-free Uint8Array API.
+ *
+ * Strings rather than a receive buffer, measured on Espruino 2v29 with the
+ * ESP8266's 1,600 variables: a 512-byte Uint8Array allocated for the life
+ * of the client held 44 of them while nothing was being received, and
+ * copying each chunk into it took a JavaScript loop over every byte (about
+ * 900 us per 100 bytes on the Linux build, against about 10 for the native
+ * `substring`/`charCodeAt` used here, ESPRUINO.md "What is fast"). The
+ * capacity still bounds a packet: one larger is ERR_PACKET_TOO_LARGE as soon
+ * as its fixed header says so, before its bytes are kept.
  */
 import {
   CONNACK, ERR_CONNACK, ERR_EMPTY_TOPIC, ERR_MALFORMED_UTF8, ERR_NO_FILTERS, ERR_NULL_CHARACTER, ERR_PACKET_ID, ERR_PACKET_TOO_LARGE,
@@ -28,7 +37,7 @@ export interface Incoming {
   incomingQos: number;
   incomingRetain: boolean;
   incomingTopic: string;
-  /** PUBLISH payload [start, end) in the receive buffer. */
+  /** PUBLISH payload [start, end) in the string handed to `deliver`. */
   incomingStart: number;
   incomingEnd: number;
   /** CONNACK session present. */
@@ -45,7 +54,7 @@ export interface Receiver {
    * length byte, 2.2.3) or ERR_PACKET_TOO_LARGE (over the capacity), after
    * which everything held is dropped and the connection should close.
    */
-  push(chunk: Uint8Array | string): number;
+  push(chunk: string): number;
   /** Drops any partial packet (call on reconnect, or from `deliver` to drop the rest of the chunk). */
   reset(): void;
 }
@@ -56,7 +65,7 @@ function escapeUnit(unit: number): string {
 }
 
 /**
- * The UTF-8 text [start, end) of `bytes` as a string (a received payload
+ * The UTF-8 text [start, end) of the binary string `bytes` as a string (a received payload
  * when `topic` is absent), or ERR_MALFORMED_UTF8 (a stray continuation byte,
  * an overlong form, a truncated sequence, a surrogate or anything above
  * U+10FFFF [MQTT-1.5.3-1]). A topic name (`topic` true) is also checked as
@@ -67,11 +76,11 @@ function escapeUnit(unit: number): string {
  * literal, parsed once. The device's helper for turning a payload into text
  * only when asked; utf8.ts is the host's.
  */
-export function readText(bytes: Uint8Array, start: number, end: number, topic?: boolean): string | number {
+export function readText(bytes: string, start: number, end: number, topic?: boolean): string | number {
   let source = "\"";
   let error = start < end || !topic ? 0 : ERR_EMPTY_TOPIC;
   while (start < end) {
-    let code = bytes[start++]!;
+    let code = bytes.charCodeAt(start++);
     let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
     // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
     const minimum = count && 1 << 5 * count + 1;
@@ -79,7 +88,7 @@ export function readText(bytes: Uint8Array, start: number, end: number, topic?: 
     if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
     code &= 0x7F >> count;
     // a byte that is not a continuation makes the code point negative, and so malformed
-    while (count--) code = ((next = bytes[start++]!) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
+    while (count--) code = ((next = bytes.charCodeAt(start++)) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
     if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
     if (topic) {
       if (!code) return ERR_NULL_CHARACTER;
@@ -95,23 +104,23 @@ export function readText(bytes: Uint8Array, start: number, end: number, topic?: 
 }
 
 /**
- * A receiver with a buffer of `capacity` bytes (the largest packet accepted).
- * `deliver` is called once per complete packet with the decoded result
- * (`end` or an ERR_*), the packet and the buffer, valid only during the call.
+ * A receiver of packets of at most `capacity` bytes. `deliver` is called
+ * once per complete packet with the decoded result (`end` or an ERR_*), the
+ * packet, and the string it lies in (offsets in `packet` are into it).
  */
-export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: Uint8Array) => void): Receiver {
-  const buffer = new Uint8Array(capacity);
+export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: string) => void): Receiver {
   // decode sets every field that its packet type carries before `deliver` reads it
   const packet = {} as Incoming;
-  let held = 0;
+  /** Bytes of the packet not yet complete (and of those after it in the same chunk, while they are delivered). */
+  let held = "";
 
   /**
-   * Decodes the packet [start, end) whose variable header is at `position`,
-   * as decodeFromBroker does (decode.ts): returns `end` or its ERR_*.
+   * Decodes the packet [start, end) of `bytes` whose variable header is at
+   * `position`, as decodeFromBroker does (decode.ts): returns `end` or its ERR_*.
    */
-  function decode(start: number, position: number, end: number): number {
-    const type = buffer[start]! >> 4;
-    const flags = buffer[start]! & 15;
+  function decode(bytes: string, start: number, position: number, end: number): number {
+    const type = bytes.charCodeAt(start) >> 4;
+    const flags = bytes.charCodeAt(start) & 15;
     const qos = flags >> 1 & 3;
     let next = position;
     packet.incomingType = type;
@@ -121,9 +130,9 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       // [MQTT-3.3.1-2] DUP on QoS 0
       if ((flags & 14) == 8) return ERR_RESERVED_FLAGS;
       // [MQTT-3.3.2-1] a topic name inside the packet
-      next += 2 + (buffer[position]! << 8 | buffer[position + 1]!);
+      next += 2 + (bytes.charCodeAt(position) << 8 | bytes.charCodeAt(position + 1));
       if (next > end) return ERR_STRING_LENGTH;
-      const topic = readText(buffer, position + 2, next, true);
+      const topic = readText(bytes, position + 2, next, true);
       if (typeof topic != "string") return topic;
       packet.incomingTopic = topic;
       packet.incomingQos = qos;
@@ -139,7 +148,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     // [MQTT-2.3.1-1] a non-zero packet id: PUBLISH at QoS 1 and 2, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK
     if (type == PUBLISH ? qos : 0xAF0 >> type & 1) {
       if (next + 2 > end) return ERR_STRING_LENGTH;
-      packet.incomingId = buffer[next]! << 8 | buffer[next + 1]!;
+      packet.incomingId = bytes.charCodeAt(next) << 8 | bytes.charCodeAt(next + 1);
       if (!packet.incomingId) return ERR_PACKET_ID;
       next += 2;
     }
@@ -149,56 +158,53 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
       if (next == end) return ERR_NO_FILTERS;
       // [MQTT-3.9.3-2] only 0x00, 0x01, 0x02, 0x80
-      for (packet.incomingCode = buffer[next]!; next < end; next++) if (buffer[next]! > 2 && buffer[next] != 0x80) return ERR_SUBACK_RETURN_CODE;
+      for (packet.incomingCode = bytes.charCodeAt(next); next < end; next++) if (bytes.charCodeAt(next) > 2 && bytes.charCodeAt(next) != 0x80) return ERR_SUBACK_RETURN_CODE;
     }
     if (type == CONNACK) {
       // 3.2.2.1: acknowledge flags bits 7-1 reserved; 3.2.2.3: return codes 6-255 reserved
-      if (buffer[position]! > 1 || buffer[position + 1]! > 5) return ERR_CONNACK;
-      packet.incomingSession = buffer[position] == 1;
-      packet.incomingCode = buffer[position + 1]!;
+      if (bytes.charCodeAt(position) > 1 || bytes.charCodeAt(position + 1) > 5) return ERR_CONNACK;
+      packet.incomingSession = bytes.charCodeAt(position) == 1;
+      packet.incomingCode = bytes.charCodeAt(position + 1);
     }
     return end;
   }
 
-  function push(chunk: Uint8Array | string): number {
-    let offset = 0;
-    while (offset < chunk.length) {
-      let count = Math.min(chunk.length - offset, capacity - held);
-      let start = 0;
-      if (!count) return held = 0, ERR_PACKET_TOO_LARGE;
-      while (count--) buffer[held++] = typeof chunk == "string" ? chunk.charCodeAt(offset++) : chunk[offset++]!;
-      // each whole packet held: its fixed header (2.2), then the rest
-      while (start < held) {
-        let position = start + 1;
-        let length = 0;
-        let next = 128;
-        // 2.2.1 Table 2.1: 0 and 15 reserved
-        if (!((buffer[start]! >> 4) % 15)) return held = 0, ERR_PACKET_TYPE;
-        while (next > 127) {
-          // 2.2.3: at most four length bytes
-          if (position > start + 4) return held = 0, ERR_REMAINING_LENGTH;
-          if (position >= held) break;
-          next = buffer[position++]!;
-          length += (next & 127) << 7 * (position - start - 2);
-        }
-        length += position;
-        if (next > 127) break;
-        if (length - start > capacity) return held = 0, ERR_PACKET_TOO_LARGE;
-        if (length > held) break;
-        deliver(decode(start, position, length), packet, buffer);
-        if (!held) return 0;
-        start = length;
+  function push(chunk: string): number {
+    // the chunk itself when nothing is held (the usual case): a concatenation would copy it
+    const bytes = held ? held + chunk : chunk;
+    let start = 0;
+    held = bytes;
+    // each whole packet: its fixed header (2.2), then the rest
+    while (start < bytes.length) {
+      let position = start + 1;
+      let length = 0;
+      let next = 128;
+      // 2.2.1 Table 2.1: 0 and 15 reserved
+      if (!((bytes.charCodeAt(start) >> 4) % 15)) return held = "", ERR_PACKET_TYPE;
+      while (next > 127) {
+        // 2.2.3: at most four length bytes
+        if (position > start + 4) return held = "", ERR_REMAINING_LENGTH;
+        if (position >= bytes.length) break;
+        next = bytes.charCodeAt(position++);
+        length += (next & 127) << 7 * (position - start - 2);
       }
-      buffer.set(buffer.subarray(start, held));
-      held -= start;
+      length += position;
+      if (next > 127) break;
+      if (length - start > capacity) return held = "", ERR_PACKET_TOO_LARGE;
+      if (length > bytes.length) break;
+      deliver(decode(bytes, start, position, length), packet, bytes);
+      // `deliver` reset the receiver (the connection ends): drop the rest
+      if (!held) return 0;
+      start = length;
     }
+    held = bytes.substring(start);
     return 0;
   }
 
   return {
     push,
     reset() {
-      held = 0;
+      held = "";
     },
   };
 }

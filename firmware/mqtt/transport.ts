@@ -9,8 +9,8 @@
 export interface TransportEvents {
   /** The connection is up; bytes may be sent. */
   onOpen(): void;
-  /** Bytes arrived: a Uint8Array (Node) or a binary string, one char per byte (Espruino). */
-  onData(chunk: Uint8Array | string): void;
+  /** Bytes arrived, as a binary string, one char per byte (0..255): what Espruino's sockets give; a host transport converts (Node: `latin1`). */
+  onData(chunk: string): void;
   /** Everything handed to `sendString` has left; more may be sent. */
   onDrain(): void;
   /** The connection is gone without the client asking (refused, reset, closed by the broker, failed). At most once per `open`. */

@@ -365,7 +365,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     startRound();
   }
 
-  function onCommand(topic: string, payload: Uint8Array): void {
+  function onCommand(topic: string, payload: string): void {
     const text = readCommand(payload);
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
     if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) post(outcome.index);

@@ -171,7 +171,8 @@ export function commandError(actuator: string, reason: string, payload: string):
 }
 
 /**
- * A command payload's text for {@link handleCommand}, or the decoder's
+ * A command payload's text (the payload is its bytes as a binary string,
+ * as the client hands it) for {@link handleCommand}, or the decoder's
  * ERR_* (< 0) when it is not UTF-8 (readText, receive.ts). Only the bytes
  * that can hold MAX_COMMAND_LENGTH characters and one more are read (so a
  * longer payload is still seen as too long), cut before the UTF-8 sequence
@@ -179,10 +180,10 @@ export function commandError(actuator: string, reason: string, payload: string):
  * sequence has no more. Unbounded, a run of continuation bytes (not UTF-8)
  * walked the cut back to nothing, and the node answered "empty payload".
  */
-export function readCommand(payload: Uint8Array): string | number {
+export function readCommand(payload: string): string | number {
   let end = 4 * MAX_COMMAND_LENGTH + 4;
   if (end >= payload.length) end = payload.length;
-  else for (let back = 3; back-- && (payload[end]! & 0xC0) == 0x80;) end--;
+  else for (let back = 3; back-- && (payload.charCodeAt(end) & 0xC0) == 0x80;) end--;
   return readText(payload, 0, end);
 }
 

@@ -27,7 +27,7 @@ export class NodeTransport implements Transport {
     socket.setNoDelay(true);
     const current = () => this.socket === socket;
     socket.once(this.secure ? "secureConnect" : "connect", () => current() && this.events.onOpen());
-    socket.on("data", (chunk: Buffer) => current() && this.events.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
+    socket.on("data", (chunk: Buffer) => current() && this.events.onData(chunk.toString("latin1")));
     socket.on("error", () => socket.destroy());
     socket.on("close", () => {
       if (!current()) return;

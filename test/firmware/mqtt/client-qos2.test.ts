@@ -6,7 +6,6 @@
  * (The MOTE_QOS2 = false build is a bundler define, not testable under Node.)
  */
 import { strict as assert } from "node:assert";
-import { Buffer } from "node:buffer";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { checkHarnesses, connectReady, dropAndReopen, setup } from "./client-harness.ts";
 import type { Harness } from "./client-harness.ts";
@@ -99,7 +98,7 @@ describe("MQTT client: QoS 2 outgoing", function () {
 /** Subscribes to "in" and returns the payloads delivered. */
 function collect(harness: Harness): string[] {
   const payloads: string[] = [];
-  harness.client.subscribe("in", 2, (_topic, payload, _retain, qos) => payloads.push(`${Buffer.from(payload).toString()}@q${qos}`));
+  harness.client.subscribe("in", 2, (_topic, payload, _retain, qos) => payloads.push(`${payload}@q${qos}`));
   return payloads;
 }
 

@@ -140,7 +140,7 @@ function record(harness: Harness, filters: string[]): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const filter of filters) {
     harness.client.subscribe(filter, 1, (topic, payload, retain, qos) => {
-      deliveries.push({ name: filter, topic, payload: Buffer.from(payload).toString("hex"), retain, qos });
+      deliveries.push({ name: filter, topic, payload: Buffer.from(payload, "latin1").toString("hex"), retain, qos });
     });
   }
   return deliveries;

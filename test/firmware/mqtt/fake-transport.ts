@@ -198,7 +198,7 @@ export class FakeTransport implements Transport {
     this.events.onDrain();
   }
 
-  /** Delivers the packets as one Uint8Array chunk. */
+  /** Delivers the packets as one chunk. */
   deliver(...packets: Uint8Array[]): void {
     this.deliverChunks([concat(...packets)]);
   }
@@ -208,7 +208,7 @@ export class FakeTransport implements Transport {
     this.deliverChunks([binaryString(concat(...packets))]);
   }
 
-  /** Delivers `bytes` cut at each offset in `cuts`, chunks alternating Uint8Array and binary string. */
+  /** Delivers `bytes` cut at each offset in `cuts`, chunks given alternately as Uint8Array and binary string. */
   deliverSplit(bytes: Uint8Array, cuts: number[]): void {
     const chunks: (Uint8Array | string)[] = [];
     let start = 0;
@@ -220,11 +220,11 @@ export class FakeTransport implements Transport {
     this.deliverChunks(chunks);
   }
 
-  /** Delivers raw chunks through `onData`, in order. */
+  /** Delivers raw chunks through `onData`, in order, each as a binary string (a Uint8Array converted, as a host transport does). */
   deliverChunks(chunks: (Uint8Array | string)[]): void {
     for (const chunk of chunks) {
       this.expectLink("open", "deliver");
-      this.events.onData(chunk);
+      this.events.onData(typeof chunk == "string" ? chunk : binaryString(chunk));
     }
   }
 
