@@ -55,11 +55,11 @@ export interface Board {
   heap: { variables: number; bytesPerVariable: number };
   /** Bytes of Espruino's Storage area (shared by `.bootcde` and data kept in flash). */
   storageBytes: number;
-  /** Buffers Mote allocates once at boot, in bytes. */
+  /** The MQTT client's bounds, in bytes (nothing is allocated for them: packets are strings while they exist). */
   buffers: {
-    /** The MQTT receive buffer: the largest packet the node accepts. */
+    /** The largest packet the node accepts. */
     receive: number;
-    /** The MQTT send buffer: the largest packet the node builds. */
+    /** The largest packet the node builds. */
     send: number;
     /** Most unsent bytes handed to the socket before waiting for it to drain. */
     socketQueue: number;

@@ -47,9 +47,10 @@ export const esp8266 = {
   // receive: the largest packet the node must accept is a command, a PUBLISH of a 256-character
   // payload (commands.ts MAX_COMMAND_LENGTH; a longer one is still answered on …/error while it
   // fits) to `<prefix>/<id>/<actuator>/set` (id and actuator at most 32 characters each): 2 + 2 +
-  // topic + 2 + 256 bytes, so 512 leaves about 250 bytes of topic. Each 16 bytes of it is a heap
-  // variable held for good (1024 bytes cost about 64 of the board's 1,600). A larger packet closes
-  // the connection as malformed, as before past 1024.
+  // topic + 2 + 256 bytes, so 512 leaves about 250 bytes of topic. Nothing is held for it (the
+  // receive path keeps a chunk only while its packet is incomplete); a packet arriving costs a
+  // heap variable per 10 or so of its bytes while it is handled. A larger packet closes the
+  // connection as malformed.
   buffers: { receive: 512, send: 512, socketQueue: 1024 },
   bundleBudget: 12000,
 } satisfies Board;
