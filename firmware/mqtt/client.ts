@@ -214,15 +214,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     }
   }
 
-  /** Timer handles are truthy (Espruino's and the virtual clock's ids start at 1; Node's are objects). */
-  function clearTimer(): void {
+  /**
+   * Clears the timer and, given `milliseconds`, sets it to call `tick` then.
+   * One function for both: each costs an ESP8266 heap variables for as long
+   * as the client lives. Timer handles are truthy (Espruino's and the
+   * virtual clock's ids start at 1; Node's are objects).
+   */
+  function schedule(milliseconds?: number): void {
     if (timer) clock.clearTimeout(timer);
-    timer = null;
-  }
-
-  function schedule(milliseconds: number): void {
-    clearTimer();
-    timer = clock.setTimeout(tick, milliseconds);
+    timer = milliseconds === undefined ? null : clock.setTimeout(tick, milliseconds);
   }
 
   /**
@@ -321,7 +321,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     const now = clock.now();
     if (!state) start();
     else if (state < STATE_READY) fail(REASON_CONNECT_TIMEOUT);
-    else if (!keepaliveInterval) clearTimer();
+    else if (!keepaliveInterval) schedule();
     else if (now - lastReceived >= keepaliveInterval * 1.5) fail(REASON_KEEPALIVE_TIMEOUT);
     else {
       if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
@@ -512,7 +512,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function end(): void {
     ended = true;
-    clearTimer();
+    schedule();
     if (state >= STATE_CONNECTED) sendPacket(emptyString(DISCONNECT));
     fail(REASON_ENDED);
   }
