@@ -228,9 +228,13 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * the timer's shallow stack rather than at the bottom of the receive path.
    * On Espruino 2v29 with the ESP8266's heap each queued state cost about 22
    * variables and that path about 110 more than the timer's: a burst of 10
-   * commands ran the node out of memory, now 16 do not (README "Commands").
-   * At most ERROR_BACKLOG errors wait; more are dropped and counted with the
-   * client's (`dropped`), as a full queue drops QoS 0 messages.
+   * commands ran the node out of memory, now 16 do not (README "Measured
+   * figures").
+   * A state still waiting in the client, never sent, is brought up to date
+   * instead, so that however slow the broker's acknowledgements one waits
+   * per actuator (and up to the in-flight window are sent). At most
+   * ERROR_BACKLOG errors wait in the outbox; more are dropped and counted
+   * with the client's (`dropped`), as a full queue drops QoS 0 messages.
    */
   const stale: number[] = [];
   const errors: string[] = [];
@@ -241,7 +245,17 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     while (stale.length) {
       const index = stale.shift()!;
       const part = config.actuators[index]!;
-      client.publish(nodeTopic(config.topicPrefix, config.id) + "/" + part.name + "/state", statePayload(part.type, actuators[index]!), qos, true);
+      const topic = nodeTopic(config.topicPrefix, config.id) + "/" + part.name + "/state";
+      const payload = statePayload(part.type, actuators[index]!);
+      // a state of this actuator still waiting in the client, never sent, is brought up to date rather than followed by another: however slow the acknowledgements, one waits per actuator
+      let waiting = false;
+      for (const message of client.queue) {
+        if (!message.state && message.topic == topic) {
+          message.payload = payload;
+          waiting = true;
+        }
+      }
+      if (!waiting) client.publish(topic, payload, qos, true);
     }
     while (errors.length) client.publish(nodeTopic(config.topicPrefix, config.id) + "/error", errors.shift()!, 0, false);
   }

@@ -28,13 +28,15 @@ const CONFIG: NodeConfig = {
   buffers: { receive: 2048, send: 1024, socketQueue: 4096 },
 };
 
-/** The node online, with the broker acknowledging its QoS 1 publishes and the initial states taken. */
+/** The node online, with the broker acknowledging its QoS 1 publishes (while `acking`) and the initial states taken. */
 function online() {
   const bench = rig("esp32");
   const transport = new FakeTransport(bench.clock);
   const node = startNode(CONFIG, rigPlatform(bench, { storage: memoryStorage(), wifi: null, transport: () => transport, reboot: () => assert.fail("no reboot here") }));
   const sent: SentPacket[] = [];
-  /** Runs `ms` of virtual time, answering what the node sends. */
+  const held: number[] = [];
+  const control = { acking: true };
+  /** Runs `ms` of virtual time, answering what the node sends (PUBACKs held back while not `control.acking`, sent once it is again). */
   function run(ms: number): void {
     const end = bench.clock.now() + ms;
     for (;;) {
@@ -42,9 +44,15 @@ function online() {
         transport.accept();
         transport.deliver(connack());
       }
-      for (const packet of transport.take()) {
-        sent.push(packet);
-        if (packet.type == "PUBLISH" && packet.qos == 1) transport.deliver(ack(C.PUBACK, packet.packetId!));
+      // acknowledgements, then what the node sends in answer to them, until neither is left
+      for (;;) {
+        while (control.acking && held.length) transport.deliver(ack(C.PUBACK, held.shift()!));
+        const packets = transport.take();
+        if (!packets.length) break;
+        for (const packet of packets) {
+          sent.push(packet);
+          if (packet.type == "PUBLISH" && packet.qos == 1) held.push(packet.packetId!);
+        }
       }
       const due = bench.clock.nextDue();
       if (due === undefined || due > end) break;
@@ -55,7 +63,7 @@ function online() {
   run(2000);
   const level = (pin: string) => bench.hardware.pin(pin).level;
   const published = (topic: string) => sent.filter((packet) => packet.type == "PUBLISH" && packet.topic == topic).map((packet) => packet.payload!);
-  return { node, transport, sent, run, level, published, clock: bench.clock };
+  return { node, transport, sent, run, level, published, control, clock: bench.clock };
 }
 
 /** One chunk holding a QoS 1 PUBLISH per command, ids from 100. */
@@ -91,6 +99,27 @@ describe("node application: commands and the outbox", () => {
     bench.run(1000);
     assert.deepEqual(bench.published("mote/n1/relay/state"), ["ON", "OFF"]);
     assert.equal(bench.level("D5"), false);
+  });
+
+  it("commands in packets of their own while the broker does not acknowledge: one state per actuator waits, brought up to date; all arrive once the acknowledgements come", () => {
+    const bench = online();
+    bench.control.acking = false;
+    bench.sent.length = 0;
+    const words = ["ON", "OFF", "TOGGLE", "OFF", "ON", "OFF", "ON", "TOGGLE", "TOGGLE", "ON"];
+    for (let index = 0; index < words.length; index++) {
+      bench.transport.deliver(publishPacket({ topic: "mote/n1/relay/set", payload: words[index]!, qos: 1, packetId: 200 + index }));
+      bench.run(100);
+      // the in-flight window (4) sent, and at most one more waiting
+      assert.ok(bench.node.client.queue.length <= 5, `${bench.node.client.queue.length} messages in the client after command ${index + 1}`);
+    }
+    assert.equal(bench.level("D5"), true);
+    bench.control.acking = true;
+    bench.run(1000);
+    const states = bench.published("mote/n1/relay/state");
+    assert.deepEqual(states.slice(0, 4), ["ON", "OFF", "ON", "OFF"], "the first four went out as they came (the window)");
+    assert.equal(states.at(-1), "ON", `the last state published is the relay's: ${states.join(" ")}`);
+    assert.ok(states.length <= 6, `${states.length} states for ${words.length} commands: ${states.join(" ")}`);
+    assert.equal(bench.node.client.queue.length, 0);
   });
 
   it(`a burst of bad commands: ${ERROR_BACKLOG} errors are published, the rest counted as dropped, nothing changes`, () => {
