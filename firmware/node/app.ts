@@ -79,7 +79,8 @@
  * NodeConfig; absent in Node and the tests, which then get everything):
  * `MOTE_DISCOVERY` false drops discovery.ts, `MOTE_DRIVER_INPUT` false drops
  * the button/reed listeners, `MOTE_DEEP_SLEEP` false drops the deep-sleep
- * cycle (the drivers' own switches are in parts.ts).
+ * cycle, `MOTE_SENSORS` false (a node without sensors) drops sampling (the
+ * drivers' own switches are in parts.ts).
  * They are read at the very start of {@link startNode}, the only place
  * esbuild folds them; code behind one is kept out of nested function
  * declarations, which esbuild keeps even when nothing calls them.
@@ -104,6 +105,7 @@ export { BOOT_FILE, KEEPALIVE, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEU
 
 declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
+declare const MOTE_SENSORS: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
 /** The node's CONNECT packet, encoded by the build (scripts/build/build.ts); absent in Node and the tests. */
 declare const MOTE_CONNECT: string | undefined;
@@ -145,6 +147,7 @@ export function clientOptions(config: NodeConfig): ClientOptions {
 export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
+  const SENSORS = typeof MOTE_SENSORS == "undefined" || MOTE_SENSORS;
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
@@ -167,13 +170,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * QoS are read from the config when needed: an array costs heap for as
    * long as the node runs.
    */
-  const buses = createBuses();
   const sensors: PartSensor[] = [];
   const due: number[] = [];
   const sent: Readings[] = [];
-  for (let index = 0; index < config.sensors.length; index++) {
-    sensors.push(createSensor(config.sensors[index]!, platform, buses));
-    due.push(bootTime + 1000);
+  if (SENSORS) {
+    const buses = createBuses();
+    for (let index = 0; index < config.sensors.length; index++) {
+      sensors.push(createSensor(config.sensors[index]!, platform, buses));
+      due.push(bootTime + 1000);
+    }
   }
   const actuators: CommandActuator[] = [];
   let commandQos = 0;
@@ -284,14 +289,16 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
   function sampleNext(): void {
-    while (sampling < sensors.length && due[sampling]! > roundTime) sampling++;
-    if (sampling < sensors.length) {
-      const time = Math.abs(due[sampling]!);
-      const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
-      // one period after it was due, or after this round when that is past already (a late round does not catch up)
-      due[sampling] = time > roundTime ? time : (time + period > roundTime ? time : roundTime) + period;
-      sensors[sampling]!.sample(sampled);
-      return;
+    if (SENSORS) {
+      while (sampling < sensors.length && due[sampling]! > roundTime) sampling++;
+      if (sampling < sensors.length) {
+        const time = Math.abs(due[sampling]!);
+        const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
+        // one period after it was due, or after this round when that is past already (a late round does not catch up)
+        due[sampling] = time > roundTime ? time : (time + period > roundTime ? time : roundTime) + period;
+        sensors[sampling]!.sample(sampled!);
+        return;
+      }
     }
     sampling = -1;
     if (roundQos >= 0) {
@@ -315,7 +322,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     } else schedule();
   }
 
-  function sampled(result: Sample<Readings>): void {
+  /** A sensor's answer; then the next sensor. A function expression behind the switch: a node without sensors carries none of it (esbuild keeps nested function declarations even when nothing calls them). */
+  const sampled = SENSORS ? function (result: Sample<Readings>): void {
     const part = config.sensors[sampling]!;
     if (result.ok) {
       const readings = result.readings;
@@ -339,7 +347,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     }
     sampling++;
     sampleNext();
-  }
+  } : null;
+
 
   /**
    * Starts a round: samples the sensors due, with the periodic report when

@@ -65,7 +65,8 @@ export const DRIVER_SWITCHES: Readonly<Record<string, string>> = {
 /**
  * The firmware's build switches for `node`, as esbuild `define` text: each
  * `MOTE_DRIVER_*` true when some part uses that driver, `MOTE_DISCOVERY` as
- * `node.discovery`, `MOTE_DEEP_SLEEP` as `node.deepSleep.enabled`, `MOTE_QOS2` (firmware/mqtt/client.ts) true when some
+ * `node.discovery`, `MOTE_DEEP_SLEEP` as `node.deepSleep.enabled`, `MOTE_SENSORS` false for a node without
+ * sensors (no sampling code), `MOTE_QOS2` (firmware/mqtt/client.ts) true when some
  * actuator subscribes at QoS 2, the only place a node uses it (telemetry and
  * sensors publish at QoS 0 or 1). Throws on a part type with no switch.
  */
@@ -80,6 +81,7 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
   defines["MOTE_DISCOVERY"] = String(node.discovery);
   defines["MOTE_QOS2"] = String(node.actuators.some((part) => part.qos === 2));
   defines["MOTE_DEEP_SLEEP"] = String(node.deepSleep.enabled);
+  defines["MOTE_SENSORS"] = String(node.sensors.length > 0);
   return defines;
 }
 

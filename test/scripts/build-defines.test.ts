@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
+import type { NodeConfig } from "../../firmware/config.ts";
 import { buildBundle, checkClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
@@ -71,7 +72,7 @@ describe("build switches (featureDefines)", () => {
     assert.deepEqual(Object.keys(DRIVER_SWITCHES).sort(), [...DRIVER_NAMES]);
   });
 
-  it("turns on only the drivers, discovery and QoS 2 the node uses", () => {
+  it("turns on only the drivers, discovery, QoS 2 and sampling the node uses", () => {
     const relayOnly = loadNode(EXAMPLE_NODE, BOARDS["esp32"]!);
     assert.deepEqual(featureDefines(relayOnly), {
       MOTE_DRIVER_ANALOG: "false",
@@ -84,10 +85,12 @@ describe("build switches (featureDefines)", () => {
       MOTE_DISCOVERY: "false",
       MOTE_QOS2: "false",
       MOTE_DEEP_SLEEP: "false",
+      MOTE_SENSORS: "false",
     });
     const every = featureDefines({ ...relayOnly, actuators: [{ ...relayOnly.actuators[0]!, qos: 2 }], discovery: true });
     assert.equal(every["MOTE_QOS2"], "true");
     assert.equal(every["MOTE_DISCOVERY"], "true");
+    assert.equal(featureDefines({ ...relayOnly, sensors: [{ name: "bell", type: "button", pin: "D4", espruino: "D4" } as NodeConfig["sensors"][number]] })["MOTE_SENSORS"], "true");
     assert.equal(featureDefines({ ...relayOnly, actuators: [], deepSleep: { enabled: true, awakeLimit: 30 } })["MOTE_DEEP_SLEEP"], "true");
   });
 
@@ -139,6 +142,14 @@ describe("build: the node bundle leaves out what the node does not use", () => {
     for (const module of ALL_DRIVER_MODULES.filter((name) => name != "hal/digital-output.ts")) assertLacks(relayOnly, module);
     assertLacks(relayOnly, DISCOVERY_MODULE);
     assert.doesNotMatch(relayOnly.code, /bme280/i);
+  });
+
+  it("a node without sensors has no sampling code: no sensor to make, no answer to handle", () => {
+    // createSensor's error for a driver the firmware lacks, and the call that samples a sensor
+    assert.doesNotMatch(relayOnly.code, /node: sensor /);
+    assert.doesNotMatch(relayOnly.code, /\.sample\(/);
+    assert.match(every.code, /node: sensor /);
+    assert.match(every.code, /\.sample\(/);
   });
 
   it("the CONNECT packet is encoded by the build: no CONNECT encoder in the bundle, the packet as an ASCII literal", () => {
