@@ -31,6 +31,8 @@ import type { Clock, Transport } from "./transport.ts";
 declare const MOTE_QOS2: boolean | undefined;
 /** True in a build that has created this client with the same options on the host, so its checks passed there (see `createClient`). */
 declare const MOTE_CLIENT_CHECKED: boolean | undefined;
+/** False in a build whose application never unsubscribes (a node's), which then has no `unsubscribe` (see `createClient`). */
+declare const MOTE_UNSUBSCRIBE: boolean | undefined;
 
 /** What the client needs besides the transport and the clock. Times in milliseconds. */
 export interface ClientOptions {
@@ -153,7 +155,7 @@ export interface MqttClient {
   restore(messages: OutgoingMessage[]): number;
   /** Subscribes `handler` to `filter` now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
-  /** Stops delivering `filter` and tells the broker. */
+  /** Stops delivering `filter` and tells the broker. Null in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
   unsubscribe(filter: string): void;
 }
 
@@ -167,9 +169,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * dead code, but not a module-level one nor one after other statements.
    * CHECKED: the build has created the node's client on the host with the
    * same options, so the checks that throw here passed; its bundle leaves
-   * them out.
+   * them out. UNSUBSCRIBE false: the application never unsubscribes (a
+   * node: its one subscription lasts), so the client has no `unsubscribe`.
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2, CHECKED = typeof MOTE_CLIENT_CHECKED != "undefined" && MOTE_CLIENT_CHECKED;
+  const UNSUBSCRIBE = typeof MOTE_UNSUBSCRIBE == "undefined" || MOTE_UNSUBSCRIBE;
   const connectPacket = options.connect;
   const sendBuffer = options.sendBuffer;
   const inflightWindow = options.inflightWindow;
@@ -353,8 +357,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
       const fresh = cleanSession || !packet.incomingSession;
       if (fresh) incomingQos2 = {};
-      else for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
-      unsubscribes = [];
+      else if (UNSUBSCRIBE) for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
+      if (UNSUBSCRIBE) unsubscribes = [];
       for (const subscription of subscriptions) {
         if (fresh || subscription.packetId) sendSubscribe(subscription);
       }
@@ -492,13 +496,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return 0;
   }
 
-  function unsubscribe(filter: string): void {
+  /** A function expression behind the switch: esbuild keeps a nested function declaration even when nothing calls it. */
+  const unsubscribe = UNSUBSCRIBE ? function (filter: string): void {
     for (let index = subscriptions.length; index--; ) {
       if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
     }
     if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
     else if (!cleanSession) unsubscribes.push(filter);
-  }
+  } : null;
+
 
   function start(): void {
     if (ended || state) return;
@@ -552,7 +558,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     publish,
     restore,
     subscribe,
-    unsubscribe,
+    unsubscribe: unsubscribe!,
   };
   transport.events = {
     onOpen: () => {

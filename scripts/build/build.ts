@@ -221,7 +221,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_CLIENT_CHECKED: "true" },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
     values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });

@@ -188,6 +188,12 @@ describe("build: the node bundle leaves out what the node does not use", () => {
     assert.throws(() => checkClientOptions(relayOnly.node, BOARDS["esp8266"]!, -20 as unknown as string), /node "example" on board esp8266: mqtt: connect is not a CONNECT packet/);
   });
 
+  it("a node's client has no unsubscribe: no UNSUBSCRIBE packet (first byte 162) is made in any node bundle", () => {
+    for (const result of [relayOnly, every, everyQos1, sleepy]) assert.doesNotMatch(result.code, /\(162\b/);
+    // the SUBSCRIBE (130) the node does make is there
+    assert.match(relayOnly.code, /\(130\b/);
+  });
+
   it("QoS 2 code is in the client only when an actuator subscribes at QoS 2", () => {
     // about 117 B since the client's QoS 2 paths share the QoS 1 ones (3,620 vs 3,503 B when measured); 0 if the switch stopped working
     assert.ok(bytesOf(every, "firmware/mqtt/client.ts") > bytesOf(everyQos1, "firmware/mqtt/client.ts") + 80,
