@@ -26,8 +26,12 @@ export const DISCOVERY_WAIT = 250;
  * heap variables until it is handed to the client.
  */
 export const ERROR_BACKLOG = 4;
-/** Most often the watchdog looks, ms. */
-export const WATCHDOG_CHECK = 60000;
+/**
+ * Most often the watchdog looks, ms: how long a node that ran out of memory
+ * (and may answer nothing since) waits for its reboot at most. A look is a
+ * timer and a few comparisons; it was 60 s.
+ */
+export const WATCHDOG_CHECK = 10000;
 /** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
 export const SLEEP_CHECK = 50;
 export const SLEEP_DELAY = 100;
