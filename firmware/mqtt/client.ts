@@ -505,7 +505,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     else if (!cleanSession) unsubscribes.push(filter);
   } : null;
 
-
   function start(): void {
     if (ended || state) return;
     if (started) counters.reconnects++;

@@ -349,7 +349,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     sampleNext();
   } : null;
 
-
   /**
    * Starts a round: samples the sensors due, with the periodic report when
    * it is due (after the current round, if one is running). Also the
