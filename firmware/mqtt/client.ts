@@ -80,7 +80,7 @@ export interface MessageStore {
   remove(message: OutgoingMessage): void;
 }
 
-/** Receives messages on a subscription; `payload` is the bytes as a binary string, one char per byte (0..255), as Espruino's sockets give them: readText (receive.ts) decodes UTF-8. */
+/** Receives messages on a subscription; `topic` and `payload` are their bytes as binary strings, one char per byte (0..255), as Espruino's sockets give them (the topic is UTF-8: checkText, receive.ts, checked it). */
 export type MessageHandler = (topic: string, payload: string, retain: boolean, qos: number) => void;
 
 /** One subscription the client keeps across reconnections. */
@@ -139,8 +139,9 @@ export interface MqttClient {
   /** Sends DISCONNECT (so the broker discards the will) and closes; no reconnect. */
   end(): void;
   /**
-   * Publishes, or queues while offline. Returns 0 when sent or queued, or a
-   * negative code: ERR_QUEUE_FULL, ERR_BUFFER_TOO_SMALL (larger than the send
+   * Publishes, or queues while offline. `topic` and a string `payload` are
+   * bytes (send-string.ts): the topic must be UTF-8. Returns 0 when sent or
+   * queued, or a negative code: ERR_QUEUE_FULL, ERR_BUFFER_TOO_SMALL (larger than the send
    * buffer), or a codec ERR_* for a bad topic or QoS. Refusals count as dropped.
    */
   publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number;
@@ -153,7 +154,7 @@ export interface MqttClient {
    * rest and offers them again once acknowledgements make room.
    */
   restore(messages: OutgoingMessage[]): number;
-  /** Subscribes `handler` to `filter` now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
+  /** Subscribes `handler` to `filter` (UTF-8 bytes) now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
   /** Stops delivering `filter` and tells the broker. Null in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
   unsubscribe(filter: string): void;

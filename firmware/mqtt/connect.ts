@@ -7,18 +7,23 @@
  * injects it (scripts/build/build.ts, `MOTE_CONNECT`). Host only: this file
  * imports the error names (errors.ts).
  */
+import { connectLength, encodeConnect } from "./encode.ts";
 import { errorName } from "./errors.ts";
 import type { ConnectOptions } from "./packets.ts";
-import { connectString } from "./send-string.ts";
 
 /**
  * `options` as a CONNECT packet (3.1), a binary string for ClientOptions
- * `connect`; throws an Error naming the codec's refusal (ERR_VALUE,
+ * `connect` (the bytes of encodeConnect, encode.ts: its strings are text,
+ * written as UTF-8); throws an Error naming the codec's refusal (ERR_VALUE,
  * ERR_QOS, …) and the client id when a field is invalid. Never names the
  * password.
  */
 export function connectPacket(options: ConnectOptions): string {
-  const packet = connectString(options);
-  if (typeof packet != "string") throw new Error(`mqtt: invalid connect options (${errorName(packet)}), client id ${JSON.stringify(options.clientId)}`);
+  const length = connectLength(options);
+  const buffer = new Uint8Array(length < 0 ? 0 : length);
+  const end = length < 0 ? length : encodeConnect(buffer, 0, options);
+  if (end < 0) throw new Error(`mqtt: invalid connect options (${errorName(end)}), client id ${JSON.stringify(options.clientId)}`);
+  let packet = "";
+  for (const byte of buffer) packet += String.fromCharCode(byte);
   return packet;
 }

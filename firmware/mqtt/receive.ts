@@ -22,7 +22,6 @@ import {
   ERR_PACKET_TYPE, ERR_QOS, ERR_REMAINING_LENGTH, ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TOPIC_WILDCARD,
   ERR_TRAILING_BYTES, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
 } from "./constants.ts";
-import { char } from "./char.ts";
 
 /**
  * The packet just received; fields that its type does not carry, and every
@@ -37,6 +36,7 @@ export interface Incoming {
   /** PUBLISH. */
   incomingQos: number;
   incomingRetain: boolean;
+  /** PUBLISH topic name: its UTF-8 bytes, a binary string. */
   incomingTopic: string;
   /** PUBLISH payload [start, end) in the string handed to `deliver`. */
   incomingStart: number;
@@ -60,29 +60,21 @@ export interface Receiver {
   reset(): void;
 }
 
-/** The JSON escape \\uXXXX for one UTF-16 code unit. */
-function escapeUnit(unit: number): string {
-  return "\\u" + (unit + 0x10000).toString(16).slice(1);
-}
-
 /**
- * The UTF-8 text [start, end) of the binary string `bytes` as a string (a received payload
- * when `topic` is absent), or ERR_MALFORMED_UTF8 (a stray continuation byte,
- * an overlong form, a truncated sequence, a surrogate or anything above
- * U+10FFFF [MQTT-1.5.3-1]). A topic name (`topic` true) is also checked as
- * checkUtf8 then checkTopic (utf8.ts, topic.ts) check it, in the same pass:
- * ERR_MALFORMED_UTF8 or ERR_NULL_CHARACTER [MQTT-1.5.3-2], whichever comes
- * first; then ERR_EMPTY_TOPIC [MQTT-4.7.3-1] or ERR_TOPIC_WILDCARD
- * [MQTT-3.3.2-2]. Decoded as readUtf8 does (utf8.ts): an ASCII JSON string
- * literal, parsed once. The device's helper for turning a payload into text
- * only when asked; utf8.ts is the host's.
+ * 0 when the bytes [start, end) of the binary string `bytes` are UTF-8 text,
+ * else ERR_MALFORMED_UTF8 (a stray continuation byte, an overlong form, a
+ * truncated sequence, a surrogate, anything above U+10FFFF, or a char above
+ * 0xFF, which is no byte [MQTT-1.5.3-1]) or, for an MQTT string (`text`
+ * true: a topic, not a payload), ERR_NULL_CHARACTER [MQTT-1.5.3-2],
+ * whichever comes first: checkUtf8 (utf8.ts) and checkTopic (topic.ts) on
+ * the host check the same. The device never decodes text: on Espruino's
+ * ESP32 and ESP8266 builds a string is bytes, so a topic or payload stays
+ * the UTF-8 bytes it came as, and is checked only.
  */
-export function readText(bytes: string, start: number, end: number, topic?: boolean): string | number {
-  let source = "\"";
-  let error = start < end || !topic ? 0 : ERR_EMPTY_TOPIC;
+export function checkText(bytes: string, start: number, end: number, text?: boolean): number {
   while (start < end) {
     let code = bytes.charCodeAt(start++);
-    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
+    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : code < 0xF5 ? 3 : -1;
     // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
     const minimum = count && 1 << 5 * count + 1;
     let next = 0;
@@ -91,17 +83,9 @@ export function readText(bytes: string, start: number, end: number, topic?: bool
     // a byte that is not a continuation makes the code point negative, and so malformed
     while (count--) code = ((next = bytes.charCodeAt(start++)) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
     if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
-    if (topic) {
-      if (!code) return ERR_NULL_CHARACTER;
-      if (code == 0x23 || code == 0x2B) error = ERR_TOPIC_WILDCARD;
-    }
-    if (code > 0xFFFF) {
-      source += escapeUnit(0xD7C0 + (code >> 10));
-      code = 0xDC00 | code & 0x3FF;
-    }
-    source += code > 0x1F && code < 0x7F && code != 0x22 && code != 0x5C ? char(code) : escapeUnit(code);
+    if (text && !code) return ERR_NULL_CHARACTER;
   }
-  return error || JSON.parse(source + "\"") as string;
+  return 0;
 }
 
 /**
@@ -135,8 +119,10 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       // [MQTT-3.3.2-1] a topic name inside the packet
       next += 2 + (byte(position) << 8 | byte(position + 1));
       if (next > end) return ERR_STRING_LENGTH;
-      const topic = readText(bytes, position + 2, next, true);
-      if (typeof topic != "string") return topic;
+      // the topic's bytes, as checkUtf8 then checkTopic (utf8.ts, topic.ts) check them on the host
+      const topic = bytes.substring(position + 2, next);
+      const error = checkText(bytes, position + 2, next, true) || (topic ? /[#+]/.test(topic) ? ERR_TOPIC_WILDCARD : 0 : ERR_EMPTY_TOPIC);
+      if (error) return error;
       packet.incomingTopic = topic;
       packet.incomingQos = qos;
       packet.incomingRetain = !!(flags & 1);

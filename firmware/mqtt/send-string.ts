@@ -4,34 +4,37 @@
  * by concatenating a few header chars from `String.fromCharCode` with the
  * caller's topic and payload takes tens of microseconds, where filling a
  * Uint8Array and converting it takes hundreds to thousands (ESPRUINO.md, "What
- * is fast"). In a PUBLISH, an ASCII topic and payload are recognised by a
- * native regular expression test and concatenated as they are; other text is
- * encoded to UTF-8 character by character. The bytes are exactly those of
- * the Uint8Array encoders in encode.ts (the host's allocation-free API), and
- * so are the checks of what the application passes: each function returns the
- * packet, or the ERR_* (< 0) that encode.ts returns for the same arguments
- * (the code may differ when several CONNECT fields are bad).
+ * is fast").
+ *
+ * Topics, filters and payloads are bytes too, as strings are on Espruino's
+ * ESP32 and ESP8266 builds: text typed at the console or received keeps the
+ * UTF-8 bytes it came as, and goes out as it is. So nothing here encodes
+ * UTF-8; a topic or filter is checked to be UTF-8 (checkText, receive.ts),
+ * and an ASCII one is recognised by one native regular expression test. For
+ * the same text, as its UTF-8 bytes, the packets are exactly those of the
+ * Uint8Array encoders in encode.ts (the host's allocation-free API, which
+ * takes JavaScript strings), and so are the checks: each function returns
+ * the packet, or the ERR_* (< 0) that encode.ts returns for the same
+ * arguments. The CONNECT is the host's to build (connect.ts).
  *
  * Packet identifiers and DUP are taken as given, unchecked: only the client
  * sets them (client.ts allocates ids 1..65535 [MQTT-2.3.1-1] or echoes ones
  * the decoder has checked, and sets DUP only when it resends a QoS 1 or 2
  * message [MQTT-3.3.1-2]).
  */
-import {
-  CONNECT, ERR_CONNECT_FLAGS, ERR_EMPTY_TOPIC, ERR_FILTER_WILDCARD, ERR_MALFORMED_UTF8, ERR_NULL_CHARACTER, ERR_PROTOCOL, ERR_QOS,
-  ERR_TOPIC_WILDCARD, ERR_VALUE, MAX_REMAINING_LENGTH, PROTOCOL_LEVEL_311, PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE,
-} from "./constants.ts";
+import { ERR_EMPTY_TOPIC, ERR_FILTER_WILDCARD, ERR_QOS, ERR_TOPIC_WILDCARD, ERR_VALUE, MAX_REMAINING_LENGTH, PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE } from "./constants.ts";
 import { char } from "./char.ts";
-import type { ConnectOptions, PublishOptions } from "./packets.ts";
+import type { PublishOptions } from "./packets.ts";
+import { checkText } from "./receive.ts";
 
 /*
  * The character classes below are regular expression literals where they are
  * used, not module constants: a RegExp kept for as long as the node runs
- * costs about 11 heap variables on Espruino, the four of them about 44 of the
+ * costs about 11 heap variables on Espruino, four of them about 44 of the
  * ESP8266's 1,600; a literal is made when the expression runs and freed
  * after.
- * - not plain, /[^\x01-\x7f]/: a character UTF-8 would change, or U+0000;
- * - not plain in a topic, /[^\x01-"$-*,-\x7f]/: also a wildcard `#` or `+`
+ * - not plain in a topic, /[^\x01-"$-*,-\x7f]/: a byte above 0x7F (UTF-8
+ *   to check), U+0000 [MQTT-1.5.3-2] or a wildcard `#` or `+`
  *   [MQTT-3.3.2-2], which keeps a topic name off the fast path;
  * - a wildcard, /[#+]/ [MQTT-4.7.1-1], [MQTT-3.3.2-2];
  * - a misplaced wildcard in a filter, /[^\/][+#]|[+#][^\/]|#\//: `+` or `#`
@@ -49,55 +52,25 @@ function u16(value: number): string {
   return char(value >> 8, value & 255);
 }
 
-/**
- * `data` as a binary string: a Uint8Array byte for byte, a string as UTF-8
- * (surrogate pairs as 4-byte sequences). ERR_MALFORMED_UTF8 for a lone
- * surrogate [MQTT-1.5.3-1]; unless `binary` (a payload or password, not an
- * MQTT string) ERR_NULL_CHARACTER for U+0000 [MQTT-1.5.3-2].
- */
-export function utf8String(data: string | Uint8Array, binary?: boolean): string | number {
+/** A Uint8Array payload as a binary string; a string payload is one already. */
+function binary(data: string | Uint8Array): string {
   let result = "";
-  if (typeof data != "string") {
-    for (const byte of data) result += char(byte);
-    return result;
-  }
-  for (let index = 0; index < data.length; index++) {
-    let code = data.charCodeAt(index);
-    if (!code && !binary) return ERR_NULL_CHARACTER;
-    if (code >> 11 == 0x1B) {
-      const low = data.charCodeAt(++index);
-      if (code > 0xDBFF || low >> 10 != 0x37) return ERR_MALFORMED_UTF8;
-      code = (code << 10) + low - 0x35FDC00;
-    }
-    let shift = code < 0x80 ? 0 : code < 0x800 ? 6 : code < 0x10000 ? 12 : 18;
-    result += char(shift ? (0xFF << 7 - shift / 6 | code >> shift) & 0xFF : code);
-    while (shift) result += char(0x80 | code >> (shift -= 6) & 0x3F);
-  }
+  if (typeof data == "string") return data;
+  for (const byte of data) result += char(byte);
   return result;
 }
 
 /**
- * A 2-byte length, then `value` (1.5.3), what utf8String wrote; its error
- * instead, or ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3].
- */
-function prefixed(value: string | number): string | number {
-  return typeof value != "string" ? value : value.length > 65535 ? ERR_VALUE : u16(value.length) + value;
-}
-
-/** A CONNECT field: `data` as utf8String writes it, prefixed; nothing for an absent optional field. */
-function field(data: string | Uint8Array | undefined, binary?: boolean): string | number {
-  return data == null ? "" : prefixed(utf8String(data, binary));
-}
-
-/**
- * A topic name (`filter` absent) or filter as a field, checked first (4.7) as
- * checkTopic (topic.ts) does: ERR_EMPTY_TOPIC [MQTT-4.7.3-1], then
- * ERR_TOPIC_WILDCARD or ERR_FILTER_WILDCARD, then UTF-8 and length errors.
+ * A topic name (`filter` absent) or filter, its UTF-8 bytes, as a field
+ * (1.5.3: a 2-byte length first), checked first (4.7) as checkTopic
+ * (topic.ts) does: ERR_EMPTY_TOPIC [MQTT-4.7.3-1], then ERR_TOPIC_WILDCARD
+ * or ERR_FILTER_WILDCARD, then checkText's UTF-8 errors, then ERR_VALUE
+ * above 65,535 bytes [MQTT-4.7.3-3].
  */
 function topicField(topic: string, filter?: boolean): string | number {
   return !topic ? ERR_EMPTY_TOPIC
     : (filter ? /[^\/][+#]|[+#][^\/]|#\// : /[#+]/).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
-    : prefixed(utf8String(topic));
+    : checkText(topic, 0, topic.length, true) || (topic.length > 65535 ? ERR_VALUE : u16(topic.length) + topic);
 }
 
 /**
@@ -118,38 +91,11 @@ function packet(firstByte: number, parts: (string | number)[]): string | number 
   return header + body;
 }
 
-/** CONNECT (3.1), as encodeConnect writes it, or an error: ERR_PROTOCOL, ERR_CONNECT_FLAGS, ERR_VALUE, ERR_QOS, a topic or UTF-8 error. */
-export function connectString(options: ConnectOptions): string | number {
-  const level = options.protocolLevel ?? PROTOCOL_LEVEL_311;
-  const will = options.will;
-  const username = options.username;
-  const password = options.password;
-  const keepalive = options.keepalive;
-  const clean = options.cleanSession;
-  // [MQTT-3.1.2-1], [MQTT-3.1.2-2]
-  return level != 4 && level != 3 ? ERR_PROTOCOL
-    // [MQTT-3.1.2-22]
-    : password != null && username == null && level == 4 ? ERR_CONNECT_FLAGS
-    // keepalive 0..65535; [MQTT-3.1.3-7] an empty client id needs clean session (and level 4)
-    : (keepalive & 65535) !== keepalive || !options.clientId && (level == 3 || !clean) ? ERR_VALUE
-    : packet(CONNECT << 4, [
-      level == 4 ? "\0\x04MQTT" : "\0\x06MQIsdp",
-      char(level, (username != null ? 0x80 : 0) | (password != null ? 0x40 : 0)
-        | (will ? (will.retain ? 0x20 : 0) | will.qos << 3 | 4 : 0) | (clean ? 2 : 0)),
-      u16(keepalive),
-      field(options.clientId),
-      // [MQTT-3.1.2-14]
-      will ? checkQos(will.qos) || topicField(will.topic) : "",
-      field(will && will.payload, true),
-      field(username),
-      field(password, true),
-    ]);
-}
-
 /**
  * PUBLISH (3.3), as encodePublish writes it, or its error: ERR_QOS, a topic
- * or UTF-8 error, ERR_VALUE. An ASCII topic and payload are concatenated as
- * they are. `packetId` (QoS 1 and 2) and `dup` are the client's, unchecked.
+ * or UTF-8 error, ERR_VALUE. The payload is bytes, unchecked (a string as
+ * it is, a Uint8Array byte for byte). `packetId` (QoS 1 and 2) and `dup`
+ * are the client's, unchecked.
  */
 export function publishString(options: PublishOptions): string | number {
   const qos = options.qos;
@@ -160,7 +106,7 @@ export function publishString(options: PublishOptions): string | number {
     // [MQTT-3.3.1-4], tested here rather than by checkQos: one call fewer on the hot path, measured faster on Espruino 2v29
     (qos & 3) !== qos || qos > 2 ? ERR_QOS : topic && topic.length < 65536 && !/[^\x01-"$-*,-\x7f]/.test(topic) ? u16(topic.length) + topic : topicField(topic),
     qos ? u16(options.packetId) : "",
-    typeof data == "string" && !/[^\x01-\x7f]/.test(data) ? data : utf8String(data, true),
+    binary(data),
   ]);
 }
 

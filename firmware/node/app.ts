@@ -90,7 +90,7 @@ import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
 import { createClient, type ClientOptions, type MqttClient, type OutgoingMessage } from "../mqtt/client.ts";
 import { nodeConnectPacket } from "./connect.ts";
-import { handleCommand, readCommand, type CommandActuator, type CommandOutcome } from "./commands.ts";
+import { handleCommand, type CommandActuator, type CommandOutcome } from "./commands.ts";
 import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./discovery.ts";
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
@@ -388,9 +388,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function onCommand(topic: string, payload: string): void {
-    const text = readCommand(payload);
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, text, config.actuators, actuators, outcome)) post(outcome.index);
+    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, payload, config.actuators, actuators, outcome)) post(outcome.index);
     else post(-1, outcome.error);
   }
 

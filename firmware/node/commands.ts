@@ -16,14 +16,16 @@
  *   0.01 %, finer than any board's PWM, so that the state payload prints the
  *   same on Espruino as on Node (Espruino prints about 12 significant digits).
  *
- * Out of range is an error, never clamped. Payloads longer than
- * {@link MAX_COMMAND_LENGTH} are refused unread. JSON is only tried on a
+ * A payload is its bytes, as the client hands it (a binary string: one
+ * char per byte), and must be UTF-8. Out of range is an error, never
+ * clamped. Payloads longer than {@link MAX_COMMAND_LENGTH} bytes are refused
+ * unread. JSON is only tried on a
  * payload that starts with `{` and ends with `}`; Espruino's JSON.parse is
  * laxer than V8's (single quotes, trailing commas), so such a payload may be
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
-import { readText } from "../mqtt/receive.ts";
+import { checkText } from "../mqtt/receive.ts";
 import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
   ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_NOT_UTF8, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,
@@ -63,7 +65,7 @@ export interface CommandOutcome {
   index: number;
   /** After success: the state payload to publish retained on the actuator's `…/state` (`ON`/`OFF`, or the percentage); "" after an error. */
   state: string;
-  /** After an error: `{"error":"<actuator>: <reason>","input":"<payload>"}` (ASCII JSON) for the node's `…/error`; "" after success. */
+  /** After an error: `{"error":"<actuator>: <reason>","input":"<payload>"}` (JSON as UTF-8 bytes) for the node's `…/error`; "" after success. */
   error: string;
 }
 
@@ -106,6 +108,7 @@ export function parseCommand(type: string, payload: string, current: boolean | n
   };
   const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
+  if (checkText(payload, 0, payload.length)) return ERR_NOT_UTF8;
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
   const text = payload.trim();
   if (!text) return ERR_EMPTY;
@@ -134,62 +137,36 @@ export function parseCommand(type: string, payload: string, current: boolean | n
 
 /**
  * The error topic's message: `{"error":"<actuator>: <reason>","input":"<payload>"}`,
- * the payload cut to {@link ERROR_INPUT_LENGTH} characters. Pure ASCII on
- * Espruino and Node alike (both engines' JSON.stringify differ here, so it
- * is not used).
+ * the payload cut to {@link ERROR_INPUT_LENGTH} bytes (not inside a UTF-8
+ * sequence). `actuator` and `payload` are bytes, as received; what is UTF-8
+ * goes into the JSON as it is (JSON text is UTF-8), other bytes above 0x7F
+ * as \u00XX escapes, so the message is UTF-8 whatever came in. `"`, `\`
+ * and controls are escaped, hex in capitals as Espruino writes it. Built by
+ * hand: Espruino's JSON.stringify would escape each byte above 0x7F, and
+ * V8's none.
  */
 export function commandError(actuator: string, reason: string, payload: string): string {
-  /*
-   * The first `limit` characters of `text` as a JSON string in ASCII: `"`,
-   * `\`, controls and everything past `~` escaped, hex in capitals as Espruino
-   * writes it. Built with charAt: on Espruino 2v29, substring, substr and slice
-   * count bytes in a string holding characters above U+00FF (as readText gives
-   * them) while length and charAt count characters. A character above
-   * U+FFFF (one character on Espruino builds with Unicode support, such as
-   * the Linux one: charCodeAt gives its code point) is written as its
-   * surrogate pair, as JSON has it.
-   */
-  const quoteAscii = function (text: string, limit: number): string {
-    const end = text.length < limit ? text.length : limit;
+  const quote = function (text: string, limit: number): string {
+    let end = text.length;
+    if (end > limit) for (end = limit; (text.charCodeAt(end) & 0xC0) == 0x80 && end > limit - 3;) end--;
+    // the bytes as they are when they are UTF-8, else each byte above 0x7F escaped
+    const utf8 = !checkText(text, 0, end);
     let quoted = '"';
     for (let index = 0; index < end; index++) {
-      let code = text.charCodeAt(index);
-      if (code == 34 || code == 92) quoted += "\\" + text.charAt(index);
-      else if (code > 31 && code < 127) quoted += text.charAt(index);
-      else {
-        if (code > 0xFFFF) {
-          quoted += "\\u" + (0xD7C0 + (code >> 10)).toString(16).toUpperCase();
-          code = 0xDC00 | code & 0x3FF;
-        }
-        quoted += "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
-      }
+      const code = text.charCodeAt(index);
+      quoted += code == 34 || code == 92 ? "\\" + text.charAt(index)
+        : code > 31 && code < 127 || code > 127 && utf8 ? text.charAt(index)
+        : "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
     }
     return quoted + '"';
   };
   const error = actuator + ": " + reason;
-  return '{"error":' + quoteAscii(error, error.length) + ',"input":' + quoteAscii(payload, ERROR_INPUT_LENGTH) + "}";
+  return '{"error":' + quote(error, error.length) + ',"input":' + quote(payload, ERROR_INPUT_LENGTH) + "}";
 }
 
 /**
- * A command payload's text (the payload is its bytes as a binary string,
- * as the client hands it) for {@link handleCommand}, or the decoder's
- * ERR_* (< 0) when it is not UTF-8 (readText, receive.ts). Only the bytes
- * that can hold MAX_COMMAND_LENGTH characters and one more are read (so a
- * longer payload is still seen as too long), cut before the UTF-8 sequence
- * that straddles that end: at most 3 continuation bytes back, as a
- * sequence has no more. Unbounded, a run of continuation bytes (not UTF-8)
- * walked the cut back to nothing, and the node answered "empty payload".
- */
-export function readCommand(payload: string): string | number {
-  let end = 4 * MAX_COMMAND_LENGTH + 4;
-  if (end >= payload.length) end = payload.length;
-  else for (let back = 3; back-- && (payload.charCodeAt(end) & 0xC0) == 0x80;) end--;
-  return readText(payload, 0, end);
-}
-
-/**
- * Handles a message on the node's command subscription (`payload` its
- * text, or the decoder's error for one that is not UTF-8): `base` is
+ * Handles a message on the node's command subscription (`topic` and
+ * `payload` its bytes, as the client hands them): `base` is
  * `nodeTopic(prefix, node)` (topics.ts), `parts[i]` the config of the actuator `actuators[i]`.
  * Finds the actuator `topic` addresses ({@link commandActuator}) and sets
  * `outcome.index` to it (-1 for none). Returns true after writing the
@@ -198,7 +175,7 @@ export function readCommand(payload: string): string | number {
  * actuator untouched, also when the name is no actuator of the node
  * (`<name>: unknown actuator`).
  */
-export function handleCommand(base: string, topic: string, payload: string | number, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
+export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const name = commandActuator(base, topic);
   let index = -1;
@@ -206,12 +183,12 @@ export function handleCommand(base: string, topic: string, payload: string | num
   outcome.index = index;
   const type = index < 0 ? "" : parts[index]!.type;
   const actuator = actuators[index]!;
-  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : typeof payload != "string" ? ERR_NOT_UTF8 : parseCommand(type, payload, actuator.state);
+  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(type, payload, actuator.state);
   if (value < 0) {
     outcome.state = "";
     /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
-    const reason = ["", "empty payload", "longer than 256 characters", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands", "not UTF-8"][-value];
-    outcome.error = commandError(name || topic, reason || "bad command", typeof payload == "string" ? payload : "");
+    const reason = ["", "empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands", "not UTF-8"][-value];
+    outcome.error = commandError(name || topic, reason || "bad command", payload);
     return false;
   }
   outcome.error = "";

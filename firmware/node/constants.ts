@@ -75,7 +75,7 @@ export const QUEUE_FEED = 1;
  */
 export const QUEUE_BATCH_WAIT = 1000;
 
-/** Commands (commands.ts): the longest payload that is parsed, in characters (longer ones are refused unread); characters of the payload quoted back as `input` in an error message. */
+/** Commands (commands.ts): the longest payload that is parsed, in bytes (longer ones are refused unread); bytes of the payload (at most) quoted back as `input` in an error message. */
 export const MAX_COMMAND_LENGTH = 256;
 export const ERROR_INPUT_LENGTH = 64;
 /** Error codes of commands.ts `parseCommand`, whose values are >= 0; `handleCommand` names them in its error message. */
@@ -86,5 +86,5 @@ export const ERR_NOT_ON_OFF = -4;
 export const ERR_NOT_PERCENT = -5;
 export const ERR_UNKNOWN_ACTUATOR = -6;
 export const ERR_NOT_COMMANDABLE = -7;
-/** The payload is not UTF-8 (handleCommand is given the decoder's error instead of text). */
+/** The payload is not UTF-8. */
 export const ERR_NOT_UTF8 = -8;

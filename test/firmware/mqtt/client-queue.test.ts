@@ -9,7 +9,9 @@ import { strict as assert } from "node:assert";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { checkHarnesses, connectReady, setup } from "./client-harness.ts";
+import { utf8Bytes } from "./device-text.ts";
 import { ack, connack } from "./fake-transport.ts";
+
 
 /** Payloads of the queue, oldest first, as "payload@qos". */
 function queued(queue: readonly { payload: string | Uint8Array; qos: number }[]): string[] {
@@ -106,7 +108,7 @@ describe("MQTT client: publish and the offline queue", function () {
     assert.equal(client.publish("t", "x".repeat(28), 0, false), C.ERR_BUFFER_TOO_SMALL);
     assert.equal(client.publish("t", "x".repeat(25), 1, false), 0);
     assert.equal(client.publish("t", "x".repeat(26), 1, false), C.ERR_BUFFER_TOO_SMALL);
-    assert.equal(client.publish("t", "é".repeat(14), 0, false), C.ERR_BUFFER_TOO_SMALL);
+    assert.equal(client.publish("t", utf8Bytes("é".repeat(14)), 0, false), C.ERR_BUFFER_TOO_SMALL, "28 bytes of UTF-8");
     assert.deepEqual(transport.take().map((packet) => packet.payload!.length), [27, 25]);
     assert.equal(client.counters.dropped, 3);
     assert.equal(client.queue.length, 1);

@@ -11,7 +11,9 @@ import * as K from "../../../firmware/mqtt/client-constants.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import { checkHarnesses, connectReady, dropAndReopen, setup } from "./client-harness.ts";
 import type { Harness } from "./client-harness.ts";
+import { utf8Bytes } from "./device-text.ts";
 import { ack, connack, publishPacket, suback } from "./fake-transport.ts";
+
 
 const ignore = (): void => {};
 
@@ -174,13 +176,13 @@ describe("MQTT client: incoming messages", function () {
     assert.equal(harness.client.counters.received, 5);
   });
 
-  it("decodes a UTF-8 topic, and takes the PUBLISH split across byte and string chunks", function () {
+  it("matches and hands over a UTF-8 topic as its bytes (a filter is given as bytes too), and takes the PUBLISH split across byte and string chunks", function () {
     const harness = setup();
-    const deliveries = record(harness, ["café/+"]);
+    const deliveries = record(harness, [utf8Bytes("café/+")]);
     connectReady(harness);
     const bytes = publishPacket({ topic: "café/ünï", payload: "ok" });
     harness.transport.deliverSplit(bytes, [1, 2, 6, bytes.length - 1]);
-    assert.deepEqual(deliveries.map((entry) => entry.topic), ["café/ünï"]);
+    assert.deepEqual(deliveries.map((entry) => entry.topic), [utf8Bytes("café/ünï")]);
   });
 
   it("acknowledges QoS 1 with PUBACK of the same id, delivering each copy (at least once)", function () {

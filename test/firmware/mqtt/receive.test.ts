@@ -16,8 +16,8 @@ import { decodeFromBroker } from "../../../firmware/mqtt/decode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import { Framer } from "../../../firmware/mqtt/framer.ts";
 import { createClientRecord } from "../../../firmware/mqtt/packets.ts";
-import { createReceiver, readText, type Incoming } from "../../../firmware/mqtt/receive.ts";
-import { checkUtf8, readUtf8 } from "../../../firmware/mqtt/utf8.ts";
+import { checkText, createReceiver, type Incoming } from "../../../firmware/mqtt/receive.ts";
+import { checkUtf8 } from "../../../firmware/mqtt/utf8.ts";
 import { buildCorpus, chunk, nextInput, Random } from "./fuzz-inputs.ts";
 
 const SEED = Number(process.env["MOTE_FUZZ_SEED"] ?? 0x72656376);
@@ -29,7 +29,8 @@ function describeHost(result: number, bytes: Uint8Array, record: ReturnType<type
   if (result < 0) return errorName(result);
   const type = record.type;
   if (type == C.PUBLISH) {
-    return `PUBLISH q${record.qos} id${record.packetId} r${Number(record.retain)} ${JSON.stringify(readUtf8(bytes, record.topicStart, record.topicEnd))} `
+    // the device keeps a topic as its UTF-8 bytes, in a binary string
+    return `PUBLISH q${record.qos} id${record.packetId} r${Number(record.retain)} ${JSON.stringify(latin1(bytes.subarray(record.topicStart, record.topicEnd)))} `
       + Buffer.from(bytes.subarray(record.payloadStart, record.payloadEnd)).toString("hex");
   }
   if (type == C.CONNACK) return `CONNACK ${Number(record.sessionPresent)} ${record.returnCode}`;
@@ -114,26 +115,28 @@ describe("receive: the client's framer and decoder, against Framer + decodeFromB
     assert.deepEqual([...seen].sort(), ["ERR_EMPTY_TOPIC", "ERR_MALFORMED_UTF8", "ERR_NULL_CHARACTER", "ERR_TOPIC_WILDCARD", "PUBLISH"]);
   });
 
-  it("reads a payload as text as checkUtf8 and readUtf8 do (U+0000 allowed), on every 1 to 4 bytes drawn from UTF-8's boundary bytes, and 4-byte characters", function () {
+  it("checks text as checkUtf8 does (U+0000 allowed but in an MQTT string), on every 1 to 4 bytes drawn from UTF-8's boundary bytes; a char above 0xFF is no byte", function () {
     const interesting = [0x00, 0x0a, 0x22, 0x23, 0x41, 0x5c, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
-    let payloads: number[][] = [[]];
+    let texts: number[][] = [[]];
     const seen = new Set<string>();
-    assert.equal(readText("", 0, 0), "");
+    assert.equal(checkText("", 0, 0), 0);
     for (let length = 1; length <= 4; length++) {
-      payloads = payloads.flatMap((payload) => interesting.map((byte) => [...payload, byte]));
-      for (const payload of payloads) {
-        // inside a larger buffer, as a payload is: only [start, end) is read
-        const bytes = Uint8Array.from([0xc3, ...payload, 0xa9]);
-        // checkUtf8 refuses U+0000, a string's rule: checked with each 0x00 (a 1-byte character) made 0x01
-        const check = checkUtf8(bytes.map((byte) => byte || 1), 1, 1 + length);
-        const expected = check == 0 ? readUtf8(bytes, 1, 1 + length) : check;
-        assert.equal(readText(latin1(bytes), 1, 1 + length), expected, Buffer.from(payload).toString("hex"));
-        seen.add(typeof expected == "string" ? "text" : errorName(expected));
+      texts = texts.flatMap((text) => interesting.map((byte) => [...text, byte]));
+      for (const text of texts) {
+        // inside a larger buffer, as a topic or payload is: only [start, end) is read
+        const bytes = Uint8Array.from([0xc3, ...text, 0xa9]);
+        const show = Buffer.from(text).toString("hex");
+        assert.equal(checkText(latin1(bytes), 1, 1 + length, true), checkUtf8(bytes, 1, 1 + length), show);
+        // checkUtf8 refuses U+0000, an MQTT string's rule: a payload is checked with each 0x00 (a 1-byte character) made 0x01
+        const expected = checkUtf8(bytes.map((byte) => byte || 1), 1, 1 + length);
+        assert.equal(checkText(latin1(bytes), 1, 1 + length), expected, show);
+        seen.add(errorName(checkText(latin1(bytes), 1, 1 + length, true)));
       }
     }
-    assert.deepEqual([...seen].sort(), ["ERR_MALFORMED_UTF8", "text"]);
+    assert.deepEqual([...seen].sort(), ["ERR_MALFORMED_UTF8", "ERR_NULL_CHARACTER", "OK(0)"]);
     const text = "ON \u00e9\u20ac\ud83d\ude00\u0000\"\\";
-    assert.equal(readText(Buffer.from(text, "utf8").toString("latin1"), 0, Buffer.byteLength(text)), text);
+    assert.equal(checkText(Buffer.from(text, "utf8").toString("latin1"), 0, Buffer.byteLength(text)), 0);
+    for (const wide of ["\u0100", "a\u20ac", "\ud83d\ude00"]) assert.equal(checkText(wide, 0, wide.length), C.ERR_MALFORMED_UTF8, JSON.stringify(wide));
   });
 
   it("delivers each packet once whether split at every byte or joined in one chunk, and drops a partial packet on reset", function () {

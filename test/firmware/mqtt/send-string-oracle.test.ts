@@ -2,18 +2,22 @@
  * The client's string encoders (firmware/mqtt/send-string.ts) held to the
  * host's Uint8Array encoders (encode.ts): for valid packets of every kind a
  * client sends, the same bytes; for invalid arguments, the same refusal
- * (the same ERR_* for SUBSCRIBE and UNSUBSCRIBE; for CONNECT an error where
- * encodeConnect has one). Seeded: MOTE_FC_SEED replays another seed.
+ * (the same ERR_*). The device encoders take a filter as its UTF-8 bytes
+ * (device-text.ts), encode.ts as text. The CONNECT is the host's alone
+ * (connect.ts, through encodeConnect). Seeded: MOTE_FC_SEED replays another
+ * seed.
  */
 import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import * as C from "../../../firmware/mqtt/constants.ts";
+import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import { encodeAck, encodeConnect, encodeEmpty, encodeSubscribe, encodeUnsubscribe } from "../../../firmware/mqtt/encode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
-import { ackString, connectString, emptyString, subscribeString, unsubscribeString, utf8String } from "../../../firmware/mqtt/send-string.ts";
+import { ackString, emptyString, subscribeString, unsubscribeString } from "../../../firmware/mqtt/send-string.ts";
 import * as arbitrary from "./arbitraries.ts";
+import { utf8Bytes } from "./device-text.ts";
 import type { ConnectModel } from "./model.ts";
 
 const RUNS = 1000;
@@ -39,14 +43,14 @@ const qos = fc.constantFrom(0, 1, 2, 0, 1, 2, 3, -1, 1.5, 4, Number.NaN);
 describe("send-string: the client's packets as binary strings, against encode.ts", function () {
   this.timeout(30000);
 
-  it(`CONNECT: encodeConnect's bytes for valid options (${RUNS} runs)`, function () {
+  it(`CONNECT (connectPacket, the host's): encodeConnect's bytes for valid options, as a binary string (${RUNS} runs)`, function () {
     fc.assert(fc.property(arbitrary.connect, (model) => {
       const options = (model as ConnectModel).options;
-      assert.equal(show(connectString(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))));
+      assert.equal(show(connectPacket(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))));
     }), { numRuns: RUNS, seed: SEED });
   });
 
-  it(`CONNECT: refused exactly when encodeConnect refuses (${RUNS} runs)`, function () {
+  it(`CONNECT (connectPacket): refused, naming encodeConnect's code, exactly when encodeConnect refuses (${RUNS} runs)`, function () {
     const spoil = fc.constantFrom<(options: ConnectOptions) => void>(
       (options) => { options.keepalive = 65536; },
       (options) => { options.keepalive = 1.5; },
@@ -67,36 +71,32 @@ describe("send-string: the client's packets as binary strings, against encode.ts
     fc.assert(fc.property(arbitrary.connect, spoil, (model, change) => {
       const options = { ...(model as ConnectModel).options };
       change(options);
-      const ours = connectString(options);
       const theirs = bytes((buffer) => encodeConnect(buffer, 0, options));
       if (typeof theirs == "number") {
-        assert.equal(typeof ours, "number", `took ${JSON.stringify(options)}`);
-        assert.ok((ours as number) < 0);
+        assert.throws(() => connectPacket(options), new RegExp(`^Error: mqtt: invalid connect options \\(${errorName(theirs)}\\)`), `took ${JSON.stringify(options)}`);
         refused++;
-      } else assert.equal(show(ours), show(theirs));
+      } else assert.equal(show(connectPacket(options)), show(theirs));
     }), { numRuns: RUNS, seed: SEED + 1 });
     assert.ok(refused > RUNS / 2, `only ${refused} refusals`);
   });
 
   it(`SUBSCRIBE and UNSUBSCRIBE of one filter: the same bytes or the same error code (${RUNS} runs)`, function () {
     fc.assert(fc.property(arbitrary.packetId, filter, qos, (packetId, topic, level) => {
-      assert.equal(show(subscribeString(packetId, topic, level)), show(bytes((buffer) => encodeSubscribe(buffer, 0, packetId, [topic], [level]))));
-      assert.equal(show(unsubscribeString(packetId, topic)), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, packetId, [topic]))));
+      assert.equal(show(subscribeString(packetId, utf8Bytes(topic), level)), show(bytes((buffer) => encodeSubscribe(buffer, 0, packetId, [topic], [level]))));
+      assert.equal(show(unsubscribeString(packetId, utf8Bytes(topic))), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, packetId, [topic]))));
     }), { numRuns: RUNS, seed: SEED + 2 });
     assert.equal(subscribeString(1, "a/+", 3), C.ERR_QOS);
     assert.equal(subscribeString(1, "a+", 3), C.ERR_FILTER_WILDCARD, "the filter is checked before the QoS, as encodeSubscribe does");
     assert.equal(unsubscribeString(1, "x".repeat(65536)), C.ERR_VALUE);
   });
 
-  it("SUBSCRIBE, UNSUBSCRIBE and a will topic: every filter and name of up to 5 characters from a, /, +, #, \\n gets encode.ts's bytes or code", function () {
+  it("SUBSCRIBE and UNSUBSCRIBE: every filter of up to 5 characters from a, /, +, #, \\n gets encode.ts's bytes or code", function () {
     const alphabet = ["a", "/", "+", "#", "\n"];
     let topics = [""];
     for (let length = 0; length < 5; length++) {
       for (const topic of topics) {
         assert.equal(show(subscribeString(9, topic, 1)), show(bytes((buffer) => encodeSubscribe(buffer, 0, 9, [topic], [1]))), JSON.stringify(topic));
         assert.equal(show(unsubscribeString(9, topic)), show(bytes((buffer) => encodeUnsubscribe(buffer, 0, 9, [topic]))), JSON.stringify(topic));
-        const options: ConnectOptions = { clientId: "c", cleanSession: true, keepalive: 60, will: { topic, payload: "p", qos: 0, retain: false } };
-        assert.equal(show(connectString(options)), show(bytes((buffer) => encodeConnect(buffer, 0, options))), JSON.stringify(topic));
       }
       topics = topics.flatMap((topic) => alphabet.map((character) => topic + character));
     }
@@ -111,13 +111,11 @@ describe("send-string: the client's packets as binary strings, against encode.ts
     for (const type of [C.PINGREQ, C.DISCONNECT]) assert.equal(show(emptyString(type)), show(bytes((buffer) => encodeEmpty(buffer, 0, type))));
   });
 
-  it("utf8String: UTF-8 as a binary string; U+0000 only outside MQTT strings; lone surrogates refused", function () {
-    assert.equal(utf8String("plain/ascii"), "plain/ascii");
-    assert.equal(Buffer.from(utf8String("\u00e9\u20ac\ud83d\ude00\u007f") as string, "latin1").toString("utf8"), "\u00e9\u20ac\ud83d\ude00\u007f");
-    assert.equal(utf8String("a\u0000b"), C.ERR_NULL_CHARACTER);
-    assert.equal(utf8String("a\u0000b", true), "a\u0000b");
-    assert.equal(utf8String("\u00e9\u0000", true), "\u00c3\u00a9\u0000");
-    for (const lone of ["\ud800", "\udc00", "a\ud83d", "\ude00\ud83d", "\ud83dx"]) assert.equal(utf8String(lone, true), C.ERR_MALFORMED_UTF8, JSON.stringify(lone));
-    assert.equal(utf8String(new Uint8Array([0, 1, 0x7f, 0x80, 0xff])), "\u0000\u0001\u007f\u0080\u00ff");
+  it("SUBSCRIBE and UNSUBSCRIBE take a filter only as UTF-8 bytes: a Latin-1 char, a stray or overlong byte, a char above 0xFF is ERR_MALFORMED_UTF8", function () {
+    for (const filter of ["caf\u00e9/+", "a/\u0080", "\u00c0\u00af/#", "\u00ed\u00a0\u0080", "\u0100", "\u20ac/+"]) {
+      assert.equal(subscribeString(1, filter, 0), C.ERR_MALFORMED_UTF8, JSON.stringify(filter));
+      assert.equal(unsubscribeString(1, filter), C.ERR_MALFORMED_UTF8, JSON.stringify(filter));
+    }
+    assert.equal(show(subscribeString(1, "caf\u00c3\u00a9/+", 1)), show(bytes((buffer) => encodeSubscribe(buffer, 0, 1, ["caf\u00e9/+"], [1]))));
   });
 });

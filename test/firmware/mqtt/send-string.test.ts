@@ -1,10 +1,12 @@
 /**
  * publishString (firmware/mqtt/send-string.ts): the PUBLISH packet as one
- * binary string, byte for byte what encodePublish writes, or the error code
- * encodePublish returns, for any input; ASCII takes the fast path (no loop
- * over characters). Then the client end to end: every packet goes out
- * through Transport.sendString, each PUBLISH exactly encodePublish's bytes.
- * The other string encoders are held to encode.ts in send-string-oracle.test.ts.
+ * binary string. Given a message's topic and payload as their UTF-8 bytes
+ * (as a device holds text: device-text.ts), byte for byte what
+ * encodePublish writes for the text, or the error code encodePublish
+ * returns, for any input; an ASCII topic takes the fast path (no loop over
+ * characters). Then the client end to end: every packet goes out through
+ * Transport.sendString, each PUBLISH exactly encodePublish's bytes. The
+ * other string encoders are held to encode.ts in send-string-oracle.test.ts.
  * Seeded: MOTE_FC_SEED replays another seed.
  */
 import { strict as assert } from "node:assert";
@@ -19,6 +21,7 @@ import { createPacketRecord, type PublishOptions } from "../../../firmware/mqtt/
 import { publishString } from "../../../firmware/mqtt/send-string.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
 import { makeOptions } from "./client-harness.ts";
+import { deviceOptions, utf8Bytes } from "./device-text.ts";
 import { ack, connack, FakeTransport } from "./fake-transport.ts";
 
 const RUNS = 2000;
@@ -31,11 +34,10 @@ function encoded(options: PublishOptions): string | number {
   return end < 0 ? end : Buffer.from(buffer.subarray(0, end)).toString("latin1");
 }
 
-/** What the fast path must take: string payload, all chars 0x01..0x7F, a non-empty wildcard-free topic, valid QoS. */
+/** What the fast path must take: a non-empty wildcard-free topic of chars 0x01..0x7F, valid QoS. */
 function eligible(options: PublishOptions): boolean {
-  const { topic, payload, qos } = options;
-  return typeof payload == "string" && topic.length > 0 && !/[^\x01-\x7f]|[+#]/.test(topic) && !/[^\x01-\x7f]/.test(payload)
-    && (qos === 0 || qos === 1 || qos === 2);
+  const { topic, qos } = options;
+  return topic.length > 0 && !/[^\x01-\x7f]|[+#]/.test(topic) && (qos === 0 || qos === 1 || qos === 2);
 }
 
 function show(value: string | number): string {
@@ -78,7 +80,7 @@ const anything = fc.record({
 describe("publishString: PUBLISH as one binary string", function () {
   it(`equals encodePublish's bytes for valid ASCII messages (${RUNS} runs)`, function () {
     fc.assert(fc.property(valid, (options) => {
-      const packet = publishString(options);
+      const packet = publishString(deviceOptions(options));
       assert.equal(typeof packet, "string", `declined ${JSON.stringify(options)}`);
       assert.equal(show(packet), show(encoded(options)));
     }), { numRuns: RUNS, seed: SEED });
@@ -88,7 +90,7 @@ describe("publishString: PUBLISH as one binary string", function () {
     let refused = 0;
     let plain = 0;
     fc.assert(fc.property(anything, (options) => {
-      const packet = publishString(options);
+      const packet = publishString(deviceOptions(options));
       assert.equal(show(packet), show(encoded(options)), JSON.stringify(options));
       if (typeof packet == "number") refused++;
       if (eligible(options)) plain++;
@@ -110,11 +112,11 @@ describe("publishString: PUBLISH as one binary string", function () {
     assert.equal(publishString(long) === encoded(long), true);
     assert.equal(publishString({ ...long, topic: "a".repeat(65536) }), C.ERR_VALUE);
     assert.equal(encoded({ ...long, topic: "a".repeat(65536) }), C.ERR_VALUE);
-    assert.equal(publishString({ ...long, topic: "\u00e9".repeat(32767) + "a" }) === encoded({ ...long, topic: "\u00e9".repeat(32767) + "a" }), true);
-    assert.equal(publishString({ ...long, topic: "\u00e9".repeat(32768) }), C.ERR_VALUE);
+    assert.equal(publishString({ ...long, topic: utf8Bytes("\u00e9".repeat(32767) + "a") }) === encoded({ ...long, topic: "\u00e9".repeat(32767) + "a" }), true);
+    assert.equal(publishString({ ...long, topic: utf8Bytes("\u00e9".repeat(32768)) }), C.ERR_VALUE);
   });
 
-  it("encodes non-ASCII, U+0000 in payloads and Uint8Array payloads, and refuses wildcards, empty topics, U+0000 or lone surrogates in topics, or invalid QoS with encodePublish's codes", function () {
+  it("sends non-ASCII, U+0000 in payloads and Uint8Array payloads, and refuses wildcards, empty topics, U+0000 or lone surrogates in topics, or invalid QoS with encodePublish's codes", function () {
     const base: PublishOptions = { topic: "a/b", payload: "{\"t\":21.5}", qos: 1, retain: false, dup: false, packetId: 7 };
     assert.equal(typeof publishString(base), "string");
     const declined: Partial<PublishOptions>[] = [
@@ -122,12 +124,12 @@ describe("publishString: PUBLISH as one binary string", function () {
       { payload: "\u00e9" }, { payload: "\u0080" }, { payload: "x\u0000" }, { payload: "\ud83d\ude00" }, { payload: new Uint8Array([1, 2]) },
       { payload: new Uint8Array(0) }, { qos: 3 }, { qos: -1 }, { qos: 1.5 }, { qos: Number.NaN },
     ];
-    const refused: Partial<PublishOptions>[] = [{ topic: "\ud83d" }, { payload: "\ude00x" }];
+    const refused: Partial<PublishOptions>[] = [{ topic: "\ud83d" }, { topic: "a/\udc00" }];
     for (const change of [...declined, ...refused]) {
       const options = { ...base, ...change };
-      assert.equal(show(publishString(options)), show(encoded(options)), JSON.stringify(change));
+      assert.equal(show(publishString(deviceOptions(options))), show(encoded(options)), JSON.stringify(change));
     }
-    const codes = [...declined, ...refused].map((change) => publishString({ ...base, ...change })).filter((packet) => typeof packet == "number");
+    const codes = [...declined, ...refused].map((change) => publishString(deviceOptions({ ...base, ...change }))).filter((packet) => typeof packet == "number");
     assert.deepEqual(codes.map((code) => errorName(code as number)), [
       "ERR_EMPTY_TOPIC", "ERR_TOPIC_WILDCARD", "ERR_TOPIC_WILDCARD", "ERR_TOPIC_WILDCARD", "ERR_NULL_CHARACTER",
       "ERR_QOS", "ERR_QOS", "ERR_QOS", "ERR_QOS",
@@ -135,6 +137,17 @@ describe("publishString: PUBLISH as one binary string", function () {
     ]);
     assert.equal(typeof publishString({ ...base, qos: 0, packetId: 0 }), "string", "QoS 0 ignores the packet id");
     assert.equal(typeof publishString({ ...base, payload: "" }), "string", "an empty payload is fine");
+  });
+
+  it("takes a topic only as UTF-8 bytes (a Latin-1 char, a stray or overlong byte, a char above 0xFF: ERR_MALFORMED_UTF8) and sends a payload's bytes unchecked", function () {
+    const base: PublishOptions = { topic: "a/b", payload: "x", qos: 0, retain: false, dup: false, packetId: 0 };
+    for (const topic of ["caf\u00e9", "a/\u0080", "\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00f4\u0090\u0080\u0080", "\u00c3", "\u0100", "\u20ac"]) {
+      assert.equal(publishString({ ...base, topic }), C.ERR_MALFORMED_UTF8, JSON.stringify(topic));
+    }
+    assert.equal(Buffer.from(publishString({ ...base, topic: "caf\u00c3\u00a9" }) as string, "latin1").toString("hex"), "30080005636166c3a978");
+    for (const payload of ["\u00e9", "\u00ff\u00fe", "\u00c0\u00af"]) {
+      assert.equal(publishString({ ...base, payload }), "\x30" + String.fromCharCode(5 + payload.length) + "\x00\x03a/b" + payload, JSON.stringify(payload));
+    }
   });
 
   it("emits only chars 0..255 (a binary string) even for the largest ids and lengths", function () {
@@ -194,8 +207,8 @@ describe("MQTT client: PUBLISH through Transport.sendString", function () {
     client.publish("sensors/node-7/temperature/c", "{\"t\":21.5,\"h\":40,\"ts\":1718000000,\"node\":\"mote-7\",\"seq\":12345,\"ok\":1}", 0, false);
     client.publish("a/b", "x".repeat(500), 1, false);
     client.publish("q2", "exactly once", 2, true);
-    client.publish("caf\u00e9", "non-ASCII topic", 0, false);
-    client.publish("t", "non-ASCII payload \u00e9\u20ac", 1, false);
+    client.publish(utf8Bytes("caf\u00e9"), "non-ASCII topic", 0, false);
+    client.publish("t", utf8Bytes("non-ASCII payload \u00e9\u20ac"), 1, false);
     client.publish("t", new Uint8Array([0, 1, 2, 255]), 0, false);
     client.publish("t", "nul\u0000inside", 0, false);
     transport.drop();

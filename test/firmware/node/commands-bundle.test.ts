@@ -22,6 +22,7 @@ import { VirtualClock } from "../../../sim/clock.ts";
 import { EspruinoEnvironment } from "../../../sim/espruino/environment.ts";
 import { Hardware } from "../../../sim/hardware/index.ts";
 import { rig } from "../../hal/rig.ts";
+import { utf8Bytes } from "../mqtt/device-text.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -32,8 +33,8 @@ const PARTS: ActuatorConfig[] = [
 ];
 const BASE = nodeTopic("mote", "kitchen");
 
-/** [actuator, payload]: accepted and rejected forms, in an order that leaves every pin moved. */
-const COMMANDS: [string, string][] = [
+/** [actuator, payload as text]: accepted and rejected forms, in an order that leaves every pin moved. */
+const TEXT_COMMANDS: [string, string][] = [
   ["relay", "ON"],
   ["relay", " toggle "],
   ["relay", '{"state":"TOGGLE"}'],
@@ -55,6 +56,8 @@ const COMMANDS: [string, string][] = [
   ["fan", "99.99"],
   ["heater", "ON"],
 ];
+/** The same with each payload as the client hands it, its UTF-8 bytes; then bytes that are not UTF-8. */
+const COMMANDS: [string, string][] = [...TEXT_COMMANDS.map(([name, payload]): [string, string] => [name, utf8Bytes(payload)]), ["relay", "O\u00c3("], ["led", "\u00ff"]];
 
 /** Device code as the node application would use it: one outcome record, one call per message. */
 const ENTRY = `

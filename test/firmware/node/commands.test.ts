@@ -1,33 +1,40 @@
 /**
  * Command handling against real HAL drivers on the test rig: every accepted
  * payload drives the pin as it should and yields the state payload; every
- * rejected one leaves the pin alone and yields well-formed ASCII error JSON.
+ * rejected one leaves the pin alone and yields well-formed error JSON, as
+ * UTF-8 bytes. Payloads are bytes, as the client hands them (a binary
+ * string: device-text.ts turns text into one).
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ActuatorConfig } from "../../../firmware/config.ts";
-import { ERR_MALFORMED_UTF8 } from "../../../firmware/mqtt/constants.ts";
+import { checkUtf8 } from "../../../firmware/mqtt/utf8.ts";
 import {
   ERR_EMPTY,
   ERR_NOT_COMMANDABLE,
   ERR_NOT_JSON,
   ERR_NOT_ON_OFF,
   ERR_NOT_PERCENT,
+  ERR_NOT_UTF8,
   ERR_TOO_LONG,
   MAX_COMMAND_LENGTH,
   applyCommand,
   commandError,
   handleCommand,
   parseCommand,
-  readCommand,
   type CommandOutcome,
 } from "../../../firmware/node/commands.ts";
 import { commandTopic, nodeTopic } from "../../../firmware/node/topics.ts";
 import { DigitalOutput } from "../../../hal/digital-output.ts";
 import { PwmOutput } from "../../../hal/pwm-output.ts";
 import { rig, type Rig } from "../../hal/rig.ts";
+import { utf8Bytes, utf8Text } from "../mqtt/device-text.ts";
 
-const ASCII_JSON = /^[\x20-\x7e]*$/;
+/** An error message: bytes (no char above 0xFF), no control characters, and UTF-8. */
+function assertMessage(message: string): void {
+  assert.match(message, /^[\x20-\x7e\x80-\xff]*$/, message);
+  assert.equal(checkUtf8(Uint8Array.from(message, (char) => char.charCodeAt(0)), 0, message.length), 0, message);
+}
 
 /** A node with a relay (active low, as most relay modules), an LED and a PWM fan. */
 const PARTS: ActuatorConfig[] = [
@@ -63,11 +70,11 @@ function switches(setup: Bench): { name: string; output: DigitalOutput; pin: str
   ];
 }
 
-/** Asserts an error outcome: well-formed ASCII JSON naming the actuator, the reason and the (cut) input. */
-function assertError(outcome: CommandOutcome, actuator: string, reason: string, payload: string): void {
+/** Asserts an error outcome: well-formed JSON as UTF-8 bytes, naming the actuator, the reason and the (cut) input, given as text. */
+function assertError(outcome: CommandOutcome, actuator: string, reason: string, input: string): void {
   assert.equal(outcome.state, "");
-  assert.match(outcome.error, ASCII_JSON, outcome.error);
-  assert.deepEqual(JSON.parse(outcome.error), { error: `${actuator}: ${reason}`, input: payload.slice(0, 64) });
+  assertMessage(outcome.error);
+  assert.deepEqual(JSON.parse(utf8Text(outcome.error)), { error: `${actuator}: ${reason}`, input });
 }
 
 const ON_FORMS = ["ON", "on", "On", " ON\n", "\tOn ", "1", "true", "TRUE", " True ", '{"state":"ON"}', '{"state": "on"}', ' { "state" : true } ', '{"state":true,"brightness":3}'];
@@ -102,7 +109,7 @@ const SWITCH_REJECTS: [string, string][] = [
   ['{"\\u005f_proto__":null}', "not JSON"],
   ['{"__pr\\x6fto__":1}', "not JSON"],
   ['{"state":"\\u004fN"}', "not JSON"],
-  ["O".repeat(MAX_COMMAND_LENGTH + 1), "longer than 256 characters"],
+  ["O".repeat(MAX_COMMAND_LENGTH + 1), "longer than 256 bytes"],
 ];
 
 describe("commands: relay and led", () => {
@@ -161,8 +168,8 @@ describe("commands: relay and led", () => {
           const pin = setup.bench.hardware.pin(part.pin);
           const levels: boolean[] = [];
           pin.onLevelChange((level) => levels.push(level));
-          assert.equal(applyCommand(part.name, part.name, part.output, form, setup.outcome), false, JSON.stringify(form));
-          assertError(setup.outcome, part.name, reason, form);
+          assert.equal(applyCommand(part.name, part.name, part.output, utf8Bytes(form), setup.outcome), false, JSON.stringify(form));
+          assertError(setup.outcome, part.name, reason, form.slice(0, 64));
           assert.equal(part.output.state, initial);
           assert.equal(pin.level, initial === part.onLevel);
           assert.deepEqual(levels, [], "the pin never moved");
@@ -171,7 +178,7 @@ describe("commands: relay and led", () => {
     }
   });
 
-  it("takes a payload of exactly 256 characters (whitespace around a word)", () => {
+  it("takes a payload of exactly 256 bytes (whitespace around a word)", () => {
     const setup = setUp();
     const payload = "ON" + " ".repeat(MAX_COMMAND_LENGTH - 2);
     assert.ok(applyCommand("led", "led", setup.led, payload, setup.outcome));
@@ -228,7 +235,7 @@ const PERCENT_REJECTS: [string, string][] = [
   ["{value:50}", "not JSON"],
   ['{"__proto__":1,"value":50}', "not JSON"],
   ['{"__pr\\u006fto__":1,"value":50}', "not JSON"],
-  ["9".repeat(300), "longer than 256 characters"],
+  ["9".repeat(300), "longer than 256 bytes"],
 ];
 
 describe("commands: pwm", () => {
@@ -247,8 +254,8 @@ describe("commands: pwm", () => {
     for (const [form, reason] of PERCENT_REJECTS) {
       const setup = setUp();
       setup.fan.write(60);
-      assert.equal(applyCommand("fan", "pwm", setup.fan, form, setup.outcome), false, form);
-      assertError(setup.outcome, "fan", reason, form);
+      assert.equal(applyCommand("fan", "pwm", setup.fan, utf8Bytes(form), setup.outcome), false, form);
+      assertError(setup.outcome, "fan", reason, form.slice(0, 64));
       assert.equal(setup.fan.state, 60);
       assert.equal(setup.bench.hardware.pin("D14").pwm!.duty, 0.6);
     }
@@ -256,40 +263,44 @@ describe("commands: pwm", () => {
 });
 
 describe("commands: error messages", () => {
-  it("writes a character above U+FFFF as its surrogate pair, as an Espruino build with Unicode support holds it (one character, charCodeAt its code point)", () => {
-    // "a\u{1F600}b\u{10FFFF}" as such a build holds it: 4 characters; V8 has no such string, so a stand-in with the methods quoteAscii uses
-    const codes = [0x61, 0x1f600, 0x62, 0x10ffff];
-    const espruinoString = { length: codes.length, charCodeAt: (index: number) => codes[index], charAt: (index: number) => String.fromCodePoint(codes[index]!) };
-    const error = commandError("led", "r", espruinoString as unknown as string);
-    assert.equal(error, '{"error":"led: r","input":"a\\uD83D\\uDE00b\\uDBFF\\uDFFF"}');
-    assert.equal(JSON.parse(error).input, "a\u{1F600}b\u{10FFFF}");
+  it("quotes UTF-8 input as it is (JSON text is UTF-8), quotes and controls escaped (hex in capitals, as Espruino)", () => {
+    const setup = setUp();
+    applyCommand("relay", "relay", setup.relay, utf8Bytes("\u00d6N"), setup.outcome);
+    assert.equal(setup.outcome.error, '{"error":"relay: expected ON, OFF or TOGGLE","input":"\u00c3\u0096N"}');
+    assert.equal(commandError("led", "r", utf8Bytes('a"b\\c\u0001\u007f\u00ff\u20ac\u{1F600}')), utf8Bytes('{"error":"led: r","input":"a\\"b\\\\c\\u0001\\u007F\u00ff\u20ac\u{1F600}"}'));
+    assert.deepEqual(JSON.parse(utf8Text(commandError("led", "r", utf8Bytes('a"b\\c\u0001\u007f\u00ff\u20ac')))), { error: "led: r", input: 'a"b\\c\u0001\u007f\u00ff\u20ac' });
   });
 
-  it("escapes non-ASCII input as \\u00XX (capitals, as Espruino), quotes and controls too", () => {
-    const setup = setUp();
-    applyCommand("relay", "relay", setup.relay, "\u00d6N", setup.outcome);
-    assert.equal(setup.outcome.error, '{"error":"relay: expected ON, OFF or TOGGLE","input":"\\u00D6N"}');
-    assert.equal(commandError("led", "r", 'a"b\\c\u0001\u007f\u00ff\u20ac\ud83d'), '{"error":"led: r","input":"a\\"b\\\\c\\u0001\\u007F\\u00FF\\u20AC\\uD83D"}');
-    assert.deepEqual(JSON.parse(commandError("led", "r", 'a"b\\c\u0001\u007f\u00ff\u20ac')), { error: "led: r", input: 'a"b\\c\u0001\u007f\u00ff\u20ac' });
+  it("escapes every byte above 0x7F as \\u00XX when the input is not UTF-8, so the message still is", () => {
+    assert.equal(commandError("led", "r", "O\u00c3(\u00ff"), '{"error":"led: r","input":"O\\u00C3(\\u00FF"}');
+    assert.equal(commandError("led", "r", "\u00e9t\u00e9"), '{"error":"led: r","input":"\\u00E9t\\u00E9"}');
   });
 
-  it("quotes at most 64 characters of the payload", () => {
+  it("quotes at most 64 bytes of the payload, never cutting a UTF-8 sequence", () => {
     const setup = setUp();
-    const payload = "\u00e9".repeat(300);
-    applyCommand("led", "led", setup.led, payload, setup.outcome);
-    assert.equal(setup.outcome.error, `{"error":"led: longer than 256 characters","input":"${"\\u00E9".repeat(64)}"}`);
+    applyCommand("led", "led", setup.led, utf8Bytes("\u00e9".repeat(300)), setup.outcome);
+    assertError(setup.outcome, "led", "longer than 256 bytes", "\u00e9".repeat(32));
     assert.equal(setup.led.state, false);
+    for (const [payload, input] of [["a" + "\u20ac".repeat(30), "a" + "\u20ac".repeat(21)], ["ab" + "\u{1F600}".repeat(20), "ab" + "\u{1F600}".repeat(15)], ["abc" + "\u{1F600}".repeat(20), "abc" + "\u{1F600}".repeat(15)]]) {
+      assert.deepEqual(JSON.parse(utf8Text(commandError("led", "r", utf8Bytes(payload!)))).input, input, payload);
+    }
   });
 
   it("never throws, returns a value in range or an error code, for any string", () => {
     fc.assert(
-      fc.property(fc.constantFrom("relay", "led", "pwm"), fc.oneof(fc.string(), fc.json(), fc.string({ unit: "binary" })), fc.boolean(), (type, payload, current) => {
+      fc.property(fc.constantFrom("relay", "led", "pwm"), fc.oneof(fc.string().map(utf8Bytes), fc.json().map(utf8Bytes), fc.string({ unit: "binary" }).map(utf8Bytes), fc.uint8Array({ maxLength: 80 }).map((bytes) => String.fromCharCode(...bytes))), fc.boolean(), (type, payload, current) => {
         const value = parseCommand(type, payload, current);
         if (value >= 0) assert.ok(type == "pwm" ? value <= 100 : value == 0 || value == 1);
-        else assert.ok(value >= ERR_NOT_COMMANDABLE && value <= ERR_EMPTY);
+        else assert.ok(value >= ERR_NOT_UTF8 && value <= ERR_EMPTY);
         const message = commandError(type, "r", payload);
-        assert.match(message, ASCII_JSON);
-        assert.equal(JSON.parse(message).input, payload.slice(0, 64));
+        assertMessage(message);
+        const input = JSON.parse(utf8Text(message)).input as string;
+        // the payload's first 64 bytes, fewer (down to 61) where that would cut a UTF-8 sequence; as text when they are UTF-8 (U+0000 allowed), else byte for byte
+        let end = Math.min(payload.length, 64);
+        if (payload.length > 64) while (end > 61 && (payload.charCodeAt(end) & 0xc0) == 0x80) end--;
+        const quoted = payload.slice(0, end);
+        const utf8 = checkUtf8(Uint8Array.from(quoted, (char) => char.charCodeAt(0) || 1), 0, end) == 0;
+        assert.equal(input, utf8 ? utf8Text(quoted) : quoted);
       }),
     );
     assert.equal(parseCommand("relay", "{", false), ERR_NOT_JSON);
@@ -330,41 +341,39 @@ describe("commands: dispatch by topic", () => {
     assert.equal(setup.bench.hardware.pin("D13").level, true);
     assert.equal(setup.bench.hardware.pin("D2").level, false);
   });
-  it("a payload that is not UTF-8 (the decoder's error instead of text) is an error, and nothing moves", () => {
+  it("a payload that is not UTF-8 is an error, and nothing moves", () => {
     const setup = setUp();
     const actuators = [setup.relay, setup.led, setup.fan];
-    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "relay"), -10, PARTS, actuators, setup.outcome), false);
+    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "relay"), "O\u00c3(", PARTS, actuators, setup.outcome), false);
     assert.equal(setup.outcome.index, 0);
-    assertError(setup.outcome, "relay", "not UTF-8", "");
-    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "heater"), -10, PARTS, actuators, setup.outcome), false);
-    assertError(setup.outcome, "heater", "unknown actuator", "");
+    assertError(setup.outcome, "relay", "not UTF-8", "O\u00c3(");
+    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "fan"), "\u00ff", PARTS, actuators, setup.outcome), false);
+    assertError(setup.outcome, "fan", "not UTF-8", "\u00ff");
+    assert.equal(handleCommand(base, commandTopic("mote", "kitchen", "heater"), "\u00ff", PARTS, actuators, setup.outcome), false);
+    assertError(setup.outcome, "heater", "unknown actuator", "\u00ff");
     assert.deepEqual([setup.relay.state, setup.led.state, setup.fan.state], [false, false, 0]);
     assert.equal(setup.bench.hardware.pin("D13").level, true);
   });
 });
 
-describe("commands: readCommand", () => {
-  // payloads as the client hands them: the bytes as a binary string, one char per byte
-  const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
-  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => typeof part == "string" ? Buffer.from(part, "utf8") : Buffer.from(part))).toString("latin1");
+describe("commands: payload bytes", () => {
+  const bytes = (...parts: (string | number[])[]) => parts.map((part) => typeof part == "string" ? utf8Bytes(part) : String.fromCharCode(...part)).join("");
 
-  it("reads 4 x 256 + 4 bytes at most, cut before the UTF-8 sequence that straddles the end", () => {
-    assert.equal(readCommand(utf8("\u{1F600}".repeat(257))), "\u{1F600}".repeat(257));
-    assert.equal(readCommand(utf8("a".repeat(1024) + "\u{1F600}x")), "a".repeat(1024) + "\u{1F600}");
-    assert.equal(readCommand(utf8("a".repeat(1025) + "\u{1F600}")), "a".repeat(1025));
-    assert.equal(readCommand(utf8("a".repeat(1027) + "\u00e9")), "a".repeat(1027));
-    assert.equal(readCommand(bytes([0x4f, 0xc3, 0x28])), ERR_MALFORMED_UTF8);
+  it("counts 256 bytes, not characters, and refuses a longer payload unread", () => {
+    assert.equal(parseCommand("relay", bytes(" ".repeat(254), "ON"), false), 1);
+    assert.equal(parseCommand("relay", bytes(" ".repeat(253), "ON\u00a0"), false), ERR_TOO_LONG);
+    assert.equal(parseCommand("relay", bytes("\u{1F600}".repeat(65)), false), ERR_TOO_LONG);
+    assert.equal(parseCommand("relay", bytes("\u{1F600}".repeat(64)), false), ERR_NOT_ON_OFF);
   });
 
-  it("a long run of continuation bytes is not UTF-8, not an empty payload (on Espruino 2v29, 2,000 bytes 0x80 were answered 'empty payload')", () => {
-    assert.equal(readCommand(bytes(new Array(2000).fill(0x80))), ERR_MALFORMED_UTF8);
-    assert.equal(readCommand(bytes("ON", new Array(1100).fill(0x80))), ERR_MALFORMED_UTF8);
-    // a payload too long for a command whatever its bytes: read up to the cut, refused as too long
-    assert.equal(readCommand(bytes("a".repeat(1025), new Array(5).fill(0x80))), "a".repeat(1025));
+  it("a run of continuation bytes is not UTF-8, or too long, never an empty payload (on Espruino 2v29, 2,000 bytes 0x80 were once answered 'empty payload')", () => {
+    assert.equal(parseCommand("relay", bytes(new Array(200).fill(0x80)), false), ERR_NOT_UTF8);
+    assert.equal(parseCommand("relay", bytes("ON", new Array(100).fill(0x80)), false), ERR_NOT_UTF8);
+    assert.equal(parseCommand("relay", bytes(new Array(2000).fill(0x80)), false), ERR_TOO_LONG);
     const setup = setUp();
-    const outcome = setup.outcome;
-    assert.equal(handleCommand(nodeTopic("mote", "kitchen"), commandTopic("mote", "kitchen", "relay"), readCommand(bytes(new Array(2000).fill(0x80))), PARTS, [setup.relay, setup.led, setup.fan], outcome), false);
-    assertError(outcome, "relay", "not UTF-8", "");
+    assert.equal(handleCommand(nodeTopic("mote", "kitchen"), commandTopic("mote", "kitchen", "relay"), bytes(new Array(2000).fill(0x80)), PARTS, [setup.relay, setup.led, setup.fan], setup.outcome), false);
+    // 61 bytes: the cut backs off at most 3 continuation bytes, and these are not UTF-8, so each is escaped
+    assertError(setup.outcome, "relay", "longer than 256 bytes", "\u0080".repeat(61));
   });
 });
 

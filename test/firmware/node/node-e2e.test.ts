@@ -102,13 +102,13 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     await bench.peer.publishAsync(BASE + "/relay/set", "BANANA", { qos: 1 });
     await until(bench, () => payloads(received, BASE + "/error").length > 0, 5000, "error for a bad payload");
     assert.deepEqual(JSON.parse(payloads(received, BASE + "/error")[0]!), { error: "relay: expected ON, OFF or TOGGLE", input: "BANANA" });
-    // UTF-8 decoded for the echo; bytes that are not UTF-8 named as such
+    // UTF-8 echoed as it came; bytes that are not UTF-8 named as such, and echoed each as \u00XX
     await bench.peer.publishAsync(BASE + "/relay/set", "\u00d6N \ud83d\ude00", { qos: 1 });
     await bench.peer.publishAsync(BASE + "/relay/set", Buffer.from([0x4f, 0xc3, 0x28]), { qos: 1 });
     await until(bench, () => payloads(received, BASE + "/error").length >= 3, 5000, "errors for two more bad payloads");
     assert.deepEqual(payloads(received, BASE + "/error").slice(1).map((each) => JSON.parse(each)), [
       { error: "relay: expected ON, OFF or TOGGLE", input: "\u00d6N \ud83d\ude00" },
-      { error: "relay: not UTF-8", input: "" },
+      { error: "relay: not UTF-8", input: "O\u00c3(" },
     ]);
     assert.equal(hardware.pin("D26").level, false, "a bad command leaves the relay on");
     assert.deepEqual(payloads(received, BASE + "/relay/state"), ["OFF", "ON"]);
