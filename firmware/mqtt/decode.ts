@@ -89,7 +89,8 @@ export function readField(buffer: Uint8Array, position: number, end: number, tex
 
 /**
  * Reads the PUBLISH topic name field at `position` and returns its end, or
- * readField's errors, then checkTopic's. An all-ASCII name without U+0000,
+ * ERR_STRING_LENGTH, then checkTopic's errors, then checkUtf8's: the order
+ * in which the encoders check a topic (encode.ts). An all-ASCII name without U+0000,
  * `#` or `+` is valid UTF-8 and a valid name, so one loop over its bytes
  * decides; any other byte sends the name to the general checks.
  */
@@ -103,7 +104,7 @@ function readTopicName(buffer: Uint8Array, position: number, end: number): numbe
     if (code - 1 >>> 0 >= 0x7F || (code | 8) == 0x2B) break;
     index++;
   }
-  return index == fieldEnd && index > start ? fieldEnd : checkUtf8(buffer, start, fieldEnd) || checkTopic(buffer, start, fieldEnd, false) || fieldEnd;
+  return index == fieldEnd && index > start ? fieldEnd : checkTopic(buffer, start, fieldEnd, false) || checkUtf8(buffer, start, fieldEnd) || fieldEnd;
 }
 
 /** Reads a non-zero packet identifier into the record [MQTT-2.3.1-1]; returns the position after it, ERR_STRING_LENGTH or ERR_PACKET_ID. */

@@ -18,10 +18,10 @@
  * as its fixed header says so, before its bytes are kept.
  */
 import {
-  CONNACK, ERR_CONNACK, ERR_EMPTY_TOPIC, ERR_MALFORMED_UTF8, ERR_NO_FILTERS, ERR_NULL_CHARACTER, ERR_PACKET_ID, ERR_PACKET_TOO_LARGE,
-  ERR_PACKET_TYPE, ERR_QOS, ERR_REMAINING_LENGTH, ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TOPIC_WILDCARD,
-  ERR_TRAILING_BYTES, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
+  CONNACK, ERR_CONNACK, ERR_NO_FILTERS, ERR_PACKET_ID, ERR_PACKET_TOO_LARGE, ERR_PACKET_TYPE, ERR_QOS, ERR_REMAINING_LENGTH,
+  ERR_RESERVED_FLAGS, ERR_STRING_LENGTH, ERR_SUBACK_RETURN_CODE, ERR_TRAILING_BYTES, ERR_UNEXPECTED_TYPE, PINGRESP, PUBLISH, SUBACK,
 } from "./constants.ts";
+import { topicError } from "./text.ts";
 
 /**
  * The packet just received; fields that its type does not carry, and every
@@ -61,34 +61,6 @@ export interface Receiver {
 }
 
 /**
- * 0 when the bytes [start, end) of the binary string `bytes` are UTF-8 text,
- * else ERR_MALFORMED_UTF8 (a stray continuation byte, an overlong form, a
- * truncated sequence, a surrogate, anything above U+10FFFF, or a char above
- * 0xFF, which is no byte [MQTT-1.5.3-1]) or, for an MQTT string (`text`
- * true: a topic, not a payload), ERR_NULL_CHARACTER [MQTT-1.5.3-2],
- * whichever comes first: checkUtf8 (utf8.ts) and checkTopic (topic.ts) on
- * the host check the same. The device never decodes text: on Espruino's
- * ESP32 and ESP8266 builds a string is bytes, so a topic or payload stays
- * the UTF-8 bytes it came as, and is checked only.
- */
-export function checkText(bytes: string, start: number, end: number, text?: boolean): number {
-  while (start < end) {
-    let code = bytes.charCodeAt(start++);
-    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : code < 0xF5 ? 3 : -1;
-    // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
-    const minimum = count && 1 << 5 * count + 1;
-    let next = 0;
-    if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
-    code &= 0x7F >> count;
-    // a byte that is not a continuation makes the code point negative, and so malformed
-    while (count--) code = ((next = bytes.charCodeAt(start++)) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
-    if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
-    if (text && !code) return ERR_NULL_CHARACTER;
-  }
-  return 0;
-}
-
-/**
  * A receiver of packets of at most `capacity` bytes. `deliver` is called
  * once per complete packet with the decoded result (`end` or an ERR_*), the
  * packet, and the string it lies in (offsets in `packet` are into it).
@@ -119,9 +91,9 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       // [MQTT-3.3.2-1] a topic name inside the packet
       next += 2 + (byte(position) << 8 | byte(position + 1));
       if (next > end) return ERR_STRING_LENGTH;
-      // the topic's bytes, as checkUtf8 then checkTopic (utf8.ts, topic.ts) check them on the host
+      // the topic's bytes, checked as checkTopic then checkUtf8 (topic.ts, utf8.ts) check them on the host
       const topic = bytes.substring(position + 2, next);
-      const error = checkText(bytes, position + 2, next, true) || (topic ? /[#+]/.test(topic) ? ERR_TOPIC_WILDCARD : 0 : ERR_EMPTY_TOPIC);
+      const error = topicError(topic);
       if (error) return error;
       packet.incomingTopic = topic;
       packet.incomingQos = qos;

@@ -9,7 +9,7 @@
  * Topics, filters and payloads are bytes too, as strings are on Espruino's
  * ESP32 and ESP8266 builds: text typed at the console or received keeps the
  * UTF-8 bytes it came as, and goes out as it is. So nothing here encodes
- * UTF-8; a topic or filter is checked to be UTF-8 (checkText, receive.ts),
+ * UTF-8; a topic or filter is checked to be UTF-8 (topicError, text.ts),
  * and an ASCII one is recognised by one native regular expression test. For
  * the same text, as its UTF-8 bytes, the packets are exactly those of the
  * Uint8Array encoders in encode.ts (the host's allocation-free API, which
@@ -22,24 +22,19 @@
  * the decoder has checked, and sets DUP only when it resends a QoS 1 or 2
  * message [MQTT-3.3.1-2]).
  */
-import { ERR_EMPTY_TOPIC, ERR_FILTER_WILDCARD, ERR_QOS, ERR_TOPIC_WILDCARD, ERR_VALUE, MAX_REMAINING_LENGTH, PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE } from "./constants.ts";
+import { ERR_QOS, ERR_VALUE, MAX_REMAINING_LENGTH, PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE } from "./constants.ts";
 import { char } from "./char.ts";
 import type { PublishOptions } from "./packets.ts";
-import { checkText } from "./receive.ts";
+import { topicError } from "./text.ts";
 
 /*
- * The character classes below are regular expression literals where they are
- * used, not module constants: a RegExp kept for as long as the node runs
- * costs about 11 heap variables on Espruino, four of them about 44 of the
- * ESP8266's 1,600; a literal is made when the expression runs and freed
- * after.
- * - not plain in a topic, /[^\x01-"$-*,-\x7f]/: a byte above 0x7F (UTF-8
- *   to check), U+0000 [MQTT-1.5.3-2] or a wildcard `#` or `+`
- *   [MQTT-3.3.2-2], which keeps a topic name off the fast path;
- * - a wildcard, /[#+]/ [MQTT-4.7.1-1], [MQTT-3.3.2-2];
- * - a misplaced wildcard in a filter, /[^\/][+#]|[+#][^\/]|#\//: `+` or `#`
- *   after anything but `/`, `+` before anything but `/` [MQTT-4.7.1-3],
- *   anything after `#` [MQTT-4.7.1-2].
+ * Regular expressions are literals where they are used, not module
+ * constants: a RegExp kept for as long as the node runs costs about 11 heap
+ * variables on Espruino, four of them about 44 of the ESP8266's 1,600; a
+ * literal is made when the expression runs and freed after. Not plain in a
+ * topic, /[^\x01-"$-*,-\x7f]/: a byte above 0x7F (UTF-8 to check), U+0000
+ * [MQTT-1.5.3-2] or a wildcard `#` or `+` [MQTT-3.3.2-2], which keeps a
+ * topic name off the fast path.
  */
 
 /** ERR_QOS unless `qos` is 0, 1 or 2 [MQTT-3.3.1-4], [MQTT-3.1.2-14], [MQTT-3.8.3-4]; else 0. */
@@ -62,15 +57,11 @@ function binary(data: string | Uint8Array): string {
 
 /**
  * A topic name (`filter` absent) or filter, its UTF-8 bytes, as a field
- * (1.5.3: a 2-byte length first), checked first (4.7) as checkTopic
- * (topic.ts) does: ERR_EMPTY_TOPIC [MQTT-4.7.3-1], then ERR_TOPIC_WILDCARD
- * or ERR_FILTER_WILDCARD, then checkText's UTF-8 errors, then ERR_VALUE
- * above 65,535 bytes [MQTT-4.7.3-3].
+ * (1.5.3: a 2-byte length first), or topicError's refusal (text.ts), or
+ * ERR_VALUE above 65,535 bytes [MQTT-4.7.3-3].
  */
 function topicField(topic: string, filter?: boolean): string | number {
-  return !topic ? ERR_EMPTY_TOPIC
-    : (filter ? /[^\/][+#]|[+#][^\/]|#\// : /[#+]/).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
-    : checkText(topic, 0, topic.length, true) || (topic.length > 65535 ? ERR_VALUE : u16(topic.length) + topic);
+  return topicError(topic, filter) || (topic.length > 65535 ? ERR_VALUE : u16(topic.length) + topic);
 }
 
 /**

@@ -25,7 +25,7 @@
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
-import { checkText } from "../mqtt/receive.ts";
+import { checkText } from "../mqtt/text.ts";
 import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
   ERR_EMPTY, ERR_NOT_COMMANDABLE, ERR_NOT_JSON, ERR_NOT_ON_OFF, ERR_NOT_PERCENT, ERR_NOT_UTF8, ERR_TOO_LONG, ERR_UNKNOWN_ACTUATOR, ERROR_INPUT_LENGTH, MAX_COMMAND_LENGTH,

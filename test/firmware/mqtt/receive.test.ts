@@ -16,7 +16,8 @@ import { decodeFromBroker } from "../../../firmware/mqtt/decode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import { Framer } from "../../../firmware/mqtt/framer.ts";
 import { createClientRecord } from "../../../firmware/mqtt/packets.ts";
-import { checkText, createReceiver, type Incoming } from "../../../firmware/mqtt/receive.ts";
+import { createReceiver, type Incoming } from "../../../firmware/mqtt/receive.ts";
+import { checkText } from "../../../firmware/mqtt/text.ts";
 import { checkUtf8 } from "../../../firmware/mqtt/utf8.ts";
 import { buildCorpus, chunk, nextInput, Random } from "./fuzz-inputs.ts";
 
