@@ -17,16 +17,17 @@ import { ERR_EMPTY_TOPIC, ERR_FILTER_WILDCARD, ERR_MALFORMED_UTF8, ERR_NULL_CHAR
  */
 export function checkText(bytes: string, start: number, end: number, text?: boolean): number {
   while (start < end) {
-    let code = bytes.charCodeAt(start++);
-    let count = code < 0x80 ? 0 : code < 0xC2 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : code < 0xF5 ? 3 : -1;
-    // the smallest code point of a 3- or 4-byte sequence; 2-byte leads below 0xC2 are refused above, 1-byte ones need none
-    const minimum = count && 1 << 5 * count + 1;
-    let next = 0;
+    const code = bytes.charCodeAt(start++);
+    // continuation bytes that follow: 0xC2-0xDF one, 0xE0-0xEF two, 0xF0-0xF4 three; a byte 0x80-0xC1 or above 0xF4 (or a char above 0xFF) leads nothing
+    let count = code < 0x80 ? 0 : code < 0xC2 || code > 0xF4 ? -1 : code < 0xE0 ? 1 : code < 0xF0 ? 2 : 3;
+    // the range of the first continuation byte (Unicode Table 3-7): narrower after 0xE0 and 0xF0 (overlong forms), 0xED (surrogates) and 0xF4 (above U+10FFFF)
+    let low = code == 0xE0 ? 0xA0 : code == 0xF0 ? 0x90 : 0x80;
+    let high = code == 0xED ? 0x9F : code == 0xF4 ? 0x8F : 0xBF;
     if (count < 0 || start + count > end) return ERR_MALFORMED_UTF8;
-    code &= 0x7F >> count;
-    // a byte that is not a continuation makes the code point negative, and so malformed
-    while (count--) code = ((next = bytes.charCodeAt(start++)) & 0xC0) != 0x80 ? -1 : code << 6 | next & 0x3F;
-    if (code < minimum || code > 0x10FFFF || code >> 11 == 0x1B) return ERR_MALFORMED_UTF8;
+    for (; count--; low = 0x80, high = 0xBF) {
+      const next = bytes.charCodeAt(start++);
+      if (next < low || next > high) return ERR_MALFORMED_UTF8;
+    }
     if (text && !code) return ERR_NULL_CHARACTER;
   }
   return 0;
