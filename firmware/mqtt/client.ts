@@ -189,10 +189,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
-  /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL). */
-  let incomingQos2: Record<number, boolean> = {};
-  /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect. */
-  let unsubscribes: string[] = [];
+  /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL); none without QoS 2. */
+  let incomingQos2 = (QOS2 ? {} : null) as Record<number, boolean>;
+  /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect; none without `unsubscribe`. */
+  let unsubscribes = (UNSUBSCRIBE ? [] : null) as string[];
   const counters: ClientCounters = {
     sent: 0, received: 0, acknowledged: 0, resent: 0, dropped: 0, disconnects: 0, reconnects: 0, malformed: 0, unknownAcks: 0, duplicates: 0, handlerErrors: 0,
   };
@@ -357,9 +357,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       backoff = reconnectMin;
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
       const fresh = cleanSession || !packet.incomingSession;
-      if (fresh) incomingQos2 = {};
-      else if (UNSUBSCRIBE) for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
-      if (UNSUBSCRIBE) unsubscribes = [];
+      if (QOS2 && fresh) incomingQos2 = {};
+      if (UNSUBSCRIBE) {
+        if (!fresh) for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
+        unsubscribes = [];
+      }
       for (const subscription of subscriptions) {
         if (fresh || subscription.packetId) sendSubscribe(subscription);
       }
