@@ -231,7 +231,7 @@ async function sizeRows(): Promise<BenchResult[]> {
   for (const [input, contribution] of Object.entries(peer.metafile.outputs["peer.js"]!.inputs)) {
     if (input.includes("node_modules/mqtt-packet/")) peerOwn += contribution.bytesInOutput;
   }
-  const name = "device codec, minified (send-string encoders, receive framer + decoder)";
+  const name = "device codec, minified (send-string encoders, receive framer + decoder, text.ts checks)";
   return [
     lowerIsBetterResult(name, "bytes", ours.code.length, `${PEER} generate+parser, browser bundle with its Buffer/stream polyfills`, peerTotal),
     lowerIsBetterResult(name, "bytes", ours.code.length, `${PEER} generate+parser, its own modules only (no bl/buffer/stream/debug)`, peerOwn),
