@@ -22,7 +22,7 @@ import {
   REASON_PROTOCOL, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, STATE_READY,
 } from "./client-constants.ts";
 import type { PublishOptions } from "./packets.ts";
-import { createReceiver, type Incoming } from "./receive.ts";
+import { createReceiver, type Incoming, type Receiver } from "./receive.ts";
 import { ackString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
@@ -513,7 +513,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (started) counters.reconnects++;
     started = true;
     state = STATE_CONNECTING;
-    receiver.reset();
+    receiver = createReceiver(options.receiveBuffer, receive);
     schedule(options.connectTimeout);
     transport.open(options.host, options.port);
   }
@@ -543,7 +543,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const cleanSession = connectPacket.charCodeAt(at + 1) & 2;
   /** Keepalive in milliseconds; 0 turns it off. */
   const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
-  const receiver = createReceiver(options.receiveBuffer, receive);
+  /** The receiving end of the connection; each connection gets its own (start). */
+  let receiver: Receiver;
   const client: MqttClient = {
     onConnect: noop,
     onDisconnect: noop,
@@ -574,7 +575,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
       pingSent = false;
-      if (receiver.push(chunk) < 0) fail(REASON_MALFORMED);
+      if (receiver(chunk) < 0) fail(REASON_MALFORMED);
     },
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),

@@ -47,18 +47,15 @@ export interface Incoming {
   incomingCode: number;
 }
 
-/** The receiving end of a connection. */
-export interface Receiver {
-  /**
-   * Feeds one chunk; delivers every packet it completes. Returns 0, or
-   * ERR_PACKET_TYPE (type 0 or 15, Table 2.1), ERR_REMAINING_LENGTH (a 5th
-   * length byte, 2.2.3) or ERR_PACKET_TOO_LARGE (over the capacity), after
-   * which everything held is dropped and the connection should close.
-   */
-  push(chunk: string): number;
-  /** Drops any partial packet (call on reconnect, or from `deliver` to drop the rest of the chunk). */
-  reset(): void;
-}
+/**
+ * The receiving end of one connection: feeds one chunk, delivering every
+ * packet it completes. Returns 0, or ERR_PACKET_TYPE (type 0 or 15, Table
+ * 2.1), ERR_REMAINING_LENGTH (a 5th length byte, 2.2.3) or
+ * ERR_PACKET_TOO_LARGE (over the capacity), after which everything held
+ * is dropped and the connection should close. A new connection takes a
+ * new receiver: nothing of the old one's partial packet carries over.
+ */
+export type Receiver = (chunk: string) => number;
 
 /**
  * A receiver of packets of at most `capacity` bytes. `deliver` is called
@@ -130,7 +127,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     return end;
   }
 
-  function push(chunk: string): number {
+  return function (chunk: string): number {
     // the chunk itself when nothing is held (the usual case): a concatenation would copy it
     const bytes = held ? held + chunk : chunk;
     let start = 0;
@@ -154,18 +151,9 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       if (length - start > capacity) return held = "", ERR_PACKET_TOO_LARGE;
       if (length > bytes.length) break;
       deliver(decode(bytes, start, position, length), packet, bytes);
-      // `deliver` reset the receiver (the connection ends): drop the rest
-      if (!held) return 0;
       start = length;
     }
     held = bytes.substring(start);
     return 0;
-  }
-
-  return {
-    push,
-    reset() {
-      held = "";
-    },
   };
 }

@@ -10,7 +10,7 @@
  * ESP32 and ESP8266 builds: text typed at the console or received keeps the
  * UTF-8 bytes it came as, and goes out as it is. So nothing here encodes
  * UTF-8; a topic or filter is checked to be UTF-8 (topicError, text.ts),
- * and an ASCII one is recognised by one native regular expression test. For
+ * and an ASCII one is recognised by a native regular expression test. For
  * the same text, as its UTF-8 bytes, the packets are exactly those of the
  * Uint8Array encoders in encode.ts (the host's allocation-free API, which
  * takes JavaScript strings), and so are the checks: each function returns
@@ -27,19 +27,9 @@ import { char } from "./char.ts";
 import type { PublishOptions } from "./packets.ts";
 import { topicError } from "./text.ts";
 
-/*
- * Regular expressions are literals where they are used, not module
- * constants: a RegExp kept for as long as the node runs costs about 11 heap
- * variables on Espruino, four of them about 44 of the ESP8266's 1,600; a
- * literal is made when the expression runs and freed after. Not plain in a
- * topic, /[^\x01-"$-*,-\x7f]/: a byte above 0x7F (UTF-8 to check), U+0000
- * [MQTT-1.5.3-2] or a wildcard `#` or `+` [MQTT-3.3.2-2], which keeps a
- * topic name off the fast path.
- */
-
-/** ERR_QOS unless `qos` is 0, 1 or 2 [MQTT-3.3.1-4], [MQTT-3.1.2-14], [MQTT-3.8.3-4]; else 0. */
-function checkQos(qos: number): number {
-  return (qos & 3) !== qos || qos > 2 ? ERR_QOS : 0;
+/** True unless `qos` is 0, 1 or 2 [MQTT-3.3.1-4], [MQTT-3.8.3-4]: anything else, NaN, a fraction or a string included, fails `(qos & 3) % 3`. */
+function badQos(qos: number): boolean {
+  return qos !== (qos & 3) % 3;
 }
 
 /** Two bytes, big-endian (1.5.2). */
@@ -92,10 +82,8 @@ export function publishString(options: PublishOptions): string | number {
   const qos = options.qos;
   const topic = options.topic;
   const data = options.payload;
-  // the hot path: few calls, as each costs the interpreter more than the native tests and concatenations
   return packet(PUBLISH << 4 | (options.dup ? 8 : 0) | qos << 1 | (options.retain ? 1 : 0), [
-    // [MQTT-3.3.1-4], tested here rather than by checkQos: one call fewer on the hot path, measured faster on Espruino 2v29
-    (qos & 3) !== qos || qos > 2 ? ERR_QOS : topic && topic.length < 65536 && !/[^\x01-"$-*,-\x7f]/.test(topic) ? u16(topic.length) + topic : topicField(topic),
+    badQos(qos) ? ERR_QOS : topicField(topic),
     qos ? u16(options.packetId) : "",
     binary(data),
   ]);
@@ -113,7 +101,7 @@ export function emptyString(type: number): string {
 
 /** SUBSCRIBE (3.8, flags 0b0010 [MQTT-3.8.1-1]) of one filter at `qos`, or a filter, UTF-8, QoS or length error. */
 export function subscribeString(packetId: number, filter: string, qos: number): string | number {
-  return packet(SUBSCRIBE << 4 | 2, [u16(packetId), topicField(filter, true), checkQos(qos) || char(qos)]);
+  return packet(SUBSCRIBE << 4 | 2, [u16(packetId), topicField(filter, true), badQos(qos) ? ERR_QOS : char(qos)]);
 }
 
 /** UNSUBSCRIBE (3.10, flags 0b0010 [MQTT-3.10.1-1]) of one filter, or a filter, UTF-8 or length error. */

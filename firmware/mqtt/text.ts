@@ -42,9 +42,11 @@ export function checkText(bytes: string, start: number, end: number, text?: bool
  * `/` [MQTT-4.7.1-3]; anything after `#` [MQTT-4.7.1-2]), then
  * checkText's errors. The expressions are literals, made only while they
  * run (a module-level RegExp holds about 11 heap variables for good).
+ * Every topic the device sends or receives goes through here.
  */
 export function topicError(topic: string, filter?: boolean): number {
   return !topic ? ERR_EMPTY_TOPIC
     : (filter ? /[^\/][+#]|[+#][^\/]|#\// : /[#+]/).test(topic) ? filter ? ERR_FILTER_WILDCARD : ERR_TOPIC_WILDCARD
-    : checkText(topic, 0, topic.length, true);
+    // ASCII without U+0000 is UTF-8: one native test instead of a JavaScript loop over each byte
+    : /[^\x01-\x7f]/.test(topic) ? checkText(topic, 0, topic.length, true) : 0;
 }
