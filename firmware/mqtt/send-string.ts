@@ -37,10 +37,17 @@ function u16(value: number): string {
   return char(value >> 8, value & 255);
 }
 
-/** A Uint8Array payload as a binary string; a string payload is one already. */
-function binary(data: string | Uint8Array): string {
+/**
+ * A Uint8Array payload as a binary string; a string payload is one already,
+ * unless it holds a char above 0xFF, which is no byte: ERR_VALUE. Such a
+ * string exists on Espruino builds with Unicode support (the Linux one:
+ * `"\u20ac"`, `E.asUTF8`), whose socket would write its UTF-8 (more bytes
+ * than its length says), and on Node, whose latin1 transport would write
+ * its low byte.
+ */
+function binary(data: string | Uint8Array): string | number {
   let result = "";
-  if (typeof data == "string") return data;
+  if (typeof data == "string") return /[^\0-\xff]/.test(data) ? ERR_VALUE : data;
   for (const byte of data) result += char(byte);
   return result;
 }
@@ -74,8 +81,8 @@ function packet(firstByte: number, parts: (string | number)[]): string | number 
 
 /**
  * PUBLISH (3.3), as encodePublish writes it, or its error: ERR_QOS, a topic
- * or UTF-8 error, ERR_VALUE. The payload is bytes, unchecked (a string as
- * it is, a Uint8Array byte for byte). `packetId` (QoS 1 and 2) and `dup`
+ * or UTF-8 error, ERR_VALUE. The payload is bytes, sent as they are (a
+ * string's chars, a Uint8Array's bytes; ERR_VALUE for a char above 0xFF). `packetId` (QoS 1 and 2) and `dup`
  * are the client's, unchecked.
  */
 export function publishString(options: PublishOptions): string | number {
