@@ -4,7 +4,7 @@
  */
 import type * as acorn from "acorn";
 import { staticName, type RuleContext } from "./bundle-ast.ts";
-import { unsupportedQuantifier } from "./regex-quantifiers.ts";
+import { brokenClassRange, unsupportedQuantifier } from "./regex-quantifiers.ts";
 
 const PATTERNS: ReadonlySet<string> = new Set(["ObjectPattern", "ArrayPattern"]);
 const FUNCTIONS: ReadonlySet<string> = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
@@ -112,6 +112,10 @@ export function checkSyntax(node: acorn.AnyNode, ancestors: readonly acorn.AnyNo
         const quantifier = unsupportedQuantifier(node.regex.pattern);
         if (quantifier !== null) {
           context.report("no-broken-regex", node, `regular expression /${node.regex.pattern}/ uses ${quantifier}, which Espruino 2v29 matches wrongly: spell the alternatives out (\`/^(ab|a)$/\`), use \`*\`/\`+\` on single characters or classes only, or check in a loop`);
+        }
+        const range = brokenClassRange(node.regex.pattern);
+        if (range !== null) {
+          context.report("no-broken-regex", node, `regular expression /${node.regex.pattern}/ has the class range \`${range}\`, from below 0x80 to above it, which Espruino 2v29 matches wrongly (\`/[^\\x00-\\xff]/\` matches "x"): split it at 0x7F, \`[\\x00-\\x7f\\x80-\\xff]\``);
         }
         // measured on 2v29: /\u0041/ and /[\u0041]/ do not match "A" (the escape is read as the letters), /\x41/ does
         if (/\\u/.test(node.regex.pattern.replace(/\\\\/g, ""))) {
