@@ -168,11 +168,11 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * negated while it is to be sampled in the next round whatever is due;
    * and the readings of the last published report. Its period and report
    * QoS are read from the config when needed: an array costs heap for as
-   * long as the node runs.
+   * long as the node runs (so without sensors there are none).
    */
-  const sensors: PartSensor[] = [];
-  const due: number[] = [];
-  const sent: Readings[] = [];
+  const sensors = (SENSORS ? [] : null) as PartSensor[];
+  const due = (SENSORS ? [] : null) as number[];
+  const sent = (SENSORS ? [] : null) as Readings[];
   if (SENSORS) {
     const buses = createBuses();
     for (let index = 0; index < config.sensors.length; index++) {
@@ -282,7 +282,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   function schedule(): void {
     if (SLEEP && report.seq) return;
     let wake = nextReport;
-    for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
+    if (SENSORS) for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
     // no timer is pending: startRound, which ends with this, cleared it
     timer = clock.setTimeout(startRound, Math.max(0, wake - clock.now()));
   }
@@ -313,7 +313,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
         queue.add(payload, roundQos);
         if (client.state != STATE_READY) queue.flush();
       } else client.publish(telemetry, payload, 0, false);
-      for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
+      if (SENSORS) for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
       if (SLEEP) startClient();
     }
     if (again) {
@@ -381,7 +381,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * `report`.
    */
   function trigger(index?: number, reportQos?: number): void {
-    for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
+    if (SENSORS) for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
     if (reportQos === undefined) reportQos = qos;
     if (reportQos > requested) requested = reportQos;
     startRound();
