@@ -14,7 +14,7 @@
  * names but never property names, and this is the largest piece of a bundle.
  */
 import {
-  CONNACK, DISCONNECT, ERR_BUFFER_TOO_SMALL, ERR_QOS, PINGREQ, PINGRESP, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
+  CONNACK, ERR_BUFFER_TOO_SMALL, ERR_QOS, PINGRESP, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
   ERR_UNEXPECTED_TYPE, SUBACK, SUBACK_FAILURE, UNSUBACK,
 } from "./constants.ts";
 import {
@@ -23,7 +23,8 @@ import {
 } from "./client-constants.ts";
 import type { PublishOptions } from "./packets.ts";
 import { createReceiver, type Incoming, type Receiver } from "./receive.ts";
-import { ackString, emptyString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
+import { DISCONNECT_STRING, PINGREQ_STRING } from "./empty-packets.ts";
+import { ackString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
 import type { Clock, Transport } from "./transport.ts";
 
@@ -68,6 +69,8 @@ export interface ClientOptions {
 
 /** A message the client holds until it is sent (QoS 0) or acknowledged (QoS 1/2). */
 export interface OutgoingMessage extends PublishOptions {
+  /** The bytes, as a binary string (publishString refuses anything else). */
+  payload: string;
   /** 0 not sent yet, 1 sent and awaiting PUBACK/PUBREC, 2 PUBREL sent and awaiting PUBCOMP. */
   state: number;
   /** Still to be (re)transmitted on the current connection. */
@@ -139,12 +142,13 @@ export interface MqttClient {
   /** Sends DISCONNECT (so the broker discards the will) and closes; no reconnect. */
   end(): void;
   /**
-   * Publishes, or queues while offline. `topic` and a string `payload` are
-   * bytes (send-string.ts): the topic must be UTF-8. Returns 0 when sent or
+   * Publishes, or queues while offline. `topic` and `payload` are bytes, as
+   * binary strings (send-string.ts): the topic must be UTF-8; a typed array
+   * goes as `E.toString(array)`. Returns 0 when sent or
    * queued, or a negative code: ERR_QUEUE_FULL, ERR_BUFFER_TOO_SMALL (larger than the send
    * buffer), or a codec ERR_* for a bad topic or QoS. Refusals count as dropped.
    */
-  publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number;
+  publish(topic: string, payload: string, qos: number, retain: boolean): number;
   /**
    * Puts messages kept by a MessageStore back in the queue, oldest first, and
    * sends what it can. Stops at the first one the queue has no room for
@@ -331,7 +335,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     else {
       if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
         pingSent = true;
-        sendPacket(emptyString(PINGREQ));
+        sendPacket(PINGREQ_STRING);
       }
       schedule(Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * (pingSent ? 1.5 : 1)) - now);
     }
@@ -383,7 +387,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         }
         incomingQos2[packetId] = true;
       }
-      const payload = bytes.substring(packet.incomingStart, packet.incomingEnd);
+      const payload = bytes.substring(packet.incomingStart, decoded);
       for (; index < subscriptions.length; index++) {
         const subscription = subscriptions[index]!;
         if (matchTopic(subscription.filter, topic)) {
@@ -480,7 +484,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return 0;
   }
 
-  function publish(topic: string, payload: string | Uint8Array, qos: number, retain: boolean): number {
+  function publish(topic: string, payload: string, qos: number, retain: boolean): number {
     return add({ topic, payload, qos, retain } as OutgoingMessage, false);
   }
 
@@ -521,7 +525,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function end(): void {
     ended = true;
     schedule();
-    if (state >= STATE_CONNECTED) sendPacket(emptyString(DISCONNECT));
+    if (state >= STATE_CONNECTED) sendPacket(DISCONNECT_STRING);
     fail(REASON_ENDED);
   }
 

@@ -38,9 +38,8 @@ export interface Incoming {
   incomingRetain: boolean;
   /** PUBLISH topic name: its UTF-8 bytes, a binary string. */
   incomingTopic: string;
-  /** PUBLISH payload [start, end) in the string handed to `deliver`. */
+  /** PUBLISH payload start in the string handed to `deliver`; it ends where the packet does, at the `result` handed with it. */
   incomingStart: number;
-  incomingEnd: number;
   /** CONNACK session present. */
   incomingSession: boolean;
   /** CONNACK return code; SUBACK first return code. */
@@ -51,9 +50,10 @@ export interface Incoming {
  * The receiving end of one connection: feeds one chunk, delivering every
  * packet it completes. Returns 0, or ERR_PACKET_TYPE (type 0 or 15, Table
  * 2.1), ERR_REMAINING_LENGTH (a 5th length byte, 2.2.3) or
- * ERR_PACKET_TOO_LARGE (over the capacity), after which everything held
- * is dropped and the connection should close. A new connection takes a
- * new receiver: nothing of the old one's partial packet carries over.
+ * ERR_PACKET_TOO_LARGE (over the capacity), after which the connection
+ * must close: the receiver is spent (what it is fed next is read after
+ * bytes it could not frame). A new connection takes a new receiver:
+ * nothing of the old one's partial packet carries over.
  */
 export type Receiver = (chunk: string) => number;
 
@@ -111,7 +111,6 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       next += 2;
     }
     packet.incomingStart = next;
-    packet.incomingEnd = end;
     if (type == SUBACK) {
       // [MQTT-3.8.4-5] one return code per filter, and a SUBSCRIBE has at least one
       if (next == end) return ERR_NO_FILTERS;
@@ -138,17 +137,17 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
       let length = 0;
       let next = 128;
       // 2.2.1 Table 2.1: 0 and 15 reserved
-      if (!((bytes.charCodeAt(start) >> 4) % 15)) return held = "", ERR_PACKET_TYPE;
+      if (!((bytes.charCodeAt(start) >> 4) % 15)) return ERR_PACKET_TYPE;
       while (next > 127) {
         // 2.2.3: at most four length bytes
-        if (position > start + 4) return held = "", ERR_REMAINING_LENGTH;
+        if (position > start + 4) return ERR_REMAINING_LENGTH;
         if (position >= bytes.length) break;
         next = bytes.charCodeAt(position++);
         length += (next & 127) << 7 * (position - start - 2);
       }
       length += position;
       if (next > 127) break;
-      if (length - start > capacity) return held = "", ERR_PACKET_TOO_LARGE;
+      if (length - start > capacity) return ERR_PACKET_TOO_LARGE;
       if (length > bytes.length) break;
       deliver(decode(bytes, start, position, length), packet, bytes);
       start = length;

@@ -29,6 +29,8 @@ import type { BenchResult, BenchSettings, BenchSuite } from "./measure.ts";
 const PEER = `mqtt ${(createRequire(import.meta.url)("mqtt/package.json") as { version: string }).version} (MQTT.js)`;
 const PAYLOAD = new Uint8Array(64).map((_, index) => (index * 37) & 0xff);
 const PAYLOAD_BUFFER = Buffer.from(PAYLOAD);
+/** The same bytes as our client takes them: a binary string, one char per byte. */
+const PAYLOAD_STRING = PAYLOAD_BUFFER.toString("latin1");
 /** Espruino's MQTT module (espruino/EspruinoDocs modules/MQTT.js, minified), bytes. */
 const ESPRUINO_MQTT_BYTES = 5512;
 const PROXY_DELAY = 50;
@@ -108,7 +110,7 @@ function publishOurs(client: MqttClient, topic: string, qos: number, count: numb
   let index = 0;
   const pump = (): void => {
     while (index < count && client.queue.length < QUEUE - 1) {
-      if (client.publish(topic, PAYLOAD, qos, false) !== 0) throw new Error("bench: our publish was refused");
+      if (client.publish(topic, PAYLOAD_STRING, qos, false) !== 0) throw new Error("bench: our publish was refused");
       index++;
     }
     if (index < count) setImmediate(pump);
@@ -157,7 +159,7 @@ async function throughputRows(broker: Broker, settings: BenchSettings, counter: 
 async function firstAckOurs(port: number, round: number): Promise<number> {
   const transport = new NodeTransport();
   const client = createClient(ourOptions(port, `bench-latency-ours-${round}`), transport, nodeClock);
-  client.publish("bench/latency", PAYLOAD, 1, false);
+  client.publish("bench/latency", PAYLOAD_STRING, 1, false);
   let acknowledged = 0;
   const onData = transport.events.onData;
   transport.events = {

@@ -1,7 +1,9 @@
 /**
  * Size-measurement entry: the codec as a client pulls it in (the device
- * part: the string encoders of send-string.ts and the framer, decoder and
- * UTF-8 check of receive.ts), kept alive through one global array so the
+ * part: the string encoders of send-string.ts, the constant PINGREQ and
+ * DISCONNECT of empty-packets.ts, the framer and decoder of receive.ts and
+ * the UTF-8 and topic checks of text.ts), kept alive through one global
+ * array so the
  * minifier can drop nothing else and adds only a few bytes of its own.
  * Never flashed. The Uint8Array encoders and decoders (encode.ts,
  * decode.ts, framer.ts, utf8.ts, topic.ts) are the host's: no device bundle
@@ -10,8 +12,9 @@
  * node's build injects it as MOTE_CONNECT).
  */
 import { createReceiver } from "../../firmware/mqtt/receive.ts";
-import { ackString, emptyString, publishString, subscribeString, unsubscribeString } from "../../firmware/mqtt/send-string.ts";
+import { DISCONNECT_STRING, PINGREQ_STRING } from "../../firmware/mqtt/empty-packets.ts";
+import { ackString, publishString, subscribeString, unsubscribeString } from "../../firmware/mqtt/send-string.ts";
 
 (globalThis as { mqttCodec?: unknown }).mqttCodec = [
-  publishString, ackString, subscribeString, unsubscribeString, emptyString, createReceiver,
+  publishString, ackString, subscribeString, unsubscribeString, PINGREQ_STRING, DISCONNECT_STRING, createReceiver,
 ];

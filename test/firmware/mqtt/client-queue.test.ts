@@ -24,7 +24,7 @@ describe("MQTT client: publish and the offline queue", function () {
   it("sends QoS 0 straight out while READY, without queueing", function () {
     const harness = setup();
     connectReady(harness);
-    assert.equal(harness.client.publish("a/b", new Uint8Array([0, 255]), 0, true), 0);
+    assert.equal(harness.client.publish("a/b", "\x00\xff", 0, true), 0);
     const [packet] = harness.transport.take();
     assert.equal(packet!.summary, "PUBLISH q0 retain a/b \"\\u0000�\"");
     assert.equal(harness.client.queue.length, 0);

@@ -35,7 +35,8 @@ export function utf8Text(bytes: string): string {
   return Buffer.from(bytes, "latin1").toString("utf8");
 }
 
-/** `options` as a device passes them: the topic and a string payload as their UTF-8 bytes. */
+/** `options` as a device passes them: the topic and a string payload as their UTF-8 bytes, a Uint8Array payload as its bytes: binary strings. */
 export function deviceOptions(options: PublishOptions): PublishOptions {
-  return { ...options, topic: utf8Bytes(options.topic), payload: typeof options.payload == "string" ? utf8Bytes(options.payload) : options.payload };
+  const payload = options.payload;
+  return { ...options, topic: utf8Bytes(options.topic), payload: typeof payload == "string" ? utf8Bytes(payload) : String.fromCharCode(...payload) };
 }

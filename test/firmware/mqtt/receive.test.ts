@@ -50,7 +50,7 @@ function describeDevice(result: number, bytes: string, packet: Incoming): string
   const type = packet.incomingType;
   if (type == C.PUBLISH) {
     return `PUBLISH q${packet.incomingQos} id${packet.incomingId} r${Number(packet.incomingRetain)} ${JSON.stringify(packet.incomingTopic)} `
-      + Buffer.from(bytes.substring(packet.incomingStart, packet.incomingEnd), "latin1").toString("hex");
+      + Buffer.from(bytes.substring(packet.incomingStart, result), "latin1").toString("hex");
   }
   if (type == C.CONNACK) return `CONNACK ${Number(packet.incomingSession)} ${packet.incomingCode}`;
   if (type == C.SUBACK) return `SUBACK id${packet.incomingId} ${packet.incomingCode}`;
@@ -66,12 +66,15 @@ function run(chunks: (Uint8Array | string)[]): { host: string[]; device: string[
   const framer = new Framer(CAPACITY, (bytes, start, end) => {
     host.push(describeHost(decodeFromBroker(bytes, start, end, record), bytes, record));
   });
-  const receiver = createReceiver(CAPACITY, (result, packet, bytes) => device.push(describeDevice(result, bytes, packet)));
+  const deliver = (result: number, packet: Incoming, bytes: string) => device.push(describeDevice(result, bytes, packet));
+  let receiver = createReceiver(CAPACITY, deliver);
   for (const piece of chunks) {
     const framed = framer.push(piece);
     if (framed) host.push("push " + errorName(framed));
     const received = receiver(latin1(piece));
     if (received) device.push("push " + errorName(received));
+    // after such an error the connection closes, and the next one has a new receiver (as the client does); the Framer drops what it held
+    if (received) receiver = createReceiver(CAPACITY, deliver);
   }
   return { host, device };
 }

@@ -15,7 +15,8 @@ import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import { encodeAck, encodeConnect, encodeEmpty, encodeSubscribe, encodeUnsubscribe } from "../../../firmware/mqtt/encode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
 import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
-import { ackString, emptyString, subscribeString, unsubscribeString } from "../../../firmware/mqtt/send-string.ts";
+import { DISCONNECT_STRING, PINGREQ_STRING } from "../../../firmware/mqtt/empty-packets.ts";
+import { ackString, subscribeString, unsubscribeString } from "../../../firmware/mqtt/send-string.ts";
 import * as arbitrary from "./arbitraries.ts";
 import { utf8Bytes } from "./device-text.ts";
 import type { ConnectModel } from "./model.ts";
@@ -108,7 +109,8 @@ describe("send-string: the client's packets as binary strings, against encode.ts
         assert.equal(show(ackString(type, packetId)), show(bytes((buffer) => encodeAck(buffer, 0, type, packetId))));
       }
     }
-    for (const type of [C.PINGREQ, C.DISCONNECT]) assert.equal(show(emptyString(type)), show(bytes((buffer) => encodeEmpty(buffer, 0, type))));
+    assert.equal(show(PINGREQ_STRING), show(bytes((buffer) => encodeEmpty(buffer, 0, C.PINGREQ))));
+    assert.equal(show(DISCONNECT_STRING), show(bytes((buffer) => encodeEmpty(buffer, 0, C.DISCONNECT))));
   });
 
   it("SUBSCRIBE and UNSUBSCRIBE take a filter only as UTF-8 bytes: a Latin-1 char, a stray or overlong byte, a char above 0xFF is ERR_MALFORMED_UTF8", function () {

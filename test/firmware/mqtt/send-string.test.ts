@@ -139,7 +139,7 @@ describe("publishString: PUBLISH as one binary string", function () {
     assert.equal(typeof publishString({ ...base, payload: "" }), "string", "an empty payload is fine");
   });
 
-  it("takes a topic only as UTF-8 bytes (a Latin-1 char, a stray or overlong byte, a char above 0xFF: ERR_MALFORMED_UTF8), and sends a payload's bytes as they are", function () {
+  it("takes a topic only as UTF-8 bytes (a Latin-1 char, a stray or overlong byte, a char above 0xFF: ERR_MALFORMED_UTF8), and sends a payload's bytes as they are, given as a binary string (anything else: ERR_VALUE)", function () {
     const base: PublishOptions = { topic: "a/b", payload: "x", qos: 0, retain: false, dup: false, packetId: 0 };
     for (const topic of ["caf\u00e9", "a/\u0080", "\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00f4\u0090\u0080\u0080", "\u00c3", "\u0100", "\u20ac"]) {
       assert.equal(publishString({ ...base, topic }), C.ERR_MALFORMED_UTF8, JSON.stringify(topic));
@@ -148,6 +148,9 @@ describe("publishString: PUBLISH as one binary string", function () {
     for (const payload of ["\u00e9", "\u00ff\u00fe", "\u00c0\u00af"]) {
       assert.equal(publishString({ ...base, payload }), "\x30" + String.fromCharCode(5 + payload.length) + "\x00\x03a/b" + payload, JSON.stringify(payload));
     }
+    // a typed array goes as E.toString(array) on the device
+    assert.equal(publishString({ ...base, payload: new Uint8Array([1, 2]) }), C.ERR_VALUE);
+    assert.equal(publishString({ ...base, payload: 7 as unknown as string }), C.ERR_VALUE);
   });
 
   it("emits only chars 0..255 (a binary string) even for the largest ids and lengths", function () {
@@ -209,7 +212,7 @@ describe("MQTT client: PUBLISH through Transport.sendString", function () {
     client.publish("q2", "exactly once", 2, true);
     client.publish(utf8Bytes("caf\u00e9"), "non-ASCII topic", 0, false);
     client.publish("t", utf8Bytes("non-ASCII payload \u00e9\u20ac"), 1, false);
-    client.publish("t", new Uint8Array([0, 1, 2, 255]), 0, false);
+    client.publish("t", "\x00\x01\x02\xff", 0, false);
     client.publish("t", "nul\u0000inside", 0, false);
     transport.drop();
     clock.advanceTo(clock.nextDue()!);
