@@ -12,7 +12,7 @@ import { decodeBrokerBody, decodeFixedHeader, readField, readPacketId, readU16 }
 import { remainingLengthSize, writeRemainingLength, writeU16 } from "./encode.ts";
 import type { PacketRecord } from "./packets.ts";
 import { checkTopic } from "./topic.ts";
-import { readUtf8 } from "./utf8.ts";
+import { checkUtf8, readUtf8 } from "./utf8.ts";
 
 /** Protocol name bytes by level: "MQIsdp" for 3 (MQTT 3.1), "MQTT" for 4 [MQTT-3.1.2-1]. */
 const PROTOCOL_NAMES: Record<number, string> = { 3: "MQIsdp", 4: "MQTT" };
@@ -51,10 +51,10 @@ function decodeConnect(buffer: Uint8Array, position: number, end: number, record
   record.clientIdStart = position + 2;
   record.clientIdEnd = position = fieldEnd;
   if (flags & 4) {
-    // [MQTT-3.1.2-9] will topic and message present; [MQTT-3.1.3-10] topic is UTF-8; a topic name (4.7)
-    fieldEnd = readField(buffer, position, end, true);
+    // [MQTT-3.1.2-9] will topic and message present; a topic name (4.7), then [MQTT-3.1.3-10] UTF-8: the encoders' order
+    fieldEnd = readField(buffer, position, end, false);
     if (fieldEnd < 0) return fieldEnd;
-    const topicError = checkTopic(buffer, position + 2, fieldEnd, false);
+    const topicError = checkTopic(buffer, position + 2, fieldEnd, false) || checkUtf8(buffer, position + 2, fieldEnd);
     if (topicError) return topicError;
     record.willTopicStart = position + 2;
     record.willTopicEnd = position = fieldEnd;
@@ -91,10 +91,10 @@ function decodeFilters(buffer: Uint8Array, position: number, end: number, record
   record.payloadStart = position;
   record.payloadEnd = end;
   while (position < end) {
-    // [MQTT-3.8.3-1], [MQTT-3.10.3-1] UTF-8 filters; 4.7.1 wildcard placement; [MQTT-4.7.3-1] not empty
-    const filterEnd = readField(buffer, position, end, true);
+    // 4.7.1 wildcard placement, [MQTT-4.7.3-1] not empty, then [MQTT-3.8.3-1], [MQTT-3.10.3-1] UTF-8: the encoders' order
+    const filterEnd = readField(buffer, position, end, false);
     if (filterEnd < 0) return filterEnd;
-    const filterError = checkTopic(buffer, position + 2, filterEnd, true);
+    const filterError = checkTopic(buffer, position + 2, filterEnd, true) || checkUtf8(buffer, position + 2, filterEnd);
     if (filterError) return filterError;
     position = filterEnd;
     if (subscribe) {

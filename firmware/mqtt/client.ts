@@ -517,7 +517,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (started) counters.reconnects++;
     started = true;
     state = STATE_CONNECTING;
-    receiver = createReceiver(options.receiveBuffer, receive);
+    /* Deliveries count only from this connection's receiver: one still reading an old chunk when this one opens (a transport may open at once, inside the old connection's callback) reaches nothing. */
+    const current: Receiver = receiver = createReceiver(options.receiveBuffer, function (decoded, packet, bytes) {
+      if (receiver == current) receive(decoded, packet, bytes);
+    });
     schedule(options.connectTimeout);
     transport.open(options.host, options.port);
   }

@@ -25,6 +25,7 @@
  * accepted on a device and be "not JSON" on Node.
  */
 import type { PartConfig } from "../config.ts";
+import { char } from "../mqtt/char.ts";
 import { checkText } from "../mqtt/text.ts";
 import { COMMAND_SUFFIX, OFF, ON, commandActuator } from "./topics.ts";
 import {
@@ -108,7 +109,8 @@ export function parseCommand(type: string, payload: string, current: boolean | n
   };
   const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
-  if (checkText(payload, 0, payload.length)) return ERR_NOT_UTF8;
+  // ASCII (U+0000 too) is UTF-8: one native test before the JavaScript loop over each byte (about 5 ms for 254 bytes on the Linux build)
+  if (/[^\x00-\x7f]/.test(payload) && checkText(payload, 0, payload.length)) return ERR_NOT_UTF8;
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
   const text = payload.trim();
   if (!text) return ERR_EMPTY;
@@ -154,8 +156,9 @@ export function commandError(actuator: string, reason: string, payload: string):
     let quoted = '"';
     for (let index = 0; index < end; index++) {
       const code = text.charCodeAt(index);
-      quoted += code == 34 || code == 92 ? "\\" + text.charAt(index)
-        : code > 31 && code < 127 || code > 127 && utf8 ? text.charAt(index)
+      // each byte as char(code): on Espruino's Linux build (Unicode support) charAt of a byte above 0x7F is a character, which `+=` writes as its UTF-8
+      quoted += code == 34 || code == 92 ? "\\" + char(code)
+        : code > 31 && code < 127 || code > 127 && utf8 ? char(code)
         : "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
     }
     return quoted + '"';

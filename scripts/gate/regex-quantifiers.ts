@@ -49,14 +49,20 @@ export function unsupportedQuantifier(pattern: string): string | null {
   return null;
 }
 
-/** The code of a class member's escape `\\<letter>…` at `index` (the backslash), and its length; null for a class escape (`\\d`, `\\w`, …). */
+/**
+ * The code of a class member's escape `\\<letter>…` at `index` (the
+ * backslash), and its length; null for a class escape (`\\d`, `\\w`, `\\s`
+ * and their capitals). `\\xHH` and `\\uHHHH` need all their hex digits (else
+ * the letter stands for itself, as in JavaScript); `\\b` in a class is
+ * backspace (8) in JavaScript and the letter b on Espruino, both below 0x80.
+ */
 function escapeCode(pattern: string, index: number): { code: number; length: number } | null {
   const letter = pattern[index + 1] ?? "";
-  const hex = (digits: number) => ({ code: parseInt(pattern.slice(index + 2, index + 2 + digits), 16), length: 2 + digits });
-  if (letter === "x") return hex(2);
-  if (letter === "u") return hex(4);
-  if (/[dDwWsSbB]/.test(letter)) return null;
-  const named: Record<string, number> = { "0": 0, n: 10, r: 13, t: 9, v: 11, f: 12 };
+  const digits = letter === "x" ? 2 : letter === "u" ? 4 : 0;
+  const hex = pattern.slice(index + 2, index + 2 + digits);
+  if (digits && /^[0-9A-Fa-f]+$/.test(hex) && hex.length === digits) return { code: parseInt(hex, 16), length: 2 + digits };
+  if (/[dDwWsS]/.test(letter)) return null;
+  const named: Record<string, number> = { "0": 0, b: 8, n: 10, r: 13, t: 9, v: 11, f: 12 };
   return { code: named[letter] ?? letter.charCodeAt(0), length: 2 };
 }
 

@@ -10,7 +10,10 @@ import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import { checkHarnesses, connectReady, setup } from "./client-harness.ts";
+import { createClient } from "../../../firmware/mqtt/client.ts";
+import type { Transport, TransportEvents } from "../../../firmware/mqtt/transport.ts";
+import { VirtualClock } from "../../../sim/clock.ts";
+import { checkHarnesses, connectReady, makeOptions, setup } from "./client-harness.ts";
 import { ack, binaryString, connack, publishPacket, suback } from "./fake-transport.ts";
 
 const MALFORMED: [string, number[]][] = [
@@ -71,6 +74,42 @@ describe("MQTT client: malformed input", function () {
     harness.transport.deliver(publishPacket({ topic: "a", payload: "" }), new Uint8Array([0x42, 2, 0, 1]), publishPacket({ topic: "b", payload: "" }));
     assert.deepEqual(topics, ["a"]);
     assert.equal(harness.client.counters.malformed, 1);
+  });
+
+  it("delivers nothing of an old connection's chunk into the next one, even through a transport that opens at once inside the old one's callback", function () {
+    const clock = new VirtualClock();
+    let opens = 0;
+    const kinds: string[] = [];
+    // a transport that opens synchronously; FakeTransport opens when told to
+    const transport: Transport = {
+      events: null as unknown as TransportEvents,
+      open() {
+        opens++;
+        this.events.onOpen();
+      },
+      sendString(packet: string) {
+        kinds.push((packet.charCodeAt(0) >> 4) + "@" + opens);
+      },
+      pending: () => 0,
+      close() {},
+    };
+    const client = createClient(makeOptions({ reconnectMin: 1000, jitter: 0 }), transport, clock);
+    const log: string[] = [];
+    client.onConnect = () => log.push("connected " + opens);
+    client.onDisconnect = (reason) => {
+      log.push("disconnected " + reason);
+      // the application starts again at once (as a node does when its network comes back)
+      if (opens < 2) client.start();
+    };
+    client.start();
+    const connackBytes = binaryString(connack(false, 0));
+    transport.events.onData(connackBytes);
+    // a second CONNACK ends the first connection; the third, in the same chunk, is the old socket's and must not open the second session
+    transport.events.onData(connackBytes + connackBytes);
+    assert.deepEqual(log, ["connected 1", "disconnected " + K.REASON_PROTOCOL]);
+    assert.equal(opens, 2);
+    assert.equal(client.state, K.STATE_CONNECTED, "the second connection waits for its own CONNACK");
+    assert.deepEqual(kinds, ["1@1", "1@2"], "one CONNECT per connection, nothing else");
   });
 
   it("accepts a packet of exactly receiveBuffer bytes; one byte more → malformed (oversized)", function () {

@@ -11,10 +11,11 @@ import { strict as assert } from "node:assert";
 import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import * as C from "../../../firmware/mqtt/constants.ts";
+import { decodePacket } from "../../../firmware/mqtt/broker.ts";
 import { connectPacket } from "../../../firmware/mqtt/connect.ts";
 import { encodeAck, encodeConnect, encodeEmpty, encodeSubscribe, encodeUnsubscribe } from "../../../firmware/mqtt/encode.ts";
 import { errorName } from "../../../firmware/mqtt/errors.ts";
-import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
+import { createPacketRecord, type ConnectOptions } from "../../../firmware/mqtt/packets.ts";
 import { DISCONNECT_STRING, PINGREQ_STRING } from "../../../firmware/mqtt/empty-packets.ts";
 import { ackString, subscribeString, unsubscribeString } from "../../../firmware/mqtt/send-string.ts";
 import * as arbitrary from "./arbitraries.ts";
@@ -111,6 +112,18 @@ describe("send-string: the client's packets as binary strings, against encode.ts
     }
     assert.equal(show(PINGREQ_STRING), show(bytes((buffer) => encodeEmpty(buffer, 0, C.PINGREQ))));
     assert.equal(show(DISCONNECT_STRING), show(bytes((buffer) => encodeEmpty(buffer, 0, C.DISCONNECT))));
+  });
+
+  it("a filter with both a misplaced wildcard and bytes that are not UTF-8 gets the same code from the device encoders and from the broker side's decoder (wildcards first)", function () {
+    const record = createPacketRecord();
+    for (const [filter, code] of [["\xff+", C.ERR_FILTER_WILDCARD], ["a#\xc3", C.ERR_FILTER_WILDCARD], ["\xc3/+", C.ERR_MALFORMED_UTF8], ["\x00/#", C.ERR_NULL_CHARACTER]] as const) {
+      assert.equal(subscribeString(3, filter, 0), code, JSON.stringify(filter));
+      assert.equal(unsubscribeString(3, filter), code, JSON.stringify(filter));
+      const subscribe = Buffer.from("\x82" + String.fromCharCode(5 + filter.length) + "\x00\x03\x00" + String.fromCharCode(filter.length) + filter + "\x00", "latin1");
+      assert.equal(decodePacket(subscribe, 0, subscribe.length, record), code, "SUBSCRIBE " + JSON.stringify(filter));
+      const unsubscribe = Buffer.from("\xa2" + String.fromCharCode(4 + filter.length) + "\x00\x03\x00" + String.fromCharCode(filter.length) + filter, "latin1");
+      assert.equal(decodePacket(unsubscribe, 0, unsubscribe.length, record), code, "UNSUBSCRIBE " + JSON.stringify(filter));
+    }
   });
 
   it("SUBSCRIBE and UNSUBSCRIBE take a filter only as UTF-8 bytes: a Latin-1 char, a stray or overlong byte, a char above 0xFF is ERR_MALFORMED_UTF8", function () {

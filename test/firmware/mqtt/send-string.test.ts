@@ -3,8 +3,8 @@
  * binary string. Given a message's topic and payload as their UTF-8 bytes
  * (as a device holds text: device-text.ts), byte for byte what
  * encodePublish writes for the text, or the error code encodePublish
- * returns, for any input; an ASCII topic takes the fast path (no loop over
- * characters). Then the client end to end: every packet goes out through
+ * returns, for any input (plain ASCII topics, refused ones and the rest,
+ * each kind well represented). Then the client end to end: every packet goes out through
  * Transport.sendString, each PUBLISH exactly encodePublish's bytes. The
  * other string encoders are held to encode.ts in send-string-oracle.test.ts.
  * Seeded: MOTE_FC_SEED replays another seed.
@@ -34,7 +34,7 @@ function encoded(options: PublishOptions): string | number {
   return end < 0 ? end : Buffer.from(buffer.subarray(0, end)).toString("latin1");
 }
 
-/** What the fast path must take: a non-empty wildcard-free topic of chars 0x01..0x7F, valid QoS. */
+/** A plain message: a non-empty wildcard-free topic of chars 0x01..0x7F, valid QoS (what topicError passes with one native test). */
 function eligible(options: PublishOptions): boolean {
   const { topic, qos } = options;
   return topic.length > 0 && !/[^\x01-\x7f]|[+#]/.test(topic) && (qos === 0 || qos === 1 || qos === 2);

@@ -271,6 +271,14 @@ describe("commands: error messages", () => {
     assert.deepEqual(JSON.parse(utf8Text(commandError("led", "r", utf8Bytes('a"b\\c\u0001\u007f\u00ff\u20ac')))), { error: "led: r", input: 'a"b\\c\u0001\u007f\u00ff\u20ac' });
   });
 
+  it("writes each byte with String.fromCharCode, never charAt: on Espruino's Linux build (Unicode support) charAt of a byte above 0x7F is a character, written as its UTF-8", () => {
+    // the bytes of "a\u00e9\u20ac" as that build holds them: charCodeAt gives bytes, charAt a character for each byte above 0x7F (measured on 2v29)
+    const bytes = utf8Bytes("a\u00e9\u20ac");
+    const linuxString = { length: bytes.length, charCodeAt: (index: number) => bytes.charCodeAt(index), charAt: (index: number) => utf8Bytes(bytes.charAt(index)) };
+    assert.equal(commandError("led", "r", linuxString as unknown as string), commandError("led", "r", bytes));
+    assert.deepEqual(JSON.parse(utf8Text(commandError("led", "r", bytes))), { error: "led: r", input: "a\u00e9\u20ac" });
+  });
+
   it("escapes every byte above 0x7F as \\u00XX when the input is not UTF-8, so the message still is", () => {
     assert.equal(commandError("led", "r", "O\u00c3(\u00ff"), '{"error":"led: r","input":"O\\u00C3(\\u00FF"}');
     assert.equal(commandError("led", "r", "\u00e9t\u00e9"), '{"error":"led: r","input":"\\u00E9t\\u00E9"}');
