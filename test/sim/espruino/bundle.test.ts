@@ -20,7 +20,7 @@ async function deviceBundle(board: string): Promise<string> {
 }
 
 /** Heap variables the example node leaves free on the ESP8266 after CONNECT, by the emulator's estimate (see the test). */
-const ESP8266_EXAMPLE_FREE = 450;
+const ESP8266_EXAMPLE_FREE = 540;
 
 describe("the example node's device bundle in the emulator", function () {
   this.timeout(20000);
@@ -44,10 +44,11 @@ describe("the example node's device bundle in the emulator", function () {
       assert.ok(Buffer.concat(received).includes("mote/example/status"), "the CONNECT carries the status topic as its will");
       assert.equal(typeof (env.global["mote"] as { report?: unknown }).report, "function", "the running node is the global mote");
       const used = env.variablesUsed;
-      // Espruino 2v29 built with the ESP8266's layout ran this bundle at about 1,130 variables online,
-      // about 1,350 at its peaks (a burst of 16 commands in one packet, a report being sent; socket
-      // writes instrumented): the ESP8266's peaks need some 250 above the online figure, and the
-      // estimate runs a little low, so it must leave 450 free there
+      // Espruino 2v29 built with the ESP8266's layout ran this bundle at about 1,070 variables online,
+      // about 1,320 at its peaks (a burst of 16 commands in one packet, a report being sent; socket
+      // writes instrumented) and 1,440 sending 60 reports from flash: the ESP8266's peaks need some
+      // 250-370 above the online figure, and the estimate runs a little low. It leaves about 570 free
+      // today; 540 keeps what the device codec's text-as-bytes change gained (it was 450)
       const free = board == "esp8266" ? ESP8266_EXAMPLE_FREE : 1;
       console.log(`      ${board}: ${used} heap variables after CONNECT`);
       assert.ok(used <= BOARDS[board]!.heap.variables - free, `${used} heap variables of ${BOARDS[board]!.heap.variables}, ${free} to be kept free`);
