@@ -65,7 +65,7 @@ export type Receiver = (chunk: string) => number;
 export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: string) => void): Receiver {
   // decode sets every field that its packet type carries before `deliver` reads it
   const packet = {} as Incoming;
-  /** Bytes of the packet not yet complete (and of those after it in the same chunk, while they are delivered). */
+  /** Bytes of the packet not yet complete, between chunks. */
   let held = "";
 
   /**
@@ -130,7 +130,6 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     // the chunk itself when nothing is held (the usual case): a concatenation would copy it
     const bytes = held ? held + chunk : chunk;
     let start = 0;
-    held = bytes;
     // each whole packet: its fixed header (2.2), then the rest
     while (start < bytes.length) {
       let position = start + 1;
