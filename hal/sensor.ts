@@ -20,7 +20,7 @@
  */
 export type SensorError = "absent" | "checksum" | "bus" | "timeout" | "power-on" | "busy" | "invalid";
 
-/** Readings by name: numbers in the unit the driver's `units` gives, or booleans. */
+/** Readings by name: numbers in the units their driver names (`DHT22_UNITS`, …), or booleans. */
 export type Readings = Record<string, number | boolean>;
 
 /** The outcome of one sample: readings, or an error code. */
@@ -29,10 +29,12 @@ export type Sample<R extends Readings> = { ok: true; readings: R } | { ok: false
 /** Receives the outcome of a sample; always called once, never inside `sample()` itself. */
 export type SampleCallback<R extends Readings> = (result: Sample<R>) => void;
 
-/** A sensor: `sample` measures and calls back later. */
+/**
+ * A sensor: `sample` measures and calls back later. The unit of each
+ * reading is a constant of its driver's module (`DHT22_UNITS`, …; the
+ * analog input's, configurable, is its `units`).
+ */
 export interface Sensor<R extends Readings, O> {
-  /** Unit of each reading, by name ("°C", "%RH", "hPa", "V", "boolean", or the configured one). */
-  readonly units: { readonly [K in keyof R]: string };
   configure(options: Partial<O>): void;
   sample(callback: SampleCallback<R>): void;
 }

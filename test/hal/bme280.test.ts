@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Bme280 } from "../../hal/bme280.ts";
+import { Bme280, BME280_UNITS } from "../../hal/bme280.ts";
 import { EXAMPLE_CALIBRATION, humidityQ10Of, tFineOf } from "../../sim/devices/bme280-math.ts";
 import { Bme280Model } from "../../sim/devices/bme280.ts";
 import type { I2CTarget } from "../../sim/hardware/index.ts";
@@ -34,7 +34,7 @@ describe("Bme280 driver", () => {
     const reference = humidityQ10Of(30000, tFineOf(519888, EXAMPLE_CALIBRATION), EXAMPLE_CALIBRATION) / 1024;
     assert.ok(Math.abs(readings.humidity - reference) < 0.01, `${readings.humidity} %RH against the fixed-point ${reference}`);
     for (const value of [readings.temperature, readings.pressure, readings.humidity]) assert.equal(value, Math.round(value * 100) / 100, `${value}: hundredths`);
-    assert.deepEqual(setup.sensor.units, { temperature: "°C", pressure: "hPa", humidity: "%RH" });
+    assert.deepEqual(BME280_UNITS, { temperature: "°C", pressure: "hPa", humidity: "%RH" });
   });
 
   it("reads back physical values, negative temperatures included", () => {

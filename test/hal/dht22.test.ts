@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Dht22 } from "../../hal/dht22.ts";
+import { Dht22, DHT22_UNITS } from "../../hal/dht22.ts";
 import { Dht22Model } from "../../sim/devices/dht22.ts";
 import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
 
@@ -15,7 +15,7 @@ describe("Dht22 driver", () => {
     const started = setup.clock.now();
     assert.deepEqual(readingsOf(sampleNow(setup, setup.sensor)), { temperature: 35.1, humidity: 65.2 });
     assert.ok(setup.clock.now() - started <= 12, "about 10 ms per reading");
-    assert.deepEqual(setup.sensor.units, { temperature: "°C", humidity: "%RH" });
+    assert.deepEqual(DHT22_UNITS, { temperature: "°C", humidity: "%RH" });
   });
 
   it("decodes negative temperatures (sign bit, not two's complement)", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DigitalInput } from "../../hal/digital-input.ts";
+import { DIGITAL_INPUT_UNITS, DigitalInput } from "../../hal/digital-input.ts";
 import type { InputEventKind } from "../../hal/sensor.ts";
 import { ButtonModel } from "../../sim/devices/button.ts";
 import { readingsOf, rig, sampleNow } from "./rig.ts";
@@ -50,7 +50,7 @@ describe("DigitalInput", () => {
     setup.model.press();
     setup.clock.advance(100);
     assert.deepEqual(readingsOf(sampleNow(setup, setup.input)), { active: true });
-    assert.equal(setup.input.units.active, "boolean");
+    assert.equal(DIGITAL_INPUT_UNITS.active, "boolean");
   });
 
   it("close stops the watch; configure restarts it with the new debounce", () => {

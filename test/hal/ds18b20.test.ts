@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { crc8 } from "../../hal/crc8.ts";
-import { Ds18b20, findDs18b20 } from "../../hal/ds18b20.ts";
+import { Ds18b20, DS18B20_UNITS, findDs18b20 } from "../../hal/ds18b20.ts";
 import type { OneWireBus } from "../../hal/io.ts";
 import { Ds18b20Model } from "../../sim/devices/ds18b20.ts";
 import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
@@ -21,7 +21,7 @@ describe("Ds18b20 driver", () => {
       assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: celsius });
     }
     assert.equal(sensor.romId, model.romId, "found by search");
-    assert.equal(sensor.units.temperature, "°C");
+    assert.equal(DS18B20_UNITS.temperature, "°C");
   });
 
   it("waits the conversion time of its resolution before reading (750 ms at 12 bits, 94 ms at 9)", () => {

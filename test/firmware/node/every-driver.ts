@@ -6,10 +6,10 @@
 import type { NodeConfig } from "../../../firmware/config.ts";
 import { discoveryMessage, type DiscoveryMessage, type DiscoveryOptions } from "../../../firmware/node/discovery.ts";
 import { AnalogInput } from "../../../hal/analog-input.ts";
-import { Bme280 } from "../../../hal/bme280.ts";
-import { Dht22 } from "../../../hal/dht22.ts";
-import { DigitalInput } from "../../../hal/digital-input.ts";
-import { Ds18b20 } from "../../../hal/ds18b20.ts";
+import { BME280_UNITS } from "../../../hal/bme280.ts";
+import { DHT22_UNITS } from "../../../hal/dht22.ts";
+import { DIGITAL_INPUT_UNITS } from "../../../hal/digital-input.ts";
+import { DS18B20_UNITS } from "../../../hal/ds18b20.ts";
 import { rig } from "../../hal/rig.ts";
 
 export const NODE: NodeConfig = {
@@ -49,21 +49,21 @@ export function collect(config: NodeConfig, options: DiscoveryOptions): Discover
   return messages;
 }
 
-/** The `units` of a driver of `type` configured with `options`, from a real instance on the rig. */
+/** The units of a driver of `type` configured with `options`: its module's constant (the analog input's, configurable, from a real instance on the rig). */
 export function driverUnits(type: string, options: Record<string, unknown> = {}): Record<string, string> {
   const bench = rig("esp32");
   switch (type) {
     case "dht22":
-      return { ...new Dht22(bench.io, bench.pin("D4")).units };
+      return { ...DHT22_UNITS };
     case "ds18b20":
-      return { ...new Ds18b20(bench.io, bench.oneWire("D4")).units };
+      return { ...DS18B20_UNITS };
     case "bme280":
-      return { ...new Bme280(bench.io, bench.i2c()).units };
+      return { ...BME280_UNITS };
     case "analog":
       return { ...new AnalogInput(bench.io, bench.pin("D32"), options).units };
     case "button":
     case "reed":
-      return { ...new DigitalInput(bench.io, bench.pin("D4")).units };
+      return { ...DIGITAL_INPUT_UNITS };
   }
   throw new Error("no sensor driver " + type);
 }
