@@ -7,6 +7,7 @@
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
+import { buildBundle } from "../../../scripts/build/build.ts";
 import { bundleForEspruino } from "../../../scripts/espruino-esbuild.ts";
 import { checkBundle, formatViolations } from "../../../scripts/gate/index.ts";
 
@@ -36,5 +37,18 @@ describe("device codec size", function () {
     assert.equal(receiver(64, (result) => delivered.push(result))("\x20\x02\x00\x00\xd0\x00"), 0);
     assert.deepEqual(delivered, [4, 6]);
     this.test!.title += ` (${bundle.code.length} bytes)`;
+  });
+
+  it("carries none of the host's codec: the directions a device never uses and the Uint8Array API tree-shake out, here and in the example node's bundle", async function () {
+    const host = ["broker.ts", "encode.ts", "decode.ts", "framer.ts", "utf8.ts", "topic.ts", "connect.ts", "errors.ts"].map((name) => "firmware/mqtt/" + name);
+    const codec = await bundleForEspruino({ entry: fileURLToPath(new URL("../../../scripts/bench/codec-device-entry.ts", import.meta.url)) });
+    const node = await buildBundle({ board: "esp8266", budget: 100000 });
+    assert.ok(node.ok, "the example node builds");
+    const codecInputs = Object.entries(Object.values(codec.metafile.outputs).find((output) => output.entryPoint !== undefined)!.inputs);
+    const carried = (inputs: [string, { bytesInOutput: number }][]) => inputs.filter(([file, input]) => input.bytesInOutput > 0 && host.some((name) => file.endsWith(name))).map(([file]) => file);
+    assert.deepEqual(carried(codecInputs), []);
+    assert.deepEqual(node.sizes.filter((size) => size.bytes > 0 && host.some((name) => size.module.endsWith(name))), []);
+    // the measure is not empty: the device codec's own modules are there
+    assert.ok(codecInputs.some(([file, input]) => file.endsWith("firmware/mqtt/receive.ts") && input.bytesInOutput > 0));
   });
 });
