@@ -83,7 +83,7 @@ export interface MessageStore {
   remove(message: OutgoingMessage): void;
 }
 
-/** Receives messages on a subscription; `topic` and `payload` are their bytes as binary strings, one char per byte (0..255), as Espruino's sockets give them (the topic is UTF-8: checkText, receive.ts, checked it). */
+/** Receives messages on a subscription; `topic` and `payload` are their bytes as binary strings, one char per byte (0..255), as Espruino's sockets give them (the topic is UTF-8: topicError, text.ts, checked it). */
 export type MessageHandler = (topic: string, payload: string, retain: boolean, qos: number) => void;
 
 /** One subscription the client keeps across reconnections. */
@@ -144,9 +144,10 @@ export interface MqttClient {
   /**
    * Publishes, or queues while offline. `topic` and `payload` are bytes, as
    * binary strings (send-string.ts): the topic must be UTF-8; a typed array
-   * goes as `E.toString(array)`. Returns 0 when sent or
-   * queued, or a negative code: ERR_QUEUE_FULL, ERR_BUFFER_TOO_SMALL (larger than the send
-   * buffer), or a codec ERR_* for a bad topic or QoS. Refusals count as dropped.
+   * goes as `E.toString(array)`. Returns 0 when sent or queued, or a
+   * negative code: ERR_QUEUE_FULL, ERR_BUFFER_TOO_SMALL (larger than the
+   * send buffer), or a codec ERR_* for a bad topic, payload or QoS.
+   * Refusals count as dropped.
    */
   publish(topic: string, payload: string, qos: number, retain: boolean): number;
   /**

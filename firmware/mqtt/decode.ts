@@ -90,9 +90,10 @@ export function readField(buffer: Uint8Array, position: number, end: number, tex
 /**
  * Reads the PUBLISH topic name field at `position` and returns its end, or
  * ERR_STRING_LENGTH, then checkTopic's errors, then checkUtf8's: the order
- * in which the encoders check a topic (encode.ts). An all-ASCII name without U+0000,
- * `#` or `+` is valid UTF-8 and a valid name, so one loop over its bytes
- * decides; any other byte sends the name to the general checks.
+ * in which the encoders check a topic (encode.ts). An all-ASCII name
+ * without U+0000, `#` or `+` is valid UTF-8 and a valid name, so one loop
+ * over its bytes decides; any other byte sends the name to the general
+ * checks.
  */
 function readTopicName(buffer: Uint8Array, position: number, end: number): number {
   const start = position + 2;

@@ -69,15 +69,17 @@ function packet(firstByte: number, parts: (string | number)[]): string | number 
 
 /**
  * PUBLISH (3.3), as encodePublish writes it, or its error: ERR_QOS, a topic
- * or UTF-8 error, ERR_VALUE. The payload is a binary string, sent as it is;
- * anything else is ERR_VALUE. For a typed array pass `E.toString(array)`:
- * Espruino converts 100 bytes natively in about 42 us, where a JavaScript
- * loop takes about 900 on its Linux build (ESPRUINO.md, "What is fast"). Not checked for chars above 0xFF,
- * which are no bytes: none exist on the ESP32 and ESP8266 builds, and the
- * native test that would find them elsewhere, `/[^\x00-\xff]/`, matches
- * every string on Espruino 2v29 (a class range from below 0x80 to above it:
- * the gate refuses such ranges). `packetId` (QoS 1 and 2) and `dup`
- * are the client's, unchecked.
+ * or UTF-8 error, ERR_VALUE. `packetId` (QoS 1 and 2) and `dup` are the
+ * client's, unchecked.
+ *
+ * The payload is a binary string, sent as it is; anything else is
+ * ERR_VALUE. For a typed array pass `E.toString(array)`: Espruino converts
+ * 100 bytes natively in about 42 us, where a JavaScript loop takes about
+ * 900 on its Linux build (ESPRUINO.md, "What is fast"). Chars above 0xFF,
+ * which are no bytes, are not looked for: none exist on the ESP32 and
+ * ESP8266 builds, and the native test that would find them elsewhere,
+ * `/[^\x00-\xff]/`, matches every string on Espruino 2v29 (a class range
+ * from below 0x80 to above it: the gate refuses such ranges).
  */
 export function publishString(options: PublishOptions): string | number {
   const qos = options.qos;

@@ -19,8 +19,8 @@
  * A payload is its bytes, as the client hands it (a binary string: one
  * char per byte), and must be UTF-8. Out of range is an error, never
  * clamped. Payloads longer than {@link MAX_COMMAND_LENGTH} bytes are refused
- * unread. JSON is only tried on a
- * payload that starts with `{` and ends with `}`; Espruino's JSON.parse is
+ * unread. JSON is only tried on a payload that starts with `{` and ends
+ * with `}`; Espruino's JSON.parse is
  * laxer than V8's (single quotes, trailing commas), so such a payload may be
  * accepted on a device and be "not JSON" on Node.
  */
