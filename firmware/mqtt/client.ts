@@ -161,7 +161,7 @@ export interface MqttClient {
   restore(messages: OutgoingMessage[]): number;
   /** Subscribes `handler` to `filter` (UTF-8 bytes) now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
-  /** Stops delivering `filter` and tells the broker. Null in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
+  /** Stops delivering `filter` and tells the broker. Absent in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
   unsubscribe(filter: string): void;
 }
 
@@ -182,22 +182,19 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const UNSUBSCRIBE = typeof MOTE_UNSUBSCRIBE == "undefined" || MOTE_UNSUBSCRIBE;
   const connectPacket = options.connect;
   const sendBuffer = options.sendBuffer;
-  const inflightWindow = options.inflightWindow;
   const queueMessages = options.queueMessages;
   const queueBytes = options.queueBytes;
   const reconnectMin = options.reconnectMin;
-  const reconnectMax = options.reconnectMax;
   const jitter = options.jitter;
-  const random = options.random || Math.random;
-  if (!CHECKED && !(jitter >= 0 && jitter <= 1 && inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && reconnectMax >= reconnectMin)) {
+  if (!CHECKED && !(jitter >= 0 && jitter <= 1 && options.inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && options.reconnectMax >= reconnectMin)) {
     throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
   }
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
   /** Packet ids (as keys) of incoming QoS 2 messages delivered and not yet released (PUBREL); none without QoS 2. */
-  let incomingQos2 = (QOS2 ? {} : null) as Record<number, boolean>;
+  let incomingQos2 = (QOS2 ? {} : 0) as Record<number, boolean>;
   /** Filters unsubscribed while offline, to tell a persistent session's broker after the reconnect; none without `unsubscribe`. */
-  let unsubscribes = (UNSUBSCRIBE ? [] : null) as string[];
+  let unsubscribes = (UNSUBSCRIBE ? [] : 0) as string[];
   const counters: ClientCounters = {
     sent: 0, received: 0, acknowledged: 0, resent: 0, dropped: 0, disconnects: 0, reconnects: 0, malformed: 0, unknownAcks: 0, duplicates: 0, handlerErrors: 0,
   };
@@ -215,10 +212,14 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let lastReceived = 0;
   let pingSent = false;
 
-  /** Runs an application callback; what it throws is counted, never passed on (a handler cannot break the session). */
-  function callSafely(callback: () => void): void {
+  /**
+   * Calls an application callback with the arguments given; what it throws
+   * is counted, never passed on (a handler cannot break the session). The
+   * arguments rather than a closure: no function is made per call.
+   */
+  function callSafely(callback: Function, a?: unknown, b?: unknown, c?: unknown, d?: unknown): void {
     try {
-      callback();
+      callback(a, b, c, d);
     } catch (error) {
       counters.handlerErrors++;
     }
@@ -288,7 +289,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       const opening = !message.state && message.qos;
       if (!message.unsent) continue;
       if (opening) {
-        if (inflight >= inflightWindow) return;
+        if (inflight >= options.inflightWindow) return;
         if (!message.packetId) message.packetId = allocatePacketId();
       }
       message.dup = message.state > 0;
@@ -314,10 +315,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     state = STATE_IDLE;
     counters.disconnects++;
     transport.close();
-    callSafely(() => client.onDisconnect(reason));
+    callSafely(client.onDisconnect, reason);
     if (ended) return;
-    schedule(backoff * (1 - jitter * random()));
-    backoff = Math.min(reconnectMax, backoff * 2);
+    schedule(backoff * (1 - jitter * (options.random || Math.random)()));
+    backoff = Math.min(options.reconnectMax, backoff * 2);
   }
 
   /**
@@ -372,7 +373,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       }
       tick();
       /* The record is still this CONNACK's: the callback runs now. */
-      callSafely(() => client.onConnect(packet.incomingSession));
+      callSafely(client.onConnect, packet.incomingSession);
       flush();
     } else if (type == PUBLISH) {
       const topic = packet.incomingTopic;
@@ -392,7 +393,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       for (; index < subscriptions.length; index++) {
         const subscription = subscriptions[index]!;
         if (matchTopic(subscription.filter, topic)) {
-          callSafely(() => subscription.handler(topic, payload, packet.incomingRetain, qos));
+          callSafely(subscription.handler, topic, payload, packet.incomingRetain, qos);
         }
         /* The handler unsubscribed itself: the next one is at this index now. */
         if (subscriptions[index] !== subscription) index--;
@@ -404,7 +405,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
        * when the PUBREL went astray) or released (PUBCOMP).
        */
       let message;
-      while ((message = queue[index]) && !(message.packetId == packetId && message.qos == (type == PUBACK ? 1 : 2) && message.state >= (type == PUBCOMP ? 2 : 1))) index++;
+      /* Without QoS 2 every sent message with an id is a QoS 1 one (`add` refuses QoS 2). */
+      while ((message = queue[index]) && !(message.packetId == packetId && (QOS2 ? message.qos == (type == PUBACK ? 1 : 2) && message.state >= (type == PUBCOMP ? 2 : 1) : message.state))) index++;
       if (!message) counters.unknownAcks++;
       else if (QOS2 && type == PUBREC) {
         message.state = 2;
@@ -424,7 +426,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (!subscription) counters.unknownAcks++;
       else {
         subscription.packetId = 0;
-        if (returnCode == SUBACK_FAILURE) callSafely(() => client.onSubscribeFailed(subscription.filter));
+        if (returnCode == SUBACK_FAILURE) callSafely(client.onSubscribeFailed, subscription.filter);
       }
     } else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
@@ -504,14 +506,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return 0;
   }
 
-  /** A function expression behind the switch: esbuild keeps a nested function declaration even when nothing calls it. */
-  const unsubscribe = UNSUBSCRIBE ? function (filter: string): void {
-    for (let index = subscriptions.length; index--; ) {
-      if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
-    }
-    if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
-    else if (!cleanSession) unsubscribes.push(filter);
-  } : null;
 
   function start(): void {
     if (ended || state) return;
@@ -553,7 +547,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
   /** The receiving end of the connection; each connection gets its own (start). */
   let receiver: Receiver;
-  const client: MqttClient = {
+  const client: Omit<MqttClient, "unsubscribe"> & { unsubscribe?: MqttClient["unsubscribe"] } = {
     onConnect: noop,
     onDisconnect: noop,
     onSubscribeFailed: noop,
@@ -569,8 +563,17 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     publish,
     restore,
     subscribe,
-    unsubscribe: unsubscribe!,
   };
+  /* Added behind the switch, so that a build without it has no trace of it: esbuild keeps a nested function declaration even when nothing calls it. */
+  if (UNSUBSCRIBE) {
+    client.unsubscribe = function (filter: string): void {
+      for (let index = subscriptions.length; index--; ) {
+        if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
+      }
+      if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
+      else if (!cleanSession) unsubscribes.push(filter);
+    };
+  }
   transport.events = {
     onOpen: () => {
       if (state != STATE_CONNECTING) return;
@@ -588,5 +591,5 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
   };
-  return client;
+  return client as MqttClient;
 }
