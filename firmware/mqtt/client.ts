@@ -204,7 +204,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let timer: unknown = null;
   /** The next reconnect delay before jitter: `reconnectMin`, doubled after each failure up to `reconnectMax`. */
   let backoff = reconnectMin;
-  let started = false;
   let ended = false;
   let nextPacketId = 0;
   let inflight = 0;
@@ -509,8 +508,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   function start(): void {
     if (ended || state) return;
-    if (started) counters.reconnects++;
-    started = true;
+    /* Every start but the first follows a disconnect: the state is idle only before the first and after `fail`. */
+    if (counters.disconnects) counters.reconnects++;
     state = STATE_CONNECTING;
     /* Deliveries count only from this connection's receiver: one still reading an old chunk when this one opens (a transport may open at once, inside the old connection's callback) reaches nothing. */
     const current: Receiver = receiver = createReceiver(options.receiveBuffer, function (decoded, packet, bytes) {
