@@ -439,11 +439,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function add(message: OutgoingMessage, restored: boolean): number {
     message.state = 0;
     message.unsent = true;
-    message.dup = false;
-    /* Any valid id: the check is about the fields and the size. */
-    message.packetId = 1;
-    const length = check(!QOS2 && message.qos == 2 ? ERR_QOS : publishString(message));
+    /* DUP is set as it goes out (flush); publishString checks neither DUP nor the id, which flush allocates: the check is about the fields and the size. */
     message.packetId = 0;
+    const length = check(!QOS2 && message.qos == 2 ? ERR_QOS : publishString(message));
     if (length < 0) {
       counters.dropped++;
       return length;
