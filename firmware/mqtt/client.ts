@@ -200,8 +200,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   };
   const noop = () => {};
   let state = STATE_IDLE;
-  /** The one timer; what it is for follows from `state` (see `tick`). */
-  let timer: unknown = null;
+  /** The one timer, 0 for none (a number costs no heap variable, unlike null); what it is for follows from `state` (see `tick`). */
+  let timer: unknown = 0;
   /** The next reconnect delay before jitter: `reconnectMin`, doubled after each failure up to `reconnectMax`. */
   let backoff = reconnectMin;
   let ended = false;
@@ -232,7 +232,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   function schedule(milliseconds?: number): void {
     if (timer) clock.clearTimeout(timer);
-    timer = milliseconds === undefined ? null : clock.setTimeout(tick, milliseconds);
+    timer = milliseconds == null ? 0 : clock.setTimeout(tick, milliseconds);
   }
 
   /**
