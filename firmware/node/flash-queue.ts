@@ -190,7 +190,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   const counters: FlashQueueCounters = { written: 0, dropped: 0, batches: 0, corrupt: 0 };
   /** Added, not yet written, oldest first. */
   const pending: StoredMessage[] = [];
-  /** Segments oldest first, three numbers each (one array costs less heap than three): id, entries held, entries acknowledged. */
+  /** Segments oldest first, three numbers each (one array costs less heap than three): entries held, entries acknowledged, id. */
   const segments: number[] = [];
   /** Entries in flash, acknowledged or not: the sum of the segments' counts. */
   let stored = 0;
@@ -207,182 +207,164 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
   let timer: unknown = 0;
   /** The log's last `waiting` entries are not handed to the client yet. */
   let waiting = 0;
-  /** Where the last read from flash stopped: segment id, lines read (empty and corrupt ones too), messages among them. */
-  let readId = -1;
+  /**
+   * Where the last read from flash stopped: segment id, lines read (empty
+   * and corrupt ones too), messages among them. Ids are never used again,
+   * so a cursor left on an erased segment matches none; and 0 lines of
+   * segment 0 is the start of that segment, wherever it is.
+   */
+  let readId = 0;
   let readLines = 0;
   let readCount = 0;
 
-  function fileName(id: number): string {
-    return options.prefix + "." + id.toString(36);
-  }
+  const fileName = (id: number): string => options.prefix + "." + id.toString(36);
 
   /**
    * Erases the segment at `position` (a multiple of 3). Its waiting entries
    * are for the caller to count: a segment whose entries are all
    * acknowledged has none.
    */
-  function eraseSegment(position: number): void {
-    if (segments[position] == readId) readId = -1;
-    storage.open(fileName(segments[position]!), "r").erase();
-    stored -= segments[position + 1]!;
-    segments.splice(position, 3);
-  }
+  const eraseSegment = (position: number): void => {
+    storage.open(fileName(segments[position + 2]!), "r").erase();
+    stored -= segments.splice(position, 3)[0]!;
+  };
 
   /** Appends the pending messages to the newest segment, a batch per segment, starting new ones (and erasing the oldest, its waiting entries dropped) as they fill. */
-  function write(): void {
+  const write = (): void => {
     if (timer) clock.clearTimeout(timer);
     timer = 0;
     while (pending.length) {
       const last = segments.length - 3;
-      if (last < 0 || torn > 1 || segments[last + 1]! >= options.segmentMessages) {
+      if (last < 0 || torn > 1 || segments[last]! >= options.segmentMessages) {
         if (segments.length >= options.maxSegments * 3) {
-          // the waiting entries in flash are its last ones; those are lost (the client holds the others, and may yet deliver them)
-          const lost = Math.min(segments[1]!, Math.max(0, waiting - pending.length - stored + segments[1]!));
+          // the waiting entries in flash are its last ones (never more than it holds); those of the oldest segment are lost (the client holds the others, and may yet deliver them)
+          const lost = Math.max(0, waiting - pending.length - stored + segments[0]!);
           waiting -= lost;
           counters.dropped += lost;
           eraseSegment(0);
         }
         torn = 0;
-        segments.push(nextId++, 0, 0);
+        segments.push(0, 0, nextId++);
         continue;
       }
-      const count = Math.min(pending.length, options.segmentMessages - segments[last + 1]!);
+      const batch = pending.splice(0, options.segmentMessages - segments[last]!);
+      const count = batch.length;
       let text = torn ? "\n" : "";
-      for (let index = 0; index < count; index++) text += pending[index]!.qos + (pending[index]!.payload as string) + "\n";
-      // the waiting ones among them: pending ends with min(waiting, pending.length) of them
-      const waitingInBatch = Math.max(0, Math.min(waiting, pending.length) - pending.length + count);
-      const batch = pending.splice(0, count);
+      for (const message of batch) text += message.qos + (message.payload as string) + "\n";
       try {
         // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
-        const file = storage.open(fileName(segments[last]!), "a");
-        for (let start = 0; start < text.length; start += WRITE_CHARACTERS) file.write(text.substr(start, WRITE_CHARACTERS));
+        const file = storage.open(fileName(segments[last + 2]!), "a");
+        for (; text; text = text.substr(WRITE_CHARACTERS)) file.write(text.substr(0, WRITE_CHARACTERS));
         torn = 0;
-        for (let index = 0; index < count; index++) batch[index]!.segment = segments[last];
-        segments[last + 1] += count;
+        for (const message of batch) message.segment = segments[last + 2]!;
+        segments[last] += count;
         stored += count;
         counters.written += count;
         counters.batches++;
       } catch (error) {
         // some of its chunks may be written: a segment holding nothing else goes, any other is closed
         torn = 2;
-        if (!segments[last + 1]) eraseSegment(last);
-        counters.dropped += waitingInBatch;
-        waiting -= waitingInBatch;
+        if (!segments[last]) eraseSegment(last);
+        // the waiting ones among them: the log's last `waiting` entries end with what is still pending
+        const lost = Math.max(0, Math.min(waiting - pending.length, count));
+        counters.dropped += lost;
+        waiting -= lost;
       }
     }
-  }
+  };
 
   /**
    * Hands the oldest waiting message to `take` while it takes them: from the
    * RAM buffer, or read from flash (with its segment id in `segment`), or,
    * when its line is gone from flash, counted as dropped.
    */
-  function feed(): void {
+  const feed = (): void => {
     while (waiting) {
-      let message: StoredMessage | null = null;
-      /** The read position after the message read from flash. */
-      let next = 0;
-      if (waiting <= pending.length) message = pending[pending.length - waiting]!;
-      else {
-        // its index among the messages of its segment
-        let skip = stored - waiting + pending.length;
-        let position = 0;
-        while (skip >= segments[position + 1]!) {
-          skip -= segments[position + 1]!;
-          position += 3;
-        }
-        const id = segments[position]!;
+      // one still in RAM; undefined (a negative index) when it is in flash
+      let message: StoredMessage | null | undefined = pending[pending.length - waiting];
+      if (!message) {
+        // the waiting ones are the log's last: counted back from the end, `skip` ends as its index among the messages of its segment
+        let skip = pending.length - waiting;
+        let position = segments.length;
+        while (skip < 0) skip += segments[(position -= 3)]!;
+        const id = segments[position + 2]!;
         if (id != readId || readCount > skip) {
           readId = id;
-          readLines = 0;
-          readCount = 0;
+          readLines = readCount = 0;
         }
         const file = storage.open(fileName(id), "r");
-        for (; next < readLines; next++) file.readLine();
+        for (let index = 0; index < readLines; index++) file.readLine();
         let line: string | undefined;
-        while (!message && (line = file.readLine()) !== undefined) {
-          next++;
+        // the cursor stops before the message found, which is handed next time if `take` refuses it
+        while (!message && (line = file.readLine())) {
           // null for the empty line that starts each boot's first batch, and for a corrupt one (counted at load)
-          const decoded: StoredMessage | null = decodeEntry(line, options.topic);
-          if (decoded) {
-            if (readCount == skip) {
-              decoded.segment = id;
-              message = decoded;
-            } else {
-              readCount++;
-              readLines = next;
-            }
+          message = decodeEntry(line, options.topic);
+          if (message && readCount == skip) message.segment = id;
+          else {
+            readLines++;
+            if (message) readCount++;
+            message = null;
           }
         }
       }
       if (message) {
         if (!take([message])) return;
         if (message.segment == readId) {
-          readLines = next;
+          readLines++;
           readCount++;
         }
       } else counters.dropped++;
       waiting--;
     }
-  }
-
-  function remove(message: StoredMessage): void {
-    const index = pending.indexOf(message);
-    if (index >= 0) pending.splice(index, 1);
-    else {
-      // a message whose segment was evicted (or one this queue never held) counts nowhere
-      let position = 0;
-      while (position < segments.length && segments[position] != message.segment) position += 3;
-      message.segment = -1;
-      if (position < segments.length && ++segments[position + 2]! >= segments[position + 1]!) eraseSegment(position);
-    }
-    feed();
-  }
-
-  /** `waiting()`, and the store's `add`: the client's own messages are not kept, and one function that changes nothing costs less heap than two. */
-  const count = function (): number {
-    return waiting;
   };
 
+  /** `waiting()`, and the store's `add`: the client's own messages are not kept, and one function that changes nothing costs less heap than two. */
+  const count = (): number => waiting;
+
   return {
-    store: { add: count, remove },
-    add: function (payload: string, qos: number): void {
+    store: {
+      add: count,
+      remove: (message: StoredMessage): void => {
+        const index = pending.indexOf(message);
+        if (index >= 0) pending.splice(index, 1);
+        // a message whose segment was evicted (or one this queue never held, or a pending one) counts nowhere
+        for (let position = 0; position < segments.length; position += 3) if (segments[position + 2] == message.segment && ++segments[position + 1]! >= segments[position]!) eraseSegment(position);
+        message.segment = -1;
+        feed();
+      },
+    },
+    add: (payload: string, qos: number): void => {
       // the line it would write: a "\n" inside the payload leaves this one last, which fails the check
       const message = decodeEntry(qos + payload + "\n", options.topic);
-      if (!message) {
-        counters.dropped++;
-        return;
-      }
-      pending.push(message);
-      waiting++;
-      feed();
-      if (pending.length >= options.batchMessages) write();
-      else if (!timer) timer = clock.setTimeout(write, options.batchMilliseconds);
+      if (message) {
+        pending.push(message);
+        waiting++;
+        feed();
+        if (pending.length >= options.batchMessages) write();
+        else if (!timer) timer = clock.setTimeout(write, options.batchMilliseconds);
+      } else counters.dropped++;
     },
     feed,
-    load: function (): void {
+    load: (): void => {
       const ids: number[] = [];
-      const names = storage.list(undefined, { sf: true });
-      for (let index = 0; index < names.length; index++) {
-        const id = parseInt(names[index]!.substr(options.prefix.length + 1), 36);
-        if (id >= 0 && fileName(id) == names[index]) ids.push(id);
+      for (const name of storage.list(undefined, { sf: true })) {
+        // a segment's name has one "." (the prefix has none)
+        const id = parseInt(name.split(".")[1]!, 36);
+        if (id >= 0 && fileName(id) == name) ids.push(id);
       }
       ids.sort((first, second) => first - second);
-      for (let index = 0; index < ids.length; index++) {
+      for (const id of ids) {
         // count the segment's messages; erase it when it holds none that parse
-        const id = ids[index]!;
         const file = storage.open(fileName(id), "r");
         let count = 0;
-        let line = file.readLine();
-        while (line !== undefined) {
-          if (line != "\n") {
-            if (decodeEntry(line, options.topic)) count++;
-            else counters.corrupt++;
-          }
-          line = file.readLine();
+        let line: string | undefined;
+        while ((line = file.readLine())) {
+          if (decodeEntry(line, options.topic)) count++;
+          // the empty line that starts a boot's first batch is not corrupt
+          else if (line != "\n") counters.corrupt++;
         }
         if (count) {
-          segments.push(id, count, 0);
+          segments.push(count, 0, id);
           stored += count;
           waiting += count;
         } else file.erase();
