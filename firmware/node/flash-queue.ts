@@ -245,30 +245,30 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         }
         torn = 0;
         segments.push(0, 0, nextId++);
-        continue;
-      }
-      const batch = pending.splice(0, options.segmentMessages - segments[last]!);
-      const count = batch.length;
-      let text = torn ? "\n" : "";
-      for (const message of batch) text += message.qos + (message.payload as string) + "\n";
-      try {
-        // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
-        const file = storage.open(fileName(segments[last + 2]!), "a");
-        for (; text; text = text.substr(WRITE_CHARACTERS)) file.write(text.substr(0, WRITE_CHARACTERS));
-        torn = 0;
-        for (const message of batch) message.segment = segments[last + 2]!;
-        segments[last] += count;
-        stored += count;
-        counters.written += count;
-        counters.batches++;
-      } catch (error) {
-        // some of its chunks may be written: a segment holding nothing else goes, any other is closed
-        torn = 2;
-        if (!segments[last]) eraseSegment(last);
-        // the waiting ones among them: the log's last `waiting` entries end with what is still pending
-        const lost = Math.max(0, Math.min(waiting - pending.length, count));
-        counters.dropped += lost;
-        waiting -= lost;
+      } else {
+        const batch = pending.splice(0, options.segmentMessages - segments[last]!);
+        const count = batch.length;
+        let text = torn ? "\n" : "";
+        for (const message of batch) text += message.qos + (message.payload as string) + "\n";
+        try {
+          // opened per batch: an open StorageFile kept between batches would be heap for as long as the node runs
+          const file = storage.open(fileName(segments[last + 2]!), "a");
+          for (; text; text = text.substr(WRITE_CHARACTERS)) file.write(text.substr(0, WRITE_CHARACTERS));
+          torn = 0;
+          for (const message of batch) message.segment = segments[last + 2]!;
+          segments[last] += count;
+          stored += count;
+          counters.written += count;
+          counters.batches++;
+        } catch (error) {
+          // some of its chunks may be written: a segment holding nothing else goes, any other is closed
+          torn = 2;
+          if (!segments[last]) eraseSegment(last);
+          // the waiting ones among them: the log's last `waiting` entries end with what is still pending
+          const lost = Math.max(0, Math.min(waiting - pending.length, count));
+          counters.dropped += lost;
+          waiting -= lost;
+        }
       }
     }
   };
@@ -280,11 +280,12 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
    */
   const feed = (): void => {
     while (waiting) {
-      // one still in RAM; undefined (a negative index) when it is in flash
-      let message: StoredMessage | null | undefined = pending[pending.length - waiting];
+      // the waiting ones are the log's last: its index in pending, or, when negative, counted back from the end of flash
+      let skip = pending.length - waiting;
+      // undefined (a negative index) when it is in flash
+      let message: StoredMessage | null | undefined = pending[skip];
       if (!message) {
-        // the waiting ones are the log's last: counted back from the end, `skip` ends as its index among the messages of its segment
-        let skip = pending.length - waiting;
+        // `skip` ends as its index among the messages of its segment
         let position = segments.length;
         while (skip < 0) skip += segments[(position -= 3)]!;
         const id = segments[position + 2]!;
