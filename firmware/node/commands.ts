@@ -99,42 +99,37 @@ function parseDecimal(text: string): number {
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
-  /* 1 for on, 0 for off, `current` flipped for toggle, else ERR_NOT_ON_OFF (a local function: one less held for good in the bundle's scope). */
-  const parseSwitchWord = function (word: string): number {
-    if (word.length > 6) return ERR_NOT_ON_OFF;
-    const upper = word.toUpperCase();
-    if (upper == ON || upper == "1" || upper == "TRUE") return 1;
-    if (upper == OFF || upper == "0" || upper == "FALSE") return 0;
-    return upper == "TOGGLE" ? (current ? 0 : 1) : ERR_NOT_ON_OFF;
-  };
   const level = PWM && type == "pwm";
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
   // ASCII (U+0000 too) is UTF-8: one native test before the JavaScript loop over each byte (about 5 ms for 254 bytes on the Linux build)
   if (/[^\x00-\x7f]/.test(payload) && checkText(payload, 0, payload.length)) return ERR_NOT_UTF8;
   if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
-  const text = payload.trim();
+  /* The payload trimmed, then for JSON its `state` (not trimmed): the on/off word. */
+  let text = payload.trim();
   if (!text) return ERR_EMPTY;
-  if (text.charAt(0) == "{") {
+  if (text[0] == "{") {
     let parsed: { [key: string]: unknown } | null = null;
     try {
       // a `__proto__` key crashes Espruino 2v29 when the parsed object is read (an internal ASSERT, then exit):
       // refused unparsed, as anyone who may publish a command must not be able to stop the node. So is any
       // backslash, with which the key can be spelt otherwise (`"__pr\u006fto__"`; 2v29 also takes `\x6f` and
       // octal escapes there); no command needs one
-      if (text.charAt(text.length - 1) == "}" && text.indexOf("__proto__") < 0 && text.indexOf("\\") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
+      if (text[text.length - 1] == "}" && text.indexOf("__proto__") < 0 && text.indexOf("\\") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
     } catch {}
     // undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-})
     if (parsed == null) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
-    if (typeof state == "boolean") return state ? 1 : 0;
-    return typeof state == "string" ? parseSwitchWord(state) : ERR_NOT_ON_OFF;
-  }
-  if (level) {
+    // true or false: 1 or 0
+    if (typeof state != "string") return state === !!state ? +state : ERR_NOT_ON_OFF;
+    text = state;
+  } else if (level) {
     const upper = text.length <= 3 ? text.toUpperCase() : "";
     return upper == ON ? 100 : upper == OFF ? 0 : parseDecimal(text);
   }
-  return parseSwitchWord(text);
+  // off words, then on words, then TOGGLE (`current` flipped): an array literal, which lives only during this call; no upper-case copy of a text longer than any word
+  const at = [OFF, "0", "FALSE", ON, "1", "TRUE", "TOGGLE"].indexOf(text.length > 6 ? "" : text.toUpperCase());
+  return at < 0 ? ERR_NOT_ON_OFF : +(at > 2 && (at < 6 || !current));
 }
 
 /**
