@@ -143,23 +143,23 @@ export function parseCommand(type: string, payload: string, current: boolean | n
  * V8's none.
  */
 export function commandError(actuator: string, reason: string, payload: string): string {
-  const quote = function (text: string, limit: number): string {
+  let message = '{"error":"';
+  // one loop for both texts, the error (never cut) and then the payload: shorter than a local function called twice
+  for (let at = 0, text = actuator + ": " + reason; at < 2; at++, text = payload) {
     let end = text.length;
-    if (end > limit) for (end = limit; (text.charCodeAt(end) & 0xC0) == 0x80 && end > limit - 3;) end--;
+    if (at && end > ERROR_INPUT_LENGTH) for (end = ERROR_INPUT_LENGTH; (text.charCodeAt(end) & 0xC0) == 0x80 && end > ERROR_INPUT_LENGTH - 3;) end--;
     // the bytes as they are when they are UTF-8, else each byte above 0x7F escaped
     const utf8 = !checkText(text, 0, end);
-    let quoted = '"';
     for (let index = 0; index < end; index++) {
       const code = text.charCodeAt(index);
       // each byte as char(code): on Espruino's Linux build (Unicode support) charAt of a byte above 0x7F is a character, which `+=` writes as its UTF-8
-      quoted += code == 34 || code == 92 ? "\\" + char(code)
+      message += code == 34 || code == 92 ? "\\" + char(code)
         : code > 31 && code < 127 || code > 127 && utf8 ? char(code)
-        : "\\u" + ("000" + code.toString(16).toUpperCase()).slice(-4);
+        : "\\u" + (0x10000 + code).toString(16).slice(1).toUpperCase(); // four digits
     }
-    return quoted + '"';
-  };
-  const error = actuator + ": " + reason;
-  return '{"error":' + quote(error, error.length) + ',"input":' + quote(payload, ERROR_INPUT_LENGTH) + "}";
+    message += at ? '"}' : '","input":"';
+  }
+  return message;
 }
 
 /**
