@@ -176,21 +176,19 @@ export function commandError(actuator: string, reason: string, payload: string):
 export function handleCommand(base: string, topic: string, payload: string, parts: readonly PartConfig[], actuators: readonly CommandActuator[], outcome: CommandOutcome): boolean {
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const name = commandActuator(base, topic);
-  let index = -1;
-  for (let at = 0; name && index < 0 && at < parts.length; at++) if (parts[at]!.name == name) index = at;
+  // from the last part down; names are unique (the build checks) and never empty, so "" (no actuator named) finds none
+  let index = name ? parts.length : 0;
+  while (index-- && parts[index]!.name != name);
   outcome.index = index;
-  const type = index < 0 ? "" : parts[index]!.type;
+  outcome.state = outcome.error = "";
   const actuator = actuators[index]!;
-  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(type, payload, actuator.state);
+  const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(parts[index]!.type, payload, actuator.state);
   if (value < 0) {
-    outcome.state = "";
-    /* The reasons are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. */
-    const reason = ["", "empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", "expected a number from 0 to 100", "unknown actuator", "takes no commands", "not UTF-8"][-value];
-    outcome.error = commandError(name || topic, reason || "bad command", payload);
+    /* The reasons, by ~code (ERR_EMPTY first), are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. Without the pwm driver, nothing gives ERR_NOT_PERCENT. */
+    outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", "takes no commands", "not UTF-8"][~value] || "bad command", payload);
     return false;
   }
-  outcome.error = "";
-  if (PWM && type == "pwm") {
+  if (PWM && parts[index]!.type == "pwm") {
     (actuator as LevelActuator).write(value);
     outcome.state = "" + actuator.state;
   } else {
