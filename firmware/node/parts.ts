@@ -63,34 +63,41 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
   const DS18B20 = typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const io = platform.io;
-  const options = part.options || {};
+  // absent options stay undefined: each driver takes that as {}
+  const options = part.options;
   const type = part.type;
-  if (DHT22 && type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options>);
-  if (INPUT && (type == "button" || type == "reed")) return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions>);
-  if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions>);
+  if (DHT22 && type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options> | undefined);
+  if (INPUT && (type == "button" || type == "reed")) return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions> | undefined);
+  if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions> | undefined);
   if (DS18B20 && type == "ds18b20") {
     let bus = buses[part.espruino] as OneWireBus | undefined;
     if (!bus) bus = buses[part.espruino] = platform.oneWire!(platform.pin(part.espruino));
-    return new Ds18b20(io, bus, options as Partial<Ds18b20Options>);
+    return new Ds18b20(io, bus, options as Partial<Ds18b20Options> | undefined);
   }
   if (BME280 && type == "bme280") {
     const scl = part.espruinoScl || "";
     const key = part.espruino + "/" + scl;
     let bus = buses[key] as I2CBus | undefined;
     if (!bus) bus = buses[key] = platform.i2c!(platform.pin(part.espruino), platform.pin(scl));
-    return new Bme280(io, bus, options as Partial<Bme280Options>);
+    return new Bme280(io, bus, options as Partial<Bme280Options> | undefined);
   }
   throw new Error("node: sensor " + part.name + " has driver type " + type + ", which this firmware lacks");
 }
 
-/** The driver for an actuator part (relay, led: on/off; pwm: 0-100 %), in its off state. */
+/**
+ * The driver for an actuator part (relay, led: on/off; pwm: 0-100 %), in its
+ * off state; throws naming the part for a driver type it does not know. The
+ * build checks every part's type and turns a driver on only for a node with
+ * a part of its types, so with one actuator driver in, every actuator is
+ * that driver's: the type test and the error are left out of the bundle.
+ */
 export function createActuator(part: ActuatorConfig, platform: Platform): CommandActuator {
   const OUTPUT = typeof MOTE_DRIVER_OUTPUT == "undefined" || MOTE_DRIVER_OUTPUT;
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
   const pin = platform.pin(part.espruino);
-  const options = part.options || {};
-  if (OUTPUT && (part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, options as Partial<DigitalOutputOptions>);
-  if (PWM && part.type == "pwm") return new PwmOutput(platform.io, pin, options as Partial<PwmOutputOptions>);
+  // absent options stay undefined, as in createSensor
+  if (OUTPUT && (!PWM || part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, part.options as Partial<DigitalOutputOptions> | undefined);
+  if (PWM && (!OUTPUT || part.type == "pwm")) return new PwmOutput(platform.io, pin, part.options as Partial<PwmOutputOptions> | undefined);
   throw new Error("node: actuator " + part.name + " has driver type " + part.type + ", which this firmware lacks");
 }
 
