@@ -17,9 +17,10 @@ export interface DigitalOutputOptions {
 
 /** An on/off output; `state` is true while the load is on. */
 export class DigitalOutput implements Actuator<boolean, DigitalOutputOptions> {
-  state = false;
-  private activeLow = false;
-  private openDrain = false;
+  // no initialisers, which would take bytes in the bundle: the constructor's configure() sets all three (`state` through write(undefined), false)
+  state!: boolean;
+  private activeLow!: boolean;
+  private openDrain!: boolean;
 
   /** Drives the load off (the safe state), then applies `options`. */
   constructor(
@@ -30,10 +31,10 @@ export class DigitalOutput implements Actuator<boolean, DigitalOutputOptions> {
     this.configure(options || {});
   }
 
-  /** Changes polarity or drive; the load keeps its logical state. */
+  /** Changes polarity or drive (false until first given); the load keeps its logical state. */
   configure(options: Partial<DigitalOutputOptions>): void {
-    if (options.activeLow !== undefined) this.activeLow = options.activeLow;
-    if (options.openDrain !== undefined) this.openDrain = options.openDrain;
+    this.activeLow = options.activeLow ?? this.activeLow ?? false;
+    this.openDrain = options.openDrain ?? this.openDrain ?? false;
     this.write(this.state);
   }
 
