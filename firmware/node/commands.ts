@@ -94,7 +94,9 @@ function parseDecimal(text: string): number {
 /**
  * Parses a command for an actuator of driver type `type` (`relay`, `led`,
  * `pwm`). `current` is the actuator's state, for `TOGGLE`. Returns the value
- * to write (relay, led: 1 on, 0 off; pwm: 0..100) or an `ERR_*` code < 0.
+ * to write (relay, led: 1 on, 0 off; pwm: 0..100) or an `ERR_*` code < 0;
+ * ERR_NOT_COMMANDABLE for another type, except where the pwm driver is
+ * switched off (MOTE_DRIVER_PWM false), which parses it as a relay's.
  * Never throws.
  */
 export function parseCommand(type: string, payload: string, current: boolean | number): number {
@@ -103,7 +105,8 @@ export function parseCommand(type: string, payload: string, current: boolean | n
   if (payload.length > MAX_COMMAND_LENGTH) return ERR_TOO_LONG;
   // ASCII (U+0000 too) is UTF-8: one native test before the JavaScript loop over each byte (about 5 ms for 254 bytes on the Linux build)
   if (/[^\x00-\x7f]/.test(payload) && checkText(payload, 0, payload.length)) return ERR_NOT_UTF8;
-  if (!level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
+  // without the pwm driver, a node's bundle is handed relays and LEDs only (app.ts passes the node's actuators, whose types the build checked): no type to refuse
+  if (PWM && !level && type != "relay" && type != "led") return ERR_NOT_COMMANDABLE;
   /* The payload trimmed, then for JSON its `state` (not trimmed): the on/off word. */
   let text = payload.trim();
   if (!text) return ERR_EMPTY;
@@ -184,8 +187,8 @@ export function handleCommand(base: string, topic: string, payload: string, part
   const actuator = actuators[index]!;
   const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(parts[index]!.type, payload, actuator.state);
   if (value < 0) {
-    /* The reasons, by ~code (ERR_EMPTY first), are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. Without the pwm driver, nothing gives ERR_NOT_PERCENT. */
-    outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", "takes no commands", "not UTF-8"][~value] || "bad command", payload);
+    /* The reasons, by ~code (ERR_EMPTY first), are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. Without the pwm driver, nothing gives ERR_NOT_PERCENT or ERR_NOT_COMMANDABLE. */
+    outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", PWM ? "takes no commands" : "", "not UTF-8"][~value] || "bad command", payload);
     return false;
   }
   if (PWM && parts[index]!.type == "pwm") {
