@@ -187,8 +187,8 @@ export function handleCommand(base: string, topic: string, payload: string, part
   const actuator = actuators[index]!;
   const value = index < 0 ? ERR_UNKNOWN_ACTUATOR : parseCommand(parts[index]!.type, payload, actuator.state);
   if (value < 0) {
-    /* The reasons, by ~code (ERR_EMPTY first), are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. Without the pwm driver, nothing gives ERR_NOT_PERCENT or ERR_NOT_COMMANDABLE. */
-    outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", PWM ? "takes no commands" : "", "not UTF-8"][~value] || "bad command", payload);
+    /* The reasons, by ~code (ERR_EMPTY first), are an array literal in here, not a module constant: it exists only while a bad command is answered, where a module constant would hold about 28 heap variables for good. One for each code parseCommand can return and ERR_UNKNOWN_ACTUATOR; without the pwm driver, nothing gives ERR_NOT_PERCENT or ERR_NOT_COMMANDABLE. */
+    outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", PWM ? "takes no commands" : "", "not UTF-8"][~value], payload);
     return false;
   }
   if (PWM && parts[index]!.type == "pwm") {
