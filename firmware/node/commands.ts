@@ -111,16 +111,17 @@ export function parseCommand(type: string, payload: string, current: boolean | n
   let text = payload.trim();
   if (!text) return ERR_EMPTY;
   if (text[0] == "{") {
-    let parsed: { [key: string]: unknown } | null = null;
+    let parsed: { [key: string]: unknown } | false | undefined;
     try {
       // a `__proto__` key crashes Espruino 2v29 when the parsed object is read (an internal ASSERT, then exit):
       // refused unparsed, as anyone who may publish a command must not be able to stop the node. So is any
       // backslash, with which the key can be spelt otherwise (`"__pr\u006fto__"`; 2v29 also takes `\x6f` and
       // octal escapes there); no command needs one
-      if (text[text.length - 1] == "}" && text.indexOf("__proto__") < 0 && text.indexOf("\\") < 0) parsed = JSON.parse(text) as { [key: string]: unknown };
+      parsed = text[text.length - 1] == "}" && text.indexOf("__proto__") < 0 && text.indexOf("\\") < 0 && JSON.parse(text) as { [key: string]: unknown };
     } catch {}
-    // undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-})
-    if (parsed == null) return ERR_NOT_JSON;
+    // false: refused unparsed; undefined too: Espruino 2v29's JSON.parse returns it, without throwing, for a "-" with no digits ({"state":-});
+    // else an object, as the text is in braces
+    if (!parsed) return ERR_NOT_JSON;
     if (level) return checkPercent(parsed["value"]);
     const state = parsed["state"];
     // true or false: 1 or 0
