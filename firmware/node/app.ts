@@ -109,6 +109,8 @@ declare const MOTE_SENSORS: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
 /** The node's CONNECT packet, encoded by the build (scripts/build/build.ts); absent in Node and the tests. */
 declare const MOTE_CONNECT: string | undefined;
+/** The node's base topic `<prefix>/<node>`, from the build; absent in Node and the tests. */
+declare const MOTE_TOPIC: string | undefined;
 
 /** A running node, for the device's console and for tests. */
 export interface RunningNode {
@@ -154,12 +156,12 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   /*
    * Topics (topics.ts has the layout): the base, then the suffix as a
    * literal here, which stays in flash on the boards (topics.ts says why its
-   * constants are not used). One builder rather than one per topic: each
-   * function costs the ESP8266 about 6 heap variables for as long as the
-   * node runs. Built when used, but for telemetry: a string kept in the
-   * closure is heap too.
+   * constants are not used). The base is made once: on a device the build's
+   * `MOTE_TOPIC`, so that the embedded description needs neither
+   * `topicPrefix` nor `id` for it and the bundle no builder.
    */
-  const telemetry = nodeTopic(config.topicPrefix, config.id) + "/telemetry";
+  const base = typeof MOTE_TOPIC == "undefined" ? nodeTopic(config.topicPrefix, config.id) : MOTE_TOPIC;
+  const telemetry = base + "/telemetry";
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
@@ -250,7 +252,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     while (stale.length) {
       const index = stale.shift()!;
       const part = config.actuators[index]!;
-      const topic = nodeTopic(config.topicPrefix, config.id) + "/" + part.name + "/state";
+      const topic = base + "/" + part.name + "/state";
       const payload = statePayload(part.type, actuators[index]!);
       // a state of this actuator still waiting in the client, never sent, is brought up to date rather than followed by another: however slow the acknowledgements, one waits per actuator
       let waiting = false;
@@ -262,7 +264,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       }
       if (!waiting) client.publish(topic, payload, qos, true);
     }
-    while (errors.length) client.publish(nodeTopic(config.topicPrefix, config.id) + "/error", errors.shift()!, 0, false);
+    while (errors.length) client.publish(base + "/error", errors.shift()!, 0, false);
   }
 
   /**
@@ -389,7 +391,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   function onCommand(topic: string, payload: string): void {
     const outcome: CommandOutcome = { index: -1, state: "", error: "" };
-    if (handleCommand(nodeTopic(config.topicPrefix, config.id), topic, payload, config.actuators, actuators, outcome)) post(outcome.index);
+    if (handleCommand(base, topic, payload, config.actuators, actuators, outcome)) post(outcome.index);
     else post(-1, outcome.error);
   }
 
@@ -449,7 +451,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   client.onConnect = function () {
     lastOnline = -1;
-    client.publish(nodeTopic(config.topicPrefix, config.id) + "/status", ONLINE, 1, true);
+    client.publish(base + "/status", ONLINE, 1, true);
     for (let index = 0; index < actuators.length; index++) post(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       if (discoveryTimer) clock.clearTimeout(discoveryTimer);
@@ -478,7 +480,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     queue.flush();
   };
   if (actuators.length) {
-    client.subscribe(nodeTopic(config.topicPrefix, config.id) + "/+/set", commandQos, onCommand);
+    client.subscribe(base + "/+/set", commandQos, onCommand);
     // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
     client.onSubscribeFailed = function (filter: string): void {
       post(-1, JSON.stringify({ error: "subscription refused", input: filter }));

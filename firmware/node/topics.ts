@@ -7,9 +7,10 @@
  * - `<prefix>/<node>/error`: `{"error": "…", "input": "…"}`
  *
  * The builders are for the host (the build, discovery, tests, the fleet
- * simulator). The node application (app.ts) builds each topic as
- * {@link nodeTopic} plus its suffix spelled out, so that only one builder is
- * in a device bundle: each function costs the ESP8266 about 6 heap variables
+ * simulator). The node application (app.ts) builds each topic as the base
+ * ({@link nodeTopic}, which the build computes for a device: `MOTE_TOPIC`)
+ * plus its suffix spelled out, so that no builder is in a device bundle
+ * without discovery: each function costs the ESP8266 about 6 heap variables
  * for as long as the node runs. Suffixes are spelled out rather than taken
  * from the constants below: esbuild inlines a string constant only up to 3
  * characters, and each one it keeps costs 2-3 heap variables for good, while

@@ -7,7 +7,8 @@
  *
  * Besides the node (`MOTE_NODE`), every bundle gets its CONNECT packet
  * (`MOTE_CONNECT`, encoded here by firmware/node/connect.ts, which checks
- * every field, so the device carries no CONNECT encoder) and the firmware's
+ * every field, so the device carries no CONNECT encoder), its base topic
+ * `<prefix>/<node>` (`MOTE_TOPIC`, firmware/node/app.ts) and the firmware's
  * build switches from {@link featureDefines}, so that the code for a driver
  * type, discovery or QoS 2 that the node does not use is left out.
  */
@@ -19,7 +20,7 @@ import type { Clock, Transport } from "../../firmware/mqtt/transport.ts";
 import { createClient } from "../../firmware/mqtt/client.ts";
 import { clientOptions } from "../../firmware/node/app.ts";
 import { nodeConnectPacket } from "../../firmware/node/connect.ts";
-import { statusTopic } from "../../firmware/node/topics.ts";
+import { nodeTopic, statusTopic } from "../../firmware/node/topics.ts";
 import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { checkMessagesFit } from "./message-fit.ts";
@@ -93,8 +94,10 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
  * the device the whole object stays on the heap for as long as the node runs
  * (every member a variable or more; the ESP8266 has 1,600). Left out: each
  * part's `pin` (the device resolves `espruino`), `board` (the entry gets it
- * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `discovery`
- * unless true, `deepSleep` unless enabled, and `broker.clientId`,
+ * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `id` and
+ * `topicPrefix` unless discovery reads them (the node's base topic is
+ * `MOTE_TOPIC`, see {@link buildBundle}), `discovery` unless true,
+ * `deepSleep` unless enabled, and `broker.clientId`,
  * `username` and `password`, which only the CONNECT packet holds
  * (`MOTE_CONNECT`, see {@link buildBundle}).
  */
@@ -103,6 +106,7 @@ export function deviceNode(node: NodeConfig): object {
   for (const [key, value] of Object.entries(node)) {
     if (key === "board" && !node.discovery && !node.deepSleep.enabled) continue;
     if ((key === "discovery" && !node.discovery) || (key === "deepSleep" && !node.deepSleep.enabled)) continue;
+    if ((key === "id" || key === "topicPrefix") && !node.discovery) continue;
     device[key] = value;
   }
   const withoutPin = (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => key !== "pin"));
@@ -221,7 +225,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
     values: { MOTE_NODE: deviceNode(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });

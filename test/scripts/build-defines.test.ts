@@ -97,13 +97,16 @@ describe("build switches (featureDefines)", () => {
   it("embeds the node without the fields the device does not read under those switches", () => {
     const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
     const embedded = deviceNode(node) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "broker", "buffers", "id", "sensors", "telemetry", "topicPrefix", "watchdog", "wifi"]);
+    /* the base topic is MOTE_TOPIC: without discovery, nothing on the device reads the id or the prefix */
+    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "broker", "buffers", "sensors", "telemetry", "watchdog", "wifi"]);
     assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14", qos: 1 }]);
     /* client id and credentials are in the CONNECT packet only (MOTE_CONNECT) */
     assert.deepEqual(embedded["broker"], { host: "192.168.1.10", port: 1883, tls: false });
     const full = deviceNode({ ...node, discovery: true, deepSleep: { enabled: true, awakeLimit: 20 }, broker: { ...node.broker, clientId: "other" } }) as Record<string, unknown>;
     assert.equal(full["board"], "esp8266");
     assert.equal(full["discovery"], true);
+    assert.equal(full["id"], "example");
+    assert.equal(full["topicPrefix"], "mote");
     assert.deepEqual(full["deepSleep"], { enabled: true, awakeLimit: 20 });
     assert.deepEqual(full["broker"], { host: "192.168.1.10", port: 1883, tls: false });
   });
