@@ -150,6 +150,50 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const SENSORS = typeof MOTE_SENSORS == "undefined" || MOTE_SENSORS;
+  /**
+   * Per sensor: its driver; when it is next due (clock ms, always > 0),
+   * negated while it is to be sampled in the next round whatever is due;
+   * and the readings of the last published report. Its period and report
+   * QoS are read from the config when needed: an array costs heap for as
+   * long as the node runs (so without sensors there are none: esbuild drops
+   * a const that is undefined, not one that is null, and only up here, before
+   * anything that reads the description).
+   */
+  const sensors = (SENSORS ? [] : undefined) as PartSensor[];
+  const due = (SENSORS ? [] : undefined) as number[];
+  const sent = (SENSORS ? [] : undefined) as Readings[];
+  /**
+   * A sensor's answer; then the next sensor. A function expression behind
+   * the switch, up here for the same reason: a node without sensors carries
+   * none of it (esbuild keeps nested function declarations even when
+   * nothing calls them). What it uses is declared below, before any sensor
+   * answers.
+   */
+  const sampled = SENSORS ? function (result: Sample<Readings>): void {
+    const part = config.sensors[sampling]!;
+    if (result.ok) {
+      const readings = result.readings;
+      const partQos = part.qos !== undefined ? part.qos : qos;
+      if (part.threshold !== undefined && partQos > roundQos) {
+        // a reading moved by more than the threshold since the last report (a boolean: changed; not in that report: moved)
+        const last = sent[sampling];
+        let moved = !last;
+        if (last) {
+          for (const key in readings) {
+            const value = readings[key]!;
+            if (typeof value == "number" ? !(Math.abs(value - (last[key] as number)) <= part.threshold) : value !== last[key]) moved = true;
+          }
+        }
+        if (moved) roundQos = partQos;
+      }
+      report[part.name] = readings;
+    } else {
+      delete report[part.name];
+      post(-1, JSON.stringify({ error: part.name + ": " + result.error }));
+    }
+    sampling++;
+    sampleNext();
+  } : undefined;
   const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
@@ -165,16 +209,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
-  /**
-   * Per sensor: its driver; when it is next due (clock ms, always > 0),
-   * negated while it is to be sampled in the next round whatever is due;
-   * and the readings of the last published report. Its period and report
-   * QoS are read from the config when needed: an array costs heap for as
-   * long as the node runs (so without sensors there are none).
-   */
-  const sensors = (SENSORS ? [] : null) as PartSensor[];
-  const due = (SENSORS ? [] : null) as number[];
-  const sent = (SENSORS ? [] : null) as Readings[];
   if (SENSORS) {
     const buses = createBuses();
     for (let index = 0; index < config.sensors.length; index++) {
@@ -316,40 +350,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
         if (client.state != STATE_READY) queue.flush();
       } else client.publish(telemetry, payload, 0, false);
       if (SENSORS) for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
-      if (SLEEP) startClient();
+      // with deep sleep the client starts once WiFi is up and this report queued (the pipelined connect)
+      if (SLEEP && !wifi) client.start();
     }
     if (again) {
       again = false;
       startRound();
     } else schedule();
   }
-
-  /** A sensor's answer; then the next sensor. A function expression behind the switch: a node without sensors carries none of it (esbuild keeps nested function declarations even when nothing calls them). */
-  const sampled = SENSORS ? function (result: Sample<Readings>): void {
-    const part = config.sensors[sampling]!;
-    if (result.ok) {
-      const readings = result.readings;
-      const partQos = part.qos !== undefined ? part.qos : qos;
-      if (part.threshold !== undefined && partQos > roundQos) {
-        // a reading moved by more than the threshold since the last report (a boolean: changed; not in that report: moved)
-        const last = sent[sampling];
-        let moved = !last;
-        if (last) {
-          for (const key in readings) {
-            const value = readings[key]!;
-            if (typeof value == "number" ? !(Math.abs(value - (last[key] as number)) <= part.threshold) : value !== last[key]) moved = true;
-          }
-        }
-        if (moved) roundQos = partQos;
-      }
-      report[part.name] = readings;
-    } else {
-      delete report[part.name];
-      post(-1, JSON.stringify({ error: part.name + ": " + result.error }));
-    }
-    sampling++;
-    sampleNext();
-  } : null;
 
   /**
    * Starts a round: samples the sensors due, with the periodic report when
@@ -402,20 +410,15 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       platform.reboot();
       return;
     }
-    clock.setTimeout(watchdog, Math.min(WATCHDOG_CHECK, config.watchdog.offlineMinutes * 60000));
+    // offlineMinutes is a whole number from 1 (the build checks it): WATCHDOG_CHECK is always the shorter
+    clock.setTimeout(watchdog, WATCHDOG_CHECK);
   }
-
-  /** Starts the client once WiFi is up (with deep sleep: and the report is queued, for the pipelined connect); again later, has it connect now if it waits to reconnect. */
-  const startClient = SLEEP
-    ? function (): void {
-      if (!(wifi || !report.seq)) client.start();
-    }
-    : client.start;
 
   /**
    * Moves WiFi to `state`. WIFI_JOINED: reset the backoff, start the client
-   * (or have it connect now). WIFI_JOINING: `connect`, with its timeout; an
-   * answer or the timeout counts only while that join is pending.
+   * (or have it connect now; with deep sleep, once the report is queued).
+   * WIFI_JOINING: `connect`, with its timeout; an answer or the timeout
+   * counts only while that join is pending.
    * WIFI_WAITING: leave first if a join was pending (this also stops the
    * ESP8266's SDK retrying on its own), then join after the backoff, which
    * doubles. Also the station's listener: `connected` (its details carry
@@ -432,7 +435,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     wifiTimer = 0;
     if (state == WIFI_JOINED) {
       wifi = 0;
-      startClient();
+      // start the client, or have it connect now if it waits to reconnect; with deep sleep only once the first report is queued (sampleNext starts it then)
+      if (!SLEEP || report.seq) client.start();
     } else {
       if (state != WIFI_JOINING && wifi < 0) platform.wifi!.disconnect();
       wifi = state == WIFI_JOINING ? -delay : Math.min(delay * 2, WIFI_RETRY_MAX);
@@ -503,7 +507,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     platform.wifi!.on("connected", setWifi);
     platform.wifi!.on("disconnected", setWifi);
     setWifi(WIFI_JOINING);
-  } else startClient();
+  } else if (!SLEEP) client.start();
   schedule();
   if (SLEEP) {
     const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;

@@ -27,9 +27,10 @@ export const DISCOVERY_WAIT = 250;
  */
 export const ERROR_BACKLOG = 4;
 /**
- * Most often the watchdog looks, ms: how long a node that ran out of memory
+ * How often the watchdog looks, ms: how long a node that ran out of memory
  * (and may answer nothing since) waits for its reboot at most. A look is a
- * timer and a few comparisons; it was 60 s.
+ * timer and a few comparisons; it was 60 s. Under a minute, the shortest
+ * `watchdog.offlineMinutes`, so each look is due before the offline limit.
  */
 export const WATCHDOG_CHECK = 10000;
 /** Deep sleep: how often the node looks whether it may sleep, ms; how long DISCONNECT gets to leave before the power goes, ms; the shortest sleep, ms. */
