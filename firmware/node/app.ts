@@ -109,6 +109,10 @@ declare const MOTE_SENSORS: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
 /** The node's CONNECT packet, encoded by the build (scripts/build/build.ts); absent in Node and the tests. */
 declare const MOTE_CONNECT: string | undefined;
+/** The client's settings as clientOptions makes them, but `connect`: made and checked by the build; absent in Node and the tests. */
+declare const MOTE_CLIENT: ClientOptions;
+/** `broker.tls`, from the build; absent in Node and the tests. */
+declare const MOTE_TLS: boolean;
 /** The node's base topic `<prefix>/<node>`, from the build; absent in Node and the tests. */
 declare const MOTE_TOPIC: string | undefined;
 
@@ -123,15 +127,16 @@ export interface RunningNode {
 /**
  * The client's settings for `config`: its CONNECT as nodeConnectPacket
  * (connect.ts) builds it (keepalive 60 s, last will `offline` retained QoS 1,
- * credentials when given), which a device build injects ready-made as
- * `MOTE_CONNECT`, so that no CONNECT encoder goes into a device bundle.
+ * credentials when given). Host only: a device build embeds the same
+ * settings ready-made (`MOTE_CLIENT` and `MOTE_CONNECT`, see startNode), so
+ * that neither this nor a CONNECT encoder goes into a device bundle.
  */
 export function clientOptions(config: NodeConfig): ClientOptions {
   const broker = config.broker;
   return {
     host: broker.host,
     port: broker.port,
-    connect: typeof MOTE_CONNECT == "undefined" ? nodeConnectPacket(config) : MOTE_CONNECT,
+    connect: nodeConnectPacket(config),
     receiveBuffer: config.buffers.receive,
     sendBuffer: config.buffers.send,
     socketQueue: config.buffers.socketQueue,
@@ -224,7 +229,17 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (part.qos > commandQos) commandQos = part.qos;
   }
 
-  const client = createClient(clientOptions(config), platform.transport(config.broker.tls), clock);
+  /*
+   * On a device the client's settings are the build's (`MOTE_CLIENT`, which
+   * the build checks by making a client with them, `MOTE_CONNECT` and
+   * `MOTE_TLS`), so that the embedded description carries no broker and no
+   * buffers, and the bundle no clientOptions.
+   */
+  const client = createClient(
+    typeof MOTE_CONNECT == "undefined" ? clientOptions(config) : (MOTE_CLIENT.connect = MOTE_CONNECT, MOTE_CLIENT),
+    platform.transport(typeof MOTE_CONNECT == "undefined" ? config.broker.tls : MOTE_TLS),
+    clock,
+  );
   const queue = createFlashQueue(platform.storage, clock, {
     prefix: "mq", topic: telemetry, segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: QUEUE_BATCH_WAIT,
   }, function (messages: OutgoingMessage[]): number {

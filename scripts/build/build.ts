@@ -7,8 +7,10 @@
  *
  * Besides the node (`MOTE_NODE`), every bundle gets its CONNECT packet
  * (`MOTE_CONNECT`, encoded here by firmware/node/connect.ts, which checks
- * every field, so the device carries no CONNECT encoder), its base topic
- * `<prefix>/<node>` (`MOTE_TOPIC`, firmware/node/app.ts) and the firmware's
+ * every field, so the device carries no CONNECT encoder), the rest of its
+ * MQTT client's settings (`MOTE_CLIENT`, {@link deviceClientOptions}) and
+ * `broker.tls` (`MOTE_TLS`), its base topic `<prefix>/<node>`
+ * (`MOTE_TOPIC`; all read in firmware/node/app.ts) and the firmware's
  * build switches from {@link featureDefines}, so that the code for a driver
  * type, discovery or QoS 2 that the node does not use is left out.
  */
@@ -17,7 +19,7 @@ import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
 import type { Board } from "../../boards/board.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
 import type { Clock, Transport } from "../../firmware/mqtt/transport.ts";
-import { createClient } from "../../firmware/mqtt/client.ts";
+import { createClient, type ClientOptions } from "../../firmware/mqtt/client.ts";
 import { clientOptions } from "../../firmware/node/app.ts";
 import { nodeConnectPacket } from "../../firmware/node/connect.ts";
 import { nodeTopic, statusTopic } from "../../firmware/node/topics.ts";
@@ -97,9 +99,9 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
  * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `id` and
  * `topicPrefix` unless discovery reads them (the node's base topic is
  * `MOTE_TOPIC`, see {@link buildBundle}), `discovery` unless true,
- * `deepSleep` unless enabled, and `broker.clientId`,
- * `username` and `password`, which only the CONNECT packet holds
- * (`MOTE_CONNECT`, see {@link buildBundle}).
+ * `deepSleep` unless enabled, and `broker` and `buffers`, which only the
+ * client's settings and CONNECT packet hold (`MOTE_CLIENT`, `MOTE_TLS`,
+ * `MOTE_CONNECT`, see {@link buildBundle}).
  */
 export function deviceNode(node: NodeConfig): object {
   const device: Record<string, unknown> = {};
@@ -107,13 +109,26 @@ export function deviceNode(node: NodeConfig): object {
     if (key === "board" && !node.discovery && !node.deepSleep.enabled) continue;
     if ((key === "discovery" && !node.discovery) || (key === "deepSleep" && !node.deepSleep.enabled)) continue;
     if ((key === "id" || key === "topicPrefix") && !node.discovery) continue;
+    if (key === "buffers" || key === "broker") continue;
     device[key] = value;
   }
   const withoutPin = (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => key !== "pin"));
   device["sensors"] = node.sensors.map(withoutPin);
   device["actuators"] = node.actuators.map(withoutPin);
-  device["broker"] = Object.fromEntries(Object.entries(node.broker).filter(([key]) => !["clientId", "username", "password"].includes(key)));
   return device;
+}
+
+/**
+ * The MQTT client's settings as the bundle embeds them (`MOTE_CLIENT`,
+ * through `values` like {@link deviceNode}, so that their names shorten):
+ * firmware/node/app.ts clientOptions for `node` but `connect`, which the
+ * device sets from `MOTE_CONNECT`; {@link checkClientOptions} checks the
+ * same settings. The client keeps them for as long as it runs.
+ */
+export function deviceClientOptions(node: NodeConfig): object {
+  const options: Partial<ClientOptions> = clientOptions(node);
+  delete options.connect;
+  return options;
 }
 
 /**
@@ -225,8 +240,8 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
-    values: { MOTE_NODE: deviceNode(node) },
+    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_TLS: String(node.broker.tls), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
+    values: { MOTE_NODE: deviceNode(node), MOTE_CLIENT: deviceClientOptions(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });
   const violations = checkBundle(bundle.code, bundle.map);

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
-import { buildBundle, checkClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { buildBundle, checkClientOptions, deviceClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
+import { clientOptions } from "../../firmware/node/app.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
 
 
@@ -97,18 +98,20 @@ describe("build switches (featureDefines)", () => {
   it("embeds the node without the fields the device does not read under those switches", () => {
     const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
     const embedded = deviceNode(node) as Record<string, unknown>;
-    /* the base topic is MOTE_TOPIC: without discovery, nothing on the device reads the id or the prefix */
-    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "broker", "buffers", "sensors", "telemetry", "watchdog", "wifi"]);
+    /* the base topic is MOTE_TOPIC: without discovery, nothing on the device reads the id or the prefix; the broker
+       and the buffers are in the client's settings only (MOTE_CLIENT, MOTE_TLS; client id and credentials: MOTE_CONNECT) */
+    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "sensors", "telemetry", "watchdog", "wifi"]);
     assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14", qos: 1 }]);
-    /* client id and credentials are in the CONNECT packet only (MOTE_CONNECT) */
-    assert.deepEqual(embedded["broker"], { host: "192.168.1.10", port: 1883, tls: false });
+    const { connect, ...settings } = clientOptions(node);
+    assert.ok(connect.length > 0);
+    assert.deepEqual(deviceClientOptions(node), settings);
     const full = deviceNode({ ...node, discovery: true, deepSleep: { enabled: true, awakeLimit: 20 }, broker: { ...node.broker, clientId: "other" } }) as Record<string, unknown>;
     assert.equal(full["board"], "esp8266");
     assert.equal(full["discovery"], true);
     assert.equal(full["id"], "example");
     assert.equal(full["topicPrefix"], "mote");
     assert.deepEqual(full["deepSleep"], { enabled: true, awakeLimit: 20 });
-    assert.deepEqual(full["broker"], { host: "192.168.1.10", port: 1883, tls: false });
+    assert.equal(full["broker"], undefined);
   });
 
   it("rejects a part type it has no switch for", () => {
@@ -158,7 +161,7 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   it("the CONNECT packet is encoded by the build: no CONNECT encoder in the bundle, the packet as an ASCII literal", () => {
     for (const result of [relayOnly, every, everyQos1, sleepy]) {
       assert.doesNotMatch(result.code, /MQIsdp/);
-      assert.match(result.code, /connect:"[^"]*MQTT/);
+      assert.match(result.code, /connect="[^"]*MQTT/);
       assert.doesNotMatch(result.code, /[^\x00-\x7f]/);
     }
   });
