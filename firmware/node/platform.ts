@@ -29,7 +29,7 @@ export interface NodeStorage extends QueueStorage {
 
 /** The device as the node application sees it. */
 export interface Platform {
-  /** Pin functions and timers for the drivers (hal/espruino.ts `espruinoIo()` on a device). */
+  /** Pin functions and timers for the drivers (on a device Espruino's global object, as hal/espruino.ts `espruinoIo()` returns it). */
   io: Io;
   /** The pin Espruino calls `name` (`D14`, `A0`): the `espruino` names the build puts in each part. */
   pin(name: string): HalPin;
