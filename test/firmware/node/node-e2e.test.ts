@@ -155,7 +155,8 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     // is over the board's heap (emulator estimate, sim/espruino/memory.ts, with closure scopes kept
     // whole as Espruino keeps them): this keeps it from growing (ESP8266_SENSOR_NODE_CEILING).
     const used = bench.env.variablesUsed;
-    assert.ok(used > BOARDS["esp8266"]!.heap.variables - 200, `${used}: the estimate is not to be trusted this far below the real figure`);
+    // (a lower bound on the estimate, not on the node: 250 below the board's figure since the node shed some 30 variables to 1,400)
+    assert.ok(used > BOARDS["esp8266"]!.heap.variables - 250, `${used}: the estimate is not to be trusted this far below the real figure`);
     assert.ok(used <= ESP8266_SENSOR_NODE_CEILING, `the ESP8266 sensor node holds ${used} heap variables online, over its ceiling of ${ESP8266_SENSOR_NODE_CEILING}`);
     // The previous test left a retained ON on this topic, replayed when the peer subscribed:
     // only a state published after the command counts.
