@@ -7,8 +7,10 @@
  *
  * One build serves every node: the node description is built once with a
  * placeholder id (and client id), which each node's copy replaces with its
- * own (`<id>-<n>`); the id only appears in the description the build bakes
- * in, so the copy is the bundle that id would build, up to the short names
+ * own (`<id>-<n>`); outside the CONNECT packet, replaced whole, the id
+ * appears only in the node's base topic (`MOTE_TOPIC`) and, with discovery,
+ * in the description the build bakes in, so the copy is the bundle that id
+ * would build, up to the short names
  * esbuild picks (it ranks them by the output's character frequencies; a
  * test checks the two are the same tokens under a one-to-one renaming).
  *
