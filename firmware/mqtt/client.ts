@@ -162,7 +162,7 @@ export interface MqttClient {
   /** Subscribes `handler` to `filter` (UTF-8 bytes) now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
   /** Stops delivering `filter` and tells the broker. Absent in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
-  unsubscribe(filter: string): void;
+  unsubscribe?(filter: string): void;
 }
 
 /** Checks the options (throws saying what is allowed), allocates the buffers and returns an idle client. */
@@ -544,7 +544,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
   /** The receiving end of the connection; each connection gets its own (start). */
   let receiver: Receiver;
-  const client: Omit<MqttClient, "unsubscribe"> & { unsubscribe?: MqttClient["unsubscribe"] } = {
+  const client: MqttClient = {
     onConnect: noop,
     onDisconnect: noop,
     onSubscribeFailed: noop,
@@ -588,5 +588,5 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
   };
-  return client as MqttClient;
+  return client;
 }
