@@ -15,33 +15,27 @@ export interface DigitalOutputOptions {
   openDrain: boolean;
 }
 
-/** An on/off output; `state` is true while the load is on. */
-export class DigitalOutput implements Actuator<boolean, DigitalOutputOptions> {
-  // no initialisers, which would take bytes in the bundle: the constructor's configure() sets all three (`state` through write(undefined), false)
+/** An on/off output; `state` is true while the load is on. Its options are fixed at construction. */
+export class DigitalOutput implements Actuator<boolean> {
+  // no initialiser, which would take bytes in the bundle: the constructor's write(false) sets it
   state!: boolean;
-  private activeLow!: boolean;
-  private openDrain!: boolean;
+  /** The option as given, false when absent. */
+  private readonly activeLow: boolean;
 
-  /** Drives the load off (the safe state), then applies `options`. */
+  /** Drives the load off (the safe state) as `options` say: the level first, then the pin mode, which stays (a pin whose mode was set is never switched by digitalWrite). */
   constructor(
     private readonly io: Io,
     private readonly pin: HalPin,
     options?: Partial<DigitalOutputOptions>,
   ) {
-    this.configure(options || {});
+    this.activeLow = (options && options.activeLow) ?? false;
+    this.write(false);
+    io.pinMode(pin, options && options.openDrain ? "opendrain" : "output");
   }
 
-  /** Changes polarity or drive (false until first given); the load keeps its logical state. */
-  configure(options: Partial<DigitalOutputOptions>): void {
-    this.activeLow = options.activeLow ?? this.activeLow ?? false;
-    this.openDrain = options.openDrain ?? this.openDrain ?? false;
-    this.write(this.state);
-  }
-
-  /** Switches the load on (true) or off (false): the level first, then the pin mode. */
+  /** Switches the load on (true) or off (false). */
   write(value: boolean): void {
     this.state = !!value;
     this.io.digitalWrite(this.pin, this.state !== this.activeLow);
-    this.io.pinMode(this.pin, this.openDrain ? "opendrain" : "output");
   }
 }

@@ -16,7 +16,7 @@ export interface PwmOutputOptions {
 }
 
 /** A PWM output; `state` is the duty cycle in percent (0..100). */
-export class PwmOutput implements Actuator<number, PwmOutputOptions> {
+export class PwmOutput implements Actuator<number> {
   state = 0;
   private activeLow = false;
   private readonly analogOptions = { freq: 1000 };

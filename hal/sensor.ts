@@ -4,8 +4,10 @@
  * SI-ish units or one error code; an {@link Actuator} is written and keeps
  * its state readable; an {@link Input} reports changes as they happen. The
  * constructor of each driver puts the hardware in a safe, known state and
- * `configure(partial)` changes settings. No driver throws out of a timer:
- * every fault ends in a {@link SensorError} passed to the callback.
+ * `configure(partial)` changes settings (a digital output has none: its
+ * options are fixed at construction, as no node changes them). No driver
+ * throws out of a timer: every fault ends in a {@link SensorError} passed
+ * to the callback.
  */
 
 /**
@@ -40,9 +42,8 @@ export interface Sensor<R extends Readings, O> {
 }
 
 /** An output: `write` sets it, `state` reads back what was written (after clamping). */
-export interface Actuator<V, O> {
+export interface Actuator<V> {
   readonly state: V;
-  configure(options: Partial<O>): void;
   write(value: V): void;
 }
 

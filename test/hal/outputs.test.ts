@@ -25,8 +25,11 @@ describe("DigitalOutput", () => {
     assert.deepEqual(levels, [], "stayed high throughout");
     relay.write(true);
     assert.deepEqual(levels, [false]);
-    relay.configure({ activeLow: false });
-    assert.equal(pin.level, true, "still on after changing polarity");
+    assert.equal(relay.state, true);
+    relay.write(false);
+    assert.deepEqual(levels, [false, true], "off is high");
+    assert.equal(relay.state, false);
+    assert.equal(bench.hardware.api.getPinMode("D13"), "output");
   });
 
   it("open drain only pulls low", () => {
@@ -34,6 +37,7 @@ describe("DigitalOutput", () => {
     const output = new DigitalOutput(bench.io, bench.pin("D13"), { openDrain: true });
     assert.equal(bench.hardware.api.getPinMode("D13"), "opendrain");
     output.write(true);
+    assert.equal(bench.hardware.api.getPinMode("D13"), "opendrain", "the mode set at construction stays");
     assert.equal(bench.hardware.pin("D13").level, false, "released, nothing pulls it up");
     bench.hardware.pin("D13").setExternalPull("up");
     assert.equal(bench.hardware.pin("D13").level, true);
