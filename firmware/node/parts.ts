@@ -94,10 +94,12 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
 export function createActuator(part: ActuatorConfig, platform: Platform): CommandActuator {
   const OUTPUT = typeof MOTE_DRIVER_OUTPUT == "undefined" || MOTE_DRIVER_OUTPUT;
   const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  // absent options stay undefined, as in createSensor; with one driver, its pin resolved in the call (no local for it)
+  if (OUTPUT && !PWM) return new DigitalOutput(platform.io, platform.pin(part.espruino), part.options as Partial<DigitalOutputOptions> | undefined);
+  if (PWM && !OUTPUT) return new PwmOutput(platform.io, platform.pin(part.espruino), part.options as Partial<PwmOutputOptions> | undefined);
   const pin = platform.pin(part.espruino);
-  // absent options stay undefined, as in createSensor
-  if (OUTPUT && (!PWM || part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, part.options as Partial<DigitalOutputOptions> | undefined);
-  if (PWM && (!OUTPUT || part.type == "pwm")) return new PwmOutput(platform.io, pin, part.options as Partial<PwmOutputOptions> | undefined);
+  if (OUTPUT && (part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, part.options as Partial<DigitalOutputOptions> | undefined);
+  if (PWM && part.type == "pwm") return new PwmOutput(platform.io, pin, part.options as Partial<PwmOutputOptions> | undefined);
   throw new Error("node: actuator " + part.name + " has driver type " + part.type + ", which this firmware lacks");
 }
 
