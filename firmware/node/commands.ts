@@ -167,6 +167,12 @@ export function commandError(actuator: string, reason: string, payload: string):
   return message;
 }
 
+/** The state payload of an actuator: `ON`/`OFF`, or the percentage for pwm. */
+export function statePayload(type: string, actuator: CommandActuator): string {
+  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
+  return PWM && type == "pwm" ? "" + actuator.state : actuator.state ? ON : OFF;
+}
+
 /**
  * Handles a message on the node's command subscription (`topic` and
  * `payload` its bytes, as the client hands them): `base` is
@@ -193,13 +199,9 @@ export function handleCommand(base: string, topic: string, payload: string, part
     outcome.error = commandError(name || topic, ["empty payload", "longer than 256 bytes", "not JSON", "expected ON, OFF or TOGGLE", PWM ? "expected a number from 0 to 100" : "", "unknown actuator", PWM ? "takes no commands" : "", "not UTF-8"][~value], payload);
     return false;
   }
-  if (PWM && parts[index]!.type == "pwm") {
-    (actuator as LevelActuator).write(value);
-    outcome.state = "" + actuator.state;
-  } else {
-    (actuator as SwitchActuator).write(value == 1);
-    outcome.state = actuator.state ? ON : OFF;
-  }
+  if (PWM && parts[index]!.type == "pwm") (actuator as LevelActuator).write(value);
+  else (actuator as SwitchActuator).write(value == 1);
+  outcome.state = statePayload(parts[index]!.type, actuator);
   return true;
 }
 

@@ -23,6 +23,9 @@ import type { I2CBus, OneWireBus } from "../../hal/io.ts";
 import { PwmOutput, type PwmOutputOptions } from "../../hal/pwm-output.ts";
 import type { Readings, SampleCallback } from "../../hal/sensor.ts";
 import type { CommandActuator } from "./commands.ts";
+
+/** The state payload of an actuator (commands.ts, which publishes it after a command too). */
+export { statePayload } from "./commands.ts";
 import type { Platform } from "./platform.ts";
 
 declare const MOTE_DRIVER_ANALOG: boolean | undefined;
@@ -101,10 +104,4 @@ export function createActuator(part: ActuatorConfig, platform: Platform): Comman
   if (OUTPUT && (part.type == "relay" || part.type == "led")) return new DigitalOutput(platform.io, pin, part.options as Partial<DigitalOutputOptions> | undefined);
   if (PWM && part.type == "pwm") return new PwmOutput(platform.io, pin, part.options as Partial<PwmOutputOptions> | undefined);
   throw new Error("node: actuator " + part.name + " has driver type " + part.type + ", which this firmware lacks");
-}
-
-/** The state payload of an actuator: `ON`/`OFF`, or the percentage for pwm. */
-export function statePayload(type: string, actuator: CommandActuator): string {
-  const PWM = typeof MOTE_DRIVER_PWM == "undefined" || MOTE_DRIVER_PWM;
-  return PWM && type == "pwm" ? "" + actuator.state : actuator.state ? "ON" : "OFF";
 }
