@@ -163,23 +163,25 @@ const WRITE_CHARACTERS = 992;
 
 /**
  * The message on `topic` that `line` holds (the QoS digit, the payload, an
- * optional "\n"), or null when it is corrupt (see the file comment). The
- * queue's `add` checks a payload the same way, so every line it writes
- * reads back.
+ * optional "\n"), not retained, or undefined when it is corrupt (see the
+ * file comment). The queue's `add` checks a payload the same way, so every
+ * line it writes reads back. Like the client's own `publish`, it leaves the
+ * sending state (`state`, `unsent`, `packetId`, `dup`) to the client, whose
+ * `restore` sets it.
  */
-export function decodeEntry(line: string, topic: string): OutgoingMessage | null {
+export function decodeEntry(line: string, topic: string): OutgoingMessage | undefined {
   const payload = line.replace("\n", "").substr(1);
   // QoS 1 or 2, "{", printable ASCII (" " to "~"), "}" (one regular expression on the line without its "\n":
   // Espruino 2v29 never matches /\n?$/, measured on the Linux build; no \uXXXX either, read there as the letters)
   if (/^[12]\{[ -~]*\}$/.test(line[0] + payload)) {
     try {
       JSON.parse(payload);
-      return { topic, payload, qos: +line[0]!, retain: false, dup: false, packetId: 0, state: 0, unsent: true };
+      return { topic, payload, qos: +line[0]!, retain: false } as OutgoingMessage;
     } catch (error) {
       // a cut or garbled line
     }
   }
-  return null;
+  return undefined;
 }
 
 /**
