@@ -237,12 +237,12 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
     timer = 0;
     while (pending.length) {
       const last = segments.length - 3;
+      // waiting entries this step erases or fails to write (none when 0 or less), dropped at its end
+      let lost = 0;
       if (last < 0 || torn > 1 || segments[last]! >= options.segmentMessages) {
         if (segments.length >= options.maxSegments * 3) {
           // the waiting entries in flash are its last ones (never more than it holds); those of the oldest segment are lost (the client holds the others, and may yet deliver them)
-          const lost = Math.max(0, waiting - pending.length - stored + segments[0]!);
-          waiting -= lost;
-          counters.dropped += lost;
+          lost = waiting - pending.length - stored + segments[0]!;
           eraseSegment(0);
         }
         torn = 0;
@@ -267,11 +267,11 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
           torn = 2;
           if (!segments[last]) eraseSegment(last);
           // the waiting ones among them: the log's last `waiting` entries end with what is still pending
-          const lost = Math.max(0, Math.min(waiting - pending.length, count));
-          counters.dropped += lost;
-          waiting -= lost;
+          lost = Math.min(waiting - pending.length, count);
         }
       }
+      waiting -= lost = Math.max(0, lost);
+      counters.dropped += lost;
     }
   };
 
@@ -300,7 +300,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         let line: string | undefined;
         // the cursor stops before the message found, which is handed next time if `take` refuses it
         while (!message && (line = file.readLine())) {
-          // null for the empty line that starts each boot's first batch, and for a corrupt one (counted at load)
+          // undefined for the empty line that starts each boot's first batch, and for a corrupt one (counted at load)
           message = decodeEntry(line, options.topic);
           if (message && readCount == skip) message.segment = id;
           else {
