@@ -296,13 +296,12 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
           readLines = readCount = 0;
         }
         const file = storage.open(fileName(id), "r");
-        for (let index = 0; index < readLines; index++) file.readLine();
+        for (let index = readLines; index--; ) file.readLine();
         let line: string | undefined;
         // the cursor stops before the message found, which is handed next time if `take` refuses it
         while (!message && (line = file.readLine())) {
           // undefined for the empty line that starts each boot's first batch, and for a corrupt one (counted at load)
-          message = decodeEntry(line, options.topic);
-          if (message && readCount == skip) message.segment = id;
+          if ((message = decodeEntry(line, options.topic)) && readCount == skip) message.segment = id;
           else {
             readLines++;
             if (message) readCount++;
@@ -329,7 +328,8 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
       add: count,
       remove: (message: StoredMessage): void => {
         const index = pending.indexOf(message);
-        if (index >= 0) pending.splice(index, 1);
+        // -1 (~index 0) when it is not pending
+        if (~index) pending.splice(index, 1);
         // a message whose segment was evicted (or one this queue never held, or a pending one) counts nowhere
         for (let position = 0; position < segments.length; position += 3) if (segments[position + 2] == message.segment && ++segments[position + 1]! >= segments[position]!) eraseSegment(position);
         message.segment = -1;
