@@ -207,9 +207,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   let ended = false;
   let nextPacketId = 0;
   let inflight = 0;
-  let lastSent = 0;
-  let lastReceived = 0;
-  let pingSent = false;
+  /* When the last packet went out and the last bytes came in; both set on every connection before the keepalive reads them (CONNECT goes out, CONNACK comes in). */
+  let lastSent: number;
+  let lastReceived: number;
+  /** The silence after which a PINGREQ goes out: a keepalive interval, then 1.5 (never reached: the link is dead then) once one has gone unanswered; set with `lastReceived`. Whole milliseconds (`* 3 >> 1`, not `* 1.5`): an integer costs the interpreter no variable of its own, a float one more. */
+  let silenceLimit: number;
 
   /**
    * Calls an application callback with the arguments given; what it throws
@@ -281,8 +283,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /** Sends what the queue holds, in order, while the in-flight window and the socket have room. */
   function flush(): void {
-    if (state < STATE_CONNECTED) return;
-    for (let index = 0; index < queue.length; index++) {
+    if (state > STATE_CONNECTING) for (let index = 0; index < queue.length; index++) {
       const message = queue[index]!;
       /** A QoS 1/2 message going out for the first time: it takes a window slot and a packet id. */
       const opening = !message.state && message.qos;
@@ -334,11 +335,11 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     else if (!keepaliveInterval) schedule();
     else if (now - lastReceived >= keepaliveInterval * 1.5) fail(REASON_KEEPALIVE_TIMEOUT);
     else {
-      if (now - lastSent >= keepaliveInterval || (!pingSent && now - lastReceived >= keepaliveInterval)) {
-        pingSent = true;
+      if (now - lastSent >= keepaliveInterval || now - lastReceived >= silenceLimit) {
+        silenceLimit = keepaliveInterval * 3 >> 1;
         sendPacket(PINGREQ_STRING);
       }
-      schedule(Math.min(lastSent + keepaliveInterval, lastReceived + keepaliveInterval * (pingSent ? 1.5 : 1)) - now);
+      schedule(Math.min(lastSent + keepaliveInterval, lastReceived + silenceLimit) - now);
     }
   }
 
@@ -582,7 +583,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     onData: (chunk) => {
       if (state < STATE_CONNECTED) return;
       lastReceived = clock.now();
-      pingSent = false;
+      silenceLimit = keepaliveInterval;
       if (receiver(chunk) < 0) fail(REASON_MALFORMED);
     },
     onDrain: flush,
