@@ -22,7 +22,7 @@ import {
   REASON_PROTOCOL, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, STATE_READY,
 } from "./client-constants.ts";
 import type { PublishOptions } from "./packets.ts";
-import { createReceiver, type Incoming, type Receiver } from "./receive.ts";
+import { createReceiver, type Receiver } from "./receive.ts";
 import { DISCONNECT_STRING, PINGREQ_STRING } from "./empty-packets.ts";
 import { ackString, publishString, subscribeString, unsubscribeString } from "./send-string.ts";
 import { matchTopic } from "./topic-match.ts";
@@ -122,7 +122,13 @@ export interface ClientCounters {
 }
 
 /** An MQTT 3.1.1 client session; see the file comment. */
-export interface MqttClient {
+export interface MqttClient extends ClientCore {
+  /** Stops delivering `filter` and tells the broker. Absent in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
+  unsubscribe(filter: string): void;
+}
+
+/** The client's members that every build has: all but `unsubscribe`. */
+interface ClientCore {
   /** Called after each accepted CONNACK. */
   onConnect: (sessionPresent: boolean) => void;
   /** Called once per connection that ends, with a REASON_* code (client-constants.ts). */
@@ -161,8 +167,6 @@ export interface MqttClient {
   restore(messages: OutgoingMessage[]): number;
   /** Subscribes `handler` to `filter` (UTF-8 bytes) now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
-  /** Stops delivering `filter` and tells the broker. Absent in a build with `MOTE_UNSUBSCRIBE` false (a node's, which never unsubscribes). */
-  unsubscribe?(filter: string): void;
 }
 
 /** Checks the options (throws saying what is allowed), allocates the buffers and returns an idle client. */
@@ -346,9 +350,13 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /**
    * Takes each packet from the receiver: what is malformed or not allowed
    * now (anything before CONNACK, a second CONNACK) ends the connection.
+   * Only from this connection's receiver (`packet` is the receiver that
+   * delivers it): one still reading an old chunk when this one opens (a
+   * transport may open at once, inside the old connection's callback)
+   * reaches nothing.
    */
-  function receive(decoded: number, packet: Incoming, bytes: string): void {
-    if (state < STATE_CONNECTED) return;
+  function receive(decoded: number, packet: Receiver, bytes: string): void {
+    if (state < STATE_CONNECTED || packet != receiver) return;
     if (decoded < 0) return fail(decoded == ERR_UNEXPECTED_TYPE ? REASON_PROTOCOL : REASON_MALFORMED);
     const type = packet.incomingType;
     const packetId = packet.incomingId;
@@ -510,10 +518,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     /* Every start but the first follows a disconnect: the state is idle only before the first and after `fail`. */
     if (counters.disconnects) counters.reconnects++;
     state = STATE_CONNECTING;
-    /* Deliveries count only from this connection's receiver: one still reading an old chunk when this one opens (a transport may open at once, inside the old connection's callback) reaches nothing. */
-    const current: Receiver = receiver = createReceiver(options.receiveBuffer, function (decoded, packet, bytes) {
-      if (receiver == current) receive(decoded, packet, bytes);
-    });
+    receiver = createReceiver(options.receiveBuffer, receive);
     schedule(options.connectTimeout);
     transport.open(options.host, options.port);
   }
@@ -545,7 +550,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
   /** The receiving end of the connection; each connection gets its own (start). */
   let receiver: Receiver;
-  const client: MqttClient = {
+  /* Without `unsubscribe` until the switch below adds it. */
+  const client: ClientCore & Partial<MqttClient> = {
     onConnect: noop,
     onDisconnect: noop,
     onSubscribeFailed: noop,
@@ -589,5 +595,5 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     onDrain: flush,
     onClose: () => fail(REASON_CLOSED),
   };
-  return client;
+  return client as MqttClient;
 }

@@ -24,7 +24,8 @@ import {
 import { topicError } from "./text.ts";
 
 /**
- * The packet just received; fields that its type does not carry, and every
+ * The packet just received, as properties of the receiver that received it
+ * (see `Receiver`); fields that its type does not carry, and every
  * field after an error, hold older or meaningless values. The names are the device bundle's own (scripts/espruino-esbuild.ts
  * shortens them), so they say whose they are.
  */
@@ -53,20 +54,24 @@ export interface Incoming {
  * ERR_PACKET_TOO_LARGE (over the capacity), after which the connection
  * must close: the receiver is spent (what it is fed next is read after
  * bytes it could not frame). A new connection takes a new receiver:
- * nothing of the old one's partial packet carries over.
+ * nothing of the old one's partial packet carries over. The function is
+ * also the record of the packet it delivers (Incoming): no object besides
+ * it, and its user can tell which receiver a packet came from without a
+ * closure of its own.
  */
-export type Receiver = (chunk: string) => number;
+export type Receiver = ((chunk: string) => number) & Incoming;
 
 /**
  * A receiver of packets of at most `capacity` bytes. `deliver` is called
  * once per complete packet with the decoded result (`end` or an ERR_*), the
- * packet, and the string it lies in (offsets in `packet` are into it).
+ * packet (the receiver itself), and the string it lies in (offsets in
+ * `packet` are into it).
  */
-export function createReceiver(capacity: number, deliver: (result: number, packet: Incoming, bytes: string) => void): Receiver {
-  // decode sets every field that its packet type carries before `deliver` reads it
-  const packet = {} as Incoming;
+export function createReceiver(capacity: number, deliver: (result: number, packet: Receiver, bytes: string) => void): Receiver {
   /** Bytes of the packet not yet complete, between chunks. */
   let held = "";
+  // set before `decode` first runs; decode sets every field that its packet type carries before `deliver` reads it
+  let packet: Receiver;
 
   /**
    * Decodes the packet [start, end) of `bytes` whose variable header is at
@@ -126,7 +131,7 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     return end;
   }
 
-  return function (chunk: string): number {
+  return packet = function (chunk: string): number {
     // the chunk itself when nothing is held (the usual case): a concatenation would copy it
     const bytes = held ? held + chunk : chunk;
     let start = 0;
@@ -153,5 +158,5 @@ export function createReceiver(capacity: number, deliver: (result: number, packe
     }
     held = bytes.substring(start);
     return 0;
-  };
+  } as Receiver;
 }
