@@ -243,10 +243,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
 
   /**
    * Hands a packet (a binary string) to the transport. An error code is not
-   * sent (a number has no length), nor a packet larger than the send buffer.
+   * sent (a number has no length), nor a packet larger than the send buffer:
+   * only UNSUBSCRIBE can be either (its filter is not checked first), so a
+   * build without `unsubscribe` has no test. Every other packet passed a
+   * check of its length (the CONNECT, a subscription's SUBSCRIBE in
+   * `subscribe`, a PUBLISH in `add`: the id and DUP never change it) or
+   * is shorter than the CONNECT (acks, PINGREQ, DISCONNECT).
    */
   function sendPacket(packet: string | number): void {
-    if ((packet as string).length <= sendBuffer) {
+    if (!UNSUBSCRIBE || (packet as string).length <= sendBuffer) {
       lastSent = clock.now();
       transport.sendString(packet as string);
     }
