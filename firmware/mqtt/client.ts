@@ -411,36 +411,35 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         /* The handler unsubscribed itself: the next one is at this index now. */
         if (subscriptions[index] !== subscription) index--;
       }
-    } else if (type == PUBACK || (QOS2 && (type == PUBREC || type == PUBCOMP))) {
+    } else if (type == PUBACK || type == SUBACK || (QOS2 && (type == PUBREC || type == PUBCOMP))) {
       /*
-       * Completes (PUBACK, PUBCOMP) or advances (PUBREC) the queued message
-       * it acknowledges: a QoS 1 one sent, a QoS 2 one sent (PUBREC, again
-       * when the PUBREL went astray) or released (PUBCOMP).
+       * Acknowledges the subscription waiting for this SUBACK, or completes
+       * (PUBACK, PUBCOMP) or advances (PUBREC) the queued message it
+       * acknowledges: a QoS 1 one sent, a QoS 2 one sent (PUBREC, again
+       * when the PUBREL went astray) or released (PUBCOMP). The first of
+       * either list with the id: one loop for both.
        */
-      let message;
+      const waiting = (type == SUBACK ? subscriptions : queue) as (OutgoingMessage & Subscription)[];
+      let found;
       /* Without QoS 2 every sent message with an id is a QoS 1 one (`add` refuses QoS 2). */
-      while ((message = queue[index]) && !(message.packetId == packetId && (QOS2 ? message.qos == (type == PUBACK ? 1 : 2) && message.state >= (type == PUBCOMP ? 2 : 1) : message.state))) index++;
-      if (!message) counters.unknownAcks++;
-      else if (QOS2 && type == PUBREC) {
-        message.state = 2;
+      while ((found = waiting[index]) && !(found.packetId == packetId && (type == SUBACK || (QOS2 ? found.qos == (type == PUBACK ? 1 : 2) && found.state >= (type == PUBCOMP ? 2 : 1) : found.state)))) index++;
+      if (!found) counters.unknownAcks++;
+      else if (type == SUBACK) {
+        found.packetId = 0;
+        if (returnCode == SUBACK_FAILURE) callSafely(client.onSubscribeFailed, found.filter);
+      } else if (QOS2 && type == PUBREC) {
+        found.state = 2;
         sendPacket(ackString(PUBREL, packetId));
       } else {
         queue.splice(index, 1);
         inflight--;
         counters.acknowledged++;
-        if (client.store) client.store.remove(message);
+        if (client.store) client.store.remove(found);
         flush();
       }
     } else if (QOS2 && type == PUBREL) {
       delete incomingQos2[packetId];
       sendPacket(ackString(PUBCOMP, packetId));
-    } else if (type == SUBACK) {
-      const subscription = subscriptions.find((candidate) => candidate.packetId == packetId);
-      if (!subscription) counters.unknownAcks++;
-      else {
-        subscription.packetId = 0;
-        if (returnCode == SUBACK_FAILURE) callSafely(client.onSubscribeFailed, subscription.filter);
-      }
     } else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
   }
 
