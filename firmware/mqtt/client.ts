@@ -296,24 +296,25 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       const message = queue[index]!;
       /** A QoS 1/2 message going out for the first time: it takes a window slot and a packet id. */
       const opening = !message.state && message.qos;
-      if (!message.unsent) continue;
-      if (opening) {
-        if (inflight >= options.inflightWindow) return;
-        if (!message.packetId) message.packetId = allocatePacketId();
+      if (message.unsent) {
+        if (opening) {
+          if (inflight >= options.inflightWindow) return;
+          if (!message.packetId) message.packetId = allocatePacketId();
+        }
+        message.dup = message.state > 0;
+        /* Queued messages passed publishString in `add`, so this is a string. */
+        const packet = (QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message)) as string;
+        if (!room(packet.length)) return;
+        if (opening) {
+          message.state = 1;
+          inflight++;
+        }
+        if (message.state < 2) counters.sent++;
+        if (message.dup) counters.resent++;
+        sendPacket(packet);
+        message.unsent = false;
+        if (!message.qos) queue.splice(index--, 1);
       }
-      message.dup = message.state > 0;
-      /* Queued messages passed publishString in `add`, so this is a string. */
-      const packet = (QOS2 && message.state == 2 ? ackString(PUBREL, message.packetId) : publishString(message)) as string;
-      if (!room(packet.length)) return;
-      if (opening) {
-        message.state = 1;
-        inflight++;
-      }
-      if (message.state < 2) counters.sent++;
-      if (message.dup) counters.resent++;
-      sendPacket(packet);
-      message.unsent = false;
-      if (!message.qos) queue.splice(index--, 1);
     }
   }
 
@@ -449,7 +450,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * negative code, counted as dropped unless it is a restored message's
    * ERR_QUEUE_FULL (that one stays in its store).
    */
-  function add(message: OutgoingMessage, restored: boolean): number {
+  function add(message: OutgoingMessage, restored?: boolean): number {
     message.state = 0;
     message.unsent = true;
     /* DUP is set as it goes out (flush); publishString checks neither DUP nor the id, which flush allocates: the check is about the fields and the size. */
@@ -498,7 +499,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   function publish(topic: string, payload: string, qos: number, retain: boolean): number {
-    return add({ topic, payload, qos, retain } as OutgoingMessage, false);
+    return add({ topic, payload, qos, retain } as OutgoingMessage);
   }
 
   function restore(messages: OutgoingMessage[]): number {
