@@ -9,31 +9,31 @@
  * `connect` on the Linux build and emits `error` on boards: both end in
  * `onClose`, from a timer, never inside `open`.
  */
-import type { Clock, Transport, TransportEvents } from "./transport.ts";
+import type { Clock, Transport } from "./transport.ts";
 
 /** Creates a transport; `secure` selects TLS (ESP32 and Linux builds only). */
 export function createEspruinoTransport(secure: boolean): Transport {
   let socket: EspruinoSocket | null = null;
   let queued = 0;
 
-  const transport: Transport = {
-    /* Set by the client before it opens. */
-    events: null as unknown as TransportEvents,
+  /* `events` is set by the client before it opens. */
+  const transport = {
     open(host: string, port: number): void {
       transport.close();
       const events = transport.events;
       const module = secure ? require("tls") : require("net");
-      let current: EspruinoSocket | null = null;
-      /** The socket's end (or, with `current` null, a connect that threw), unless the transport has moved on from it. */
+      /* `==` throughout: `socket` is null, and `current` undefined, when connect throws. */
+      let current: EspruinoSocket | undefined;
+      /** The socket's end (or, with `current` undefined, a connect that threw), unless the transport has moved on from it. */
       function closed(): void {
-        if (socket !== current) return;
+        if (socket != current) return;
         socket = null;
         queued = 0;
         events.onClose();
       }
       try {
         current = module.connect({ host, port }, () => {
-          if (socket === current) events.onOpen();
+          if (socket == current) events.onOpen();
         });
       } catch (error) {
         setTimeout(closed, 0);
@@ -41,10 +41,10 @@ export function createEspruinoTransport(secure: boolean): Transport {
       }
       socket = current;
       current.on("data", (data) => {
-        if (socket === current) events.onData(data);
+        if (socket == current) events.onData(data);
       });
       current.on("drain", () => {
-        if (socket !== current) return;
+        if (socket != current) return;
         queued = 0;
         events.onDrain();
       });
@@ -65,7 +65,7 @@ export function createEspruinoTransport(secure: boolean): Transport {
       queued = 0;
       if (current) current.end();
     },
-  };
+  } as Transport;
   return transport;
 }
 
