@@ -83,11 +83,10 @@ function packet(firstByte: number, parts: (string | number)[]): string | number 
  */
 export function publishString(options: PublishOptions): string | number {
   const qos = options.qos;
-  const topic = options.topic;
   const data = options.payload;
   // DUP and RETAIN as bits: a boolean is 1 or 0 in a bitwise expression (and undefined 0), on Espruino 2v29 too
   return packet(PUBLISH << 4 | (options.dup as unknown as number) << 3 | qos << 1 | (options.retain as unknown as number), [
-    qos !== (qos & 3) % 3 ? ERR_QOS : topicField(topic),
+    qos !== (qos & 3) % 3 ? ERR_QOS : topicField(options.topic),
     qos ? u16(options.packetId) : "",
     typeof data == "string" ? data : ERR_VALUE,
   ]);

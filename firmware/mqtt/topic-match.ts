@@ -7,7 +7,7 @@
 export function matchTopic(filter: string, topic: string): boolean {
   let filterIndex = 0;
   let topicIndex = 0;
-  if (topic[0] == "$" && (filter[0] == "+" || filter[0] == "#")) return false;
+  if (topic[0] == "$" && /^[+#]/.test(filter)) return false;
   for (; filterIndex < filter.length; filterIndex++) {
     const character = filter[filterIndex];
     if (character == "#") return true;
