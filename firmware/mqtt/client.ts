@@ -390,7 +390,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       callSafely(client.onConnect, packet.incomingSession);
       flush();
     } else if (type == PUBLISH) {
-      const topic = packet.incomingTopic;
       counters.received++;
       if (!QOS2 && qos == 2) return fail(REASON_PROTOCOL);
       /* PUBACK for QoS 1, PUBREC for QoS 2: consecutive packet types. */
@@ -406,8 +405,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       const payload = bytes.substring(packet.incomingStart, decoded);
       for (; index < subscriptions.length; index++) {
         const subscription = subscriptions[index]!;
-        if (matchTopic(subscription.filter, topic)) {
-          callSafely(subscription.handler, topic, payload, packet.incomingRetain, qos);
+        /* The record's topic and retain flag, read where used: the receiver decodes nothing else until the loop ends. */
+        if (matchTopic(subscription.filter, packet.incomingTopic)) {
+          callSafely(subscription.handler, packet.incomingTopic, payload, packet.incomingRetain, qos);
         }
         /* The handler unsubscribed itself: the next one is at this index now. */
         if (subscriptions[index] !== subscription) index--;
