@@ -544,15 +544,17 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * header (3.1.2): the protocol name "MQTT" or "MQIsdp" (after its 2-byte
    * length; the fixed header before it never holds "MQ", as each byte of the
    * remaining length but the last is >= 128, and the last is followed by
-   * 0), then the level (at `at`), the connect flags and the keepalive (2
-   * bytes, seconds).
+   * 0), then the level, the connect flags and the keepalive (2 bytes,
+   * seconds). The level's position is held, while they are read, by the
+   * variable that keeps the keepalive: one variable fewer on the heap for
+   * the client's life.
    */
-  let at = connectPacket.indexOf("MQ");
-  at += connectPacket.charCodeAt(at - 1);
-  /** Clean session: bit 1 of the connect flags (3.1.2.4). */
-  const cleanSession = connectPacket.charCodeAt(at + 1) & 2;
   /** Keepalive in milliseconds; 0 turns it off. */
-  const keepaliveInterval = (connectPacket.charCodeAt(at + 2) << 8 | connectPacket.charCodeAt(at + 3)) * 1000;
+  let keepaliveInterval = connectPacket.indexOf("MQ");
+  keepaliveInterval += connectPacket.charCodeAt(keepaliveInterval - 1);
+  /** Clean session: bit 1 of the connect flags (3.1.2.4). */
+  const cleanSession = connectPacket.charCodeAt(keepaliveInterval + 1) & 2;
+  keepaliveInterval = (connectPacket.charCodeAt(keepaliveInterval + 2) << 8 | connectPacket.charCodeAt(keepaliveInterval + 3)) * 1000;
   /** The receiving end of the connection; each connection gets its own (start). */
   let receiver: Receiver;
   /* Without `unsubscribe` until the switch below adds it. */
