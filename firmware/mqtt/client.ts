@@ -14,7 +14,7 @@
  * names but never property names, and this is the largest piece of a bundle.
  */
 import {
-  CONNACK, ERR_BUFFER_TOO_SMALL, ERR_QOS, PINGRESP, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
+  CONNACK, ERR_BUFFER_TOO_SMALL, ERR_QOS, PUBACK, PUBCOMP, PUBLISH, PUBREC, PUBREL,
   ERR_UNEXPECTED_TYPE, SUBACK, SUBACK_FAILURE, UNSUBACK,
 } from "./constants.ts";
 import {
@@ -441,7 +441,10 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     } else if (QOS2 && type == PUBREL) {
       delete incomingQos2[packetId];
       sendPacket(ackString(PUBCOMP, packetId));
-    } else if (type != UNSUBACK && type != PINGRESP) fail(REASON_PROTOCOL);
+    } else if (type < UNSUBACK) {
+      /* Of the broker's types (the receiver delivers no other) what is left is UNSUBACK and PINGRESP, nothing to do, and without QoS 2 PUBREC, PUBREL and PUBCOMP (5 to 7), not allowed. */
+      fail(REASON_PROTOCOL);
+    }
   }
 
   /**
@@ -531,7 +534,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   function end(): void {
     ended = true;
     schedule();
-    if (state >= STATE_CONNECTED) sendPacket(DISCONNECT_STRING);
+    if (state > STATE_CONNECTING) sendPacket(DISCONNECT_STRING);
     fail(REASON_ENDED);
   }
 
