@@ -309,7 +309,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
           message.state = 1;
           inflight++;
         }
-        if (message.state < 2) counters.sent++;
+        /* A message at state 2 goes out as PUBREL, not counted; only QoS 2 gets there. */
+        if (!QOS2 || message.state < 2) counters.sent++;
         if (message.dup) counters.resent++;
         sendPacket(packet);
         message.unsent = false;
