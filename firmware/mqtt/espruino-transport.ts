@@ -22,7 +22,7 @@ export function createEspruinoTransport(secure: boolean): Transport {
       transport.close();
       const events = transport.events;
       const module = secure ? require("tls") : require("net");
-      /* `==` throughout: `socket` is null, and `current` undefined, when connect throws. */
+      /* Compared with `==`: when connect throws, `socket` is null (closed above) and `current` still undefined, and `closed` must go on. */
       let current: EspruinoSocket | undefined;
       /** The socket's end (or, with `current` undefined, a connect that threw), unless the transport has moved on from it. */
       function closed(): void {
