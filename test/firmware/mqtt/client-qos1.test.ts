@@ -38,7 +38,7 @@ describe("MQTT client: QoS 1 packet identifiers", function () {
     client.publish("t", "a", 1, false);
     client.subscribe("s", 0, () => {});
     transport.deliver(suback(65535, [0]));
-    client.unsubscribe!("s");
+    client.unsubscribe("s");
     client.publish("t", "b", 1, false);
     transport.deliver(ack(C.PUBACK, 1));
     client.publish("t", "c", 1, false);
