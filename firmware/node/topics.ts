@@ -74,9 +74,7 @@ export function commandFilter(prefix: string, node: string): string {
  * is not a command topic of this node (or names no actuator).
  */
 export function commandActuator(base: string, topic: string): string {
-  const start = base.length + 1;
-  const end = topic.length - 4;
-  if (end <= start || topic.charAt(base.length) != "/" || topic.indexOf(base) != 0 || topic.substr(end) != "/set") return "";
-  const name = topic.substring(start, end);
-  return name.indexOf("/") < 0 ? name : "";
+  // the name is what lies between the base's "/" and "/set", if the topic is exactly those three (too short a topic cuts nothing: "")
+  const name = topic.slice(base.length + 1, -4);
+  return topic == base + "/" + name + "/set" && name.indexOf("/") < 0 ? name : "";
 }
