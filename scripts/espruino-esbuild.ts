@@ -195,8 +195,10 @@ export async function bundleForEspruino(request: BundleRequest): Promise<Espruin
     logLevel: "silent",
     tsconfig: DEVICE_TSCONFIG,
     // Espruino's require is a plain global function. Left as `require`, esbuild
-    // would wrap it in a shim built on Proxy, which Espruino lacks.
-    define: { require: "globalThis.require", ...request.define },
+    // would wrap it in a shim built on Proxy, which Espruino lacks; reached
+    // through `global` (Espruino's name for the global object, as `globalThis`)
+    // each call is printed `(0,global.require)(…)`, 4 bytes shorter than through `globalThis`.
+    define: { require: "global.require", ...request.define },
     external: ESPRUINO_MODULES,
     inject: Object.keys(request.values ?? {}).map((name) => "values:" + name),
     plugins: [reserveRootNamesPlugin(request.entry), ...(request.values === undefined ? [] : [valuesPlugin(request.values)])],
