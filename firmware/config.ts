@@ -3,13 +3,15 @@
  * board that the build bakes into the bundle (`MOTE_NODE`). The build
  * has validated every field before it gets here and filled in the defaults
  * of schema/node.schema.json. The bundle leaves out the fields that the
- * node's build switches never let the device read (scripts/build/build.ts
- * `deviceNode`: `board`, `discovery`, `deepSleep` and each part's `pin` when
- * unused; the broker's client id, user name and password, which only the
- * CONNECT packet needs and the build encodes into `MOTE_CONNECT`), as the
- * object stays on the heap for the node's whole life. The WiFi password is in
- * here and the broker's in that packet, as the device needs them: a bundle
- * (dist/) is as secret as the passwords themselves.
+ * device never reads (scripts/build/build.ts `deviceNode`: `board`, `id`,
+ * `topicPrefix`, `discovery` and `sensors` when unused, each part's `pin`;
+ * the broker and the buffers, which only the client's settings and the
+ * CONNECT packet that the build makes need) and those it gets as constants
+ * in the code (`telemetry`, `watchdog`, `wifi`, `deepSleep`, each actuator's
+ * `qos`: build.ts `descriptionDefines`), as the object stays on the heap for
+ * the node's whole life. The WiFi password is in the code and the broker's
+ * in that packet, as the device needs them: a bundle (dist/) is as secret
+ * as the passwords themselves.
  */
 
 /** One sensor or actuator as described: a name, a driver type, a pin, options. */

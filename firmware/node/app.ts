@@ -115,6 +115,22 @@ declare const MOTE_CLIENT: ClientOptions;
 declare const MOTE_TLS: boolean;
 /** The node's base topic `<prefix>/<node>`, from the build; absent in Node and the tests. */
 declare const MOTE_TOPIC: string | undefined;
+/**
+ * What else the device reads of the description, as the build gives it, so
+ * that the embedded description leaves it out (scripts/build/build.ts
+ * `deviceNode`); absent in Node and the tests, which read `config`:
+ * `telemetry.period` in ms, `telemetry.qos`, `watchdog.offlineMinutes` in
+ * ms, the highest `qos` of the actuators (0 without any), `wifi.ssid` and
+ * `wifi.password` (null without `wifi`), `deepSleep.enabled` (as
+ * `MOTE_DEEP_SLEEP`) and `deepSleep.awakeLimit` in ms.
+ */
+declare const MOTE_PERIOD: number | undefined;
+declare const MOTE_QOS: 0 | 1 | undefined;
+declare const MOTE_OFFLINE: number | undefined;
+declare const MOTE_COMMAND_QOS: number | undefined;
+declare const MOTE_STATION: string | null | undefined;
+declare const MOTE_STATION_PASSWORD: string | null;
+declare const MOTE_AWAKE: number | undefined;
 
 /** A running node, for the device's console and for tests. */
 export interface RunningNode {
@@ -155,6 +171,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const DISCOVERY = typeof MOTE_DISCOVERY == "undefined" || MOTE_DISCOVERY;
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const SENSORS = typeof MOTE_SENSORS == "undefined" || MOTE_SENSORS;
+  /*
+   * `telemetry.qos`, and `telemetry.period` in ms: on a device numbers in the
+   * code, no variables, as esbuild puts a constant where it is read only when
+   * nothing that may have an effect, nor a function that reads it, comes
+   * before its declaration.
+   */
+  const qos = typeof MOTE_QOS == "undefined" ? config.telemetry.qos : MOTE_QOS;
+  const PERIOD = typeof MOTE_PERIOD == "undefined" ? config.telemetry.period * 1000 : MOTE_PERIOD;
   /**
    * Per sensor: its driver; when it is next due (clock ms, always > 0),
    * negated while it is to be sampled in the next round whatever is due;
@@ -199,7 +223,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     sampling++;
     sampleNext();
   } : undefined;
-  const SLEEP = (typeof MOTE_DEEP_SLEEP == "undefined" || MOTE_DEEP_SLEEP) && config.deepSleep.enabled;
+  const SLEEP = typeof MOTE_DEEP_SLEEP == "undefined" ? config.deepSleep.enabled : MOTE_DEEP_SLEEP;
   if (SLEEP && !platform.deepSleep) throw new Error("node: deepSleep.enabled, but board " + config.board + " has no deep sleep");
   const clock = platform.clock;
   /*
@@ -211,7 +235,6 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    */
   const base = typeof MOTE_TOPIC == "undefined" ? nodeTopic(config.topicPrefix, config.id) : MOTE_TOPIC;
   const telemetry = base + "/telemetry";
-  const qos = config.telemetry.qos;
   const bootTime = clock.now();
 
   if (SENSORS) {
@@ -222,12 +245,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     }
   }
   const actuators: CommandActuator[] = [];
-  let commandQos = 0;
-  for (let index = 0; index < config.actuators.length; index++) {
-    const part = config.actuators[index]!;
-    actuators.push(createActuator(part, platform));
-    if (part.qos > commandQos) commandQos = part.qos;
-  }
+  for (let index = 0; index < config.actuators.length; index++) actuators.push(createActuator(config.actuators[index]!, platform));
 
   /*
    * On a device the client's settings are the build's (`MOTE_CLIENT`, which
@@ -272,7 +290,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * join's timeout or the next join's timer, 0 for none (Espruino numbers
    * timers from 1).
    */
-  let wifi = platform.wifi && config.wifi ? WIFI_RETRY_MIN : 0;
+  let wifi = platform.wifi && (typeof MOTE_STATION == "undefined" ? config.wifi : MOTE_STATION) ? WIFI_RETRY_MIN : 0;
   let wifiTimer: unknown = 0;
 
   /**
@@ -344,7 +362,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       while (sampling < sensors.length && due[sampling]! > roundTime) sampling++;
       if (sampling < sensors.length) {
         const time = Math.abs(due[sampling]!);
-        const period = (config.sensors[sampling]!.period || config.telemetry.period) * 1000;
+        const period = config.sensors[sampling]!.period! * 1000 || PERIOD;
         // one period after it was due, or after this round when that is past already (a late round does not catch up)
         due[sampling] = time > roundTime ? time : (time + period > roundTime ? time : roundTime) + period;
         sensors[sampling]!.sample(sampled!);
@@ -392,7 +410,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     requested = -1;
     if (roundTime >= nextReport) {
       // as for a sensor (sampleNext)
-      nextReport = (nextReport + config.telemetry.period * 1000 > roundTime ? nextReport : roundTime) + config.telemetry.period * 1000;
+      nextReport = (nextReport + PERIOD > roundTime ? nextReport : roundTime) + PERIOD;
       if (qos > roundQos) roundQos = qos;
     }
     sampling = 0;
@@ -420,7 +438,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   function watchdog(): void {
     // out of memory, the interpreter abandons whatever callback was running (a command half handled, a packet half read) and the node may never answer again: start afresh
-    if ((platform.memoryFailed && platform.memoryFailed()) || (client.state != STATE_READY && clock.now() - lastOnline >= config.watchdog.offlineMinutes * 60000)) {
+    if ((platform.memoryFailed && platform.memoryFailed()) || (client.state != STATE_READY && clock.now() - lastOnline >= (typeof MOTE_OFFLINE == "undefined" ? config.watchdog.offlineMinutes * 60000 : MOTE_OFFLINE))) {
       queue.flush();
       platform.reboot();
       return;
@@ -460,8 +478,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
         setWifi(wifi < 0 ? WIFI_WAITING : WIFI_JOINING);
       }, wifi < 0 ? WIFI_JOIN_TIMEOUT : delay);
       if (wifi < 0) {
-        const station = config.wifi!;
-        platform.wifi!.connect(station.ssid, station.password !== null ? { password: station.password } : {}, function (error: string | null) {
+        const ssid = typeof MOTE_STATION == "undefined" ? config.wifi!.ssid : MOTE_STATION!;
+        const password = typeof MOTE_STATION == "undefined" ? config.wifi!.password : MOTE_STATION_PASSWORD;
+        platform.wifi!.connect(ssid, password !== null ? { password: password } : {}, function (error: string | null) {
           if (wifi < 0) setWifi(error ? WIFI_WAITING : WIFI_JOINED);
         });
       }
@@ -499,7 +518,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     queue.flush();
   };
   if (actuators.length) {
-    client.subscribe(base + "/+/set", commandQos, onCommand);
+    client.subscribe(base + "/+/set", typeof MOTE_COMMAND_QOS == "undefined" ? config.actuators.reduce((most, part) => (part.qos > most ? part.qos : most), 0) : MOTE_COMMAND_QOS, onCommand);
     // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
     client.onSubscribeFailed = function (filter: string): void {
       post(-1, JSON.stringify({ error: "subscription refused", input: filter }));
@@ -525,7 +544,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   } else if (!SLEEP) client.start();
   schedule();
   if (SLEEP) {
-    const awakeUntil = bootTime + config.deepSleep.awakeLimit * 1000 - SLEEP_DELAY;
+    const awakeUntil = bootTime + (typeof MOTE_AWAKE == "undefined" ? config.deepSleep.awakeLimit * 1000 : MOTE_AWAKE) - SLEEP_DELAY;
     /** Looks every SLEEP_CHECK ms whether this wake's work is done or its time is up; then ends the session and sleeps. */
     const sleepCheck = function (): void {
       if (clock.now() < awakeUntil && !(report.seq && sampling < 0 && client.state == STATE_READY && !client.queue.length && !queue.waiting() && !discoveryTimer && !outboxTimer)) {
@@ -535,7 +554,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       queue.flush();
       client.end();
       clock.setTimeout(function () {
-        platform.deepSleep!(Math.max(SLEEP_MIN, config.telemetry.period * 1000 - (clock.now() - bootTime)));
+        platform.deepSleep!(Math.max(SLEEP_MIN, PERIOD - (clock.now() - bootTime)));
       }, SLEEP_DELAY);
     };
     sleepCheck();

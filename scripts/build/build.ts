@@ -10,9 +10,11 @@
  * every field, so the device carries no CONNECT encoder), the rest of its
  * MQTT client's settings (`MOTE_CLIENT`, {@link deviceClientOptions}) and
  * `broker.tls` (`MOTE_TLS`), its base topic `<prefix>/<node>`
- * (`MOTE_TOPIC`; all read in firmware/node/app.ts) and the firmware's
- * build switches from {@link featureDefines}, so that the code for a driver
- * type, discovery or QoS 2 that the node does not use is left out.
+ * (`MOTE_TOPIC`), the description's other fields that the device reads as
+ * constants ({@link descriptionDefines}; all read in firmware/node/app.ts)
+ * and the firmware's build switches from {@link featureDefines}, so that the
+ * code for a driver type, discovery or QoS 2 that the node does not use is
+ * left out.
  */
 import { fileURLToPath } from "node:url";
 import { BOARDS, BOARD_IDS } from "../../boards/index.ts";
@@ -89,6 +91,29 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
 }
 
 /**
+ * The fields of `node` that firmware/node/app.ts reads as constants on a
+ * device, as esbuild `define` text: `MOTE_PERIOD` (`telemetry.period` in ms),
+ * `MOTE_QOS` (`telemetry.qos`), `MOTE_OFFLINE` (`watchdog.offlineMinutes` in
+ * ms), `MOTE_COMMAND_QOS` (the highest `qos` of the actuators, 0 without
+ * any), `MOTE_STATION` and `MOTE_STATION_PASSWORD` (`wifi.ssid` and
+ * `wifi.password`, null without `wifi`) and `MOTE_AWAKE`
+ * (`deepSleep.awakeLimit` in ms). A number in the code takes no heap, and a
+ * string only while it is used, where the embedded description
+ * ({@link deviceNode}, which leaves them out) holds each for the node's life.
+ */
+export function descriptionDefines(node: NodeConfig): Record<string, string> {
+  return {
+    MOTE_PERIOD: String(node.telemetry.period * 1000),
+    MOTE_QOS: String(node.telemetry.qos),
+    MOTE_OFFLINE: String(node.watchdog.offlineMinutes * 60000),
+    MOTE_COMMAND_QOS: String(node.actuators.reduce((most, part) => Math.max(most, part.qos), 0)),
+    MOTE_STATION: node.wifi === null ? "null" : asciiJson(node.wifi.ssid),
+    MOTE_STATION_PASSWORD: node.wifi === null || node.wifi.password === null ? "null" : asciiJson(node.wifi.password),
+    MOTE_AWAKE: String(node.deepSleep.awakeLimit * 1000),
+  };
+}
+
+/**
  * The node as the bundle embeds it (`MOTE_NODE`, as JavaScript through
  * bundleForEspruino's `values`, so that the node-private property names of
  * scripts/espruino-esbuild.ts shorten its keys too): `node` without what the
@@ -99,22 +124,23 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
  * as `MOTE_BOARD`) unless discovery or deep sleep reads it, `id` and
  * `topicPrefix` unless discovery reads them (the node's base topic is
  * `MOTE_TOPIC`, see {@link buildBundle}), `discovery` unless true,
- * `deepSleep` unless enabled, and `broker` and `buffers`, which only the
- * client's settings and CONNECT packet hold (`MOTE_CLIENT`, `MOTE_TLS`,
- * `MOTE_CONNECT`, see {@link buildBundle}).
+ * `sensors` when there are none and no discovery, `broker` and `buffers`,
+ * which only the client's settings and CONNECT packet hold (`MOTE_CLIENT`,
+ * `MOTE_TLS`, `MOTE_CONNECT`, see {@link buildBundle}), and what the device
+ * gets as constants ({@link descriptionDefines}, {@link featureDefines}):
+ * `telemetry`, `watchdog`, `wifi`, `deepSleep` and each actuator's `qos`.
  */
 export function deviceNode(node: NodeConfig): object {
   const device: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "board" && !node.discovery && !node.deepSleep.enabled) continue;
-    if ((key === "discovery" && !node.discovery) || (key === "deepSleep" && !node.deepSleep.enabled)) continue;
-    if ((key === "id" || key === "topicPrefix") && !node.discovery) continue;
-    if (key === "buffers" || key === "broker") continue;
+    if ((key === "id" || key === "topicPrefix" || key === "discovery") && !node.discovery) continue;
+    if (["broker", "buffers", "telemetry", "watchdog", "wifi", "deepSleep", "sensors", "actuators"].includes(key)) continue;
     device[key] = value;
   }
-  const withoutPin = (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => key !== "pin"));
-  device["sensors"] = node.sensors.map(withoutPin);
-  device["actuators"] = node.actuators.map(withoutPin);
+  const without = (...keys: string[]) => (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => !keys.includes(key)));
+  if (node.sensors.length || node.discovery) device["sensors"] = node.sensors.map(without("pin"));
+  device["actuators"] = node.actuators.map(without("pin", "qos"));
   return device;
 }
 
@@ -240,7 +266,7 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
     // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_TLS: String(node.broker.tls), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
+    define: { ...featureDefines(node), ...descriptionDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_TLS: String(node.broker.tls), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
     values: { MOTE_NODE: deviceNode(node), MOTE_CLIENT: deviceClientOptions(node) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOARDS } from "../../boards/index.ts";
 import type { NodeConfig } from "../../firmware/config.ts";
-import { buildBundle, checkClientOptions, deviceClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
+import { buildBundle, checkClientOptions, descriptionDefines, deviceClientOptions, deviceNode, DRIVER_SWITCHES, EXAMPLE_NODE, featureDefines, ROOT, type BuildResult } from "../../scripts/build/build.ts";
 import { loadNode } from "../../scripts/build/node-description.ts";
 import { clientOptions } from "../../firmware/node/app.ts";
 import { DRIVER_NAMES } from "../../scripts/build/part-types.ts";
@@ -99,9 +99,10 @@ describe("build switches (featureDefines)", () => {
     const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
     const embedded = deviceNode(node) as Record<string, unknown>;
     /* the base topic is MOTE_TOPIC: without discovery, nothing on the device reads the id or the prefix; the broker
-       and the buffers are in the client's settings only (MOTE_CLIENT, MOTE_TLS; client id and credentials: MOTE_CONNECT) */
-    assert.deepEqual(Object.keys(embedded).sort(), ["actuators", "sensors", "telemetry", "watchdog", "wifi"]);
-    assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14", qos: 1 }]);
+       and the buffers are in the client's settings only (MOTE_CLIENT, MOTE_TLS; client id and credentials: MOTE_CONNECT);
+       telemetry, watchdog, wifi and the actuators' QoS are constants in the code (descriptionDefines); no sensors, no list */
+    assert.deepEqual(Object.keys(embedded).sort(), ["actuators"]);
+    assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14" }]);
     const { connect, ...settings } = clientOptions(node);
     assert.ok(connect.length > 0);
     assert.deepEqual(deviceClientOptions(node), settings);
@@ -110,8 +111,41 @@ describe("build switches (featureDefines)", () => {
     assert.equal(full["discovery"], true);
     assert.equal(full["id"], "example");
     assert.equal(full["topicPrefix"], "mote");
-    assert.deepEqual(full["deepSleep"], { enabled: true, awakeLimit: 20 });
-    assert.equal(full["broker"], undefined);
+    assert.deepEqual(full["sensors"], []);
+    for (const key of ["deepSleep", "broker", "buffers", "telemetry", "watchdog", "wifi"]) assert.equal(full[key], undefined, key);
+    const sensing = deviceNode({ ...node, sensors: [{ name: "room", type: "dht22", pin: "D5", espruino: "D14", qos: 0 }] }) as Record<string, unknown>;
+    assert.deepEqual(sensing["sensors"], [{ name: "room", type: "dht22", espruino: "D14", qos: 0 }]);
+  });
+
+  it("gives the device the description's fields it reads as constants", () => {
+    const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
+    assert.deepEqual(descriptionDefines(node), {
+      MOTE_PERIOD: "60000",
+      MOTE_QOS: "1",
+      MOTE_OFFLINE: "900000",
+      MOTE_COMMAND_QOS: "1",
+      MOTE_STATION: '"mote-example"',
+      MOTE_STATION_PASSWORD: "null",
+      MOTE_AWAKE: "30000",
+    });
+    const other = descriptionDefines({
+      ...node, telemetry: { period: 5, qos: 0 }, watchdog: { offlineMinutes: 1 }, wifi: { ssid: "caf\u00e9 \"x\"", password: "p\u00e4ss" },
+      actuators: [{ ...node.actuators[0]!, qos: 0 }, { ...node.actuators[0]!, qos: 2 }], deepSleep: { enabled: true, awakeLimit: 20 },
+    });
+    assert.deepEqual(other, {
+      MOTE_PERIOD: "5000",
+      MOTE_QOS: "0",
+      MOTE_OFFLINE: "60000",
+      MOTE_COMMAND_QOS: "2",
+      MOTE_STATION: '"caf\\u00e9 \\"x\\""',
+      MOTE_STATION_PASSWORD: '"p\\u00e4ss"',
+      MOTE_AWAKE: "20000",
+    });
+    assert.equal(JSON.parse(other["MOTE_STATION"]!), "caf\u00e9 \"x\"");
+    const none = descriptionDefines({ ...node, wifi: null, actuators: [] });
+    assert.equal(none["MOTE_STATION"], "null");
+    assert.equal(none["MOTE_STATION_PASSWORD"], "null");
+    assert.equal(none["MOTE_COMMAND_QOS"], "0");
   });
 
   it("rejects a part type it has no switch for", () => {
