@@ -95,7 +95,7 @@ import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./dis
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
 import { createActuator, createBuses, createSensor, statePayload, type PartSensor } from "./parts.ts";
 import type { Platform } from "./platform.ts";
-import { nodeTopic, ONLINE } from "./topics.ts";
+import { nodeTopic } from "./topics.ts";
 import {
   BOOT_FILE, DISCOVERY_QUEUE, ERROR_BACKLOG, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
@@ -116,17 +116,19 @@ declare const MOTE_TLS: boolean;
 /** The node's base topic `<prefix>/<node>`, from the build; absent in Node and the tests. */
 declare const MOTE_TOPIC: string | undefined;
 /**
- * What else the device reads of the description, as the build gives it, so
- * that the embedded description leaves it out (scripts/build/build.ts
- * `deviceNode`); absent in Node and the tests, which read `config`:
+ * What else the device reads of the description, as the build gives it
+ * (scripts/build/build.ts `descriptionDefines`), so that the embedded
+ * description leaves those fields out (build.ts `deviceNode`) and a number
+ * read costs no variable; absent in Node and the tests, which read `config`:
  * `telemetry.period` in ms, `telemetry.qos`, `watchdog.offlineMinutes` in
- * ms, the highest `qos` of the actuators (0 without any), `wifi.ssid` and
- * `wifi.password` (null without `wifi`), `deepSleep.enabled` (as
- * `MOTE_DEEP_SLEEP`) and `deepSleep.awakeLimit` in ms.
+ * ms, the number of actuators and their highest `qos` (0 without any),
+ * `wifi.ssid` and `wifi.password` (null without `wifi`), `deepSleep.enabled`
+ * (as `MOTE_DEEP_SLEEP`) and `deepSleep.awakeLimit` in ms.
  */
 declare const MOTE_PERIOD: number | undefined;
 declare const MOTE_QOS: 0 | 1 | undefined;
 declare const MOTE_OFFLINE: number | undefined;
+declare const MOTE_ACTUATORS: number | undefined;
 declare const MOTE_COMMAND_QOS: number | undefined;
 declare const MOTE_STATION: string | null | undefined;
 declare const MOTE_STATION_PASSWORD: string | null;
@@ -172,13 +174,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const INPUT = typeof MOTE_DRIVER_INPUT == "undefined" || MOTE_DRIVER_INPUT;
   const SENSORS = typeof MOTE_SENSORS == "undefined" || MOTE_SENSORS;
   /*
-   * `telemetry.qos`, and `telemetry.period` in ms: on a device numbers in the
-   * code, no variables, as esbuild puts a constant where it is read only when
-   * nothing that may have an effect, nor a function that reads it, comes
-   * before its declaration.
+   * `telemetry.qos`, `telemetry.period` in ms and the number of actuators: on
+   * a device numbers in the code, no variables, as esbuild puts a constant
+   * where it is read only when nothing that may have an effect, nor a
+   * function that reads it, comes before its declaration.
    */
   const qos = typeof MOTE_QOS == "undefined" ? config.telemetry.qos : MOTE_QOS;
   const PERIOD = typeof MOTE_PERIOD == "undefined" ? config.telemetry.period * 1000 : MOTE_PERIOD;
+  const ACTUATORS = typeof MOTE_ACTUATORS == "undefined" ? config.actuators.length : MOTE_ACTUATORS;
   /**
    * Per sensor: its driver; when it is next due (clock ms, always > 0),
    * negated while it is to be sampled in the next round whatever is due;
@@ -244,8 +247,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       due.push(bootTime + 1000);
     }
   }
-  const actuators: CommandActuator[] = [];
-  for (let index = 0; index < config.actuators.length; index++) actuators.push(createActuator(config.actuators[index]!, platform));
+  const actuators: CommandActuator[] = config.actuators.map((part) => createActuator(part, platform));
 
   /*
    * On a device the client's settings are the build's (`MOTE_CLIENT`, which
@@ -350,10 +352,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   /** Wakes for the next sensor or report due, whichever comes first (none is forced here: trigger's round, or the one after it, sampled it). */
   function schedule(): void {
     if (SLEEP && report.seq) return;
-    let wake = nextReport;
-    if (SENSORS) for (let index = 0; index < due.length; index++) if (due[index]! < wake) wake = due[index]!;
     // no timer is pending: startRound, which ends with this, cleared it
-    timer = clock.setTimeout(startRound, Math.max(0, wake - clock.now()));
+    timer = clock.setTimeout(startRound, Math.max(0, (SENSORS ? due.reduce((wake, time) => (time < wake ? time : wake), nextReport) : nextReport) - clock.now()));
   }
 
   /** Samples the next sensor due, or publishes (when the round calls for a report) once every due sensor answered. */
@@ -489,8 +489,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
 
   client.onConnect = function () {
     lastOnline = -1;
-    client.publish(base + "/status", ONLINE, 1, true);
-    for (let index = 0; index < actuators.length; index++) post(index);
+    // topics.ts ONLINE, spelled out as the suffixes are
+    client.publish(base + "/status", "online", 1, true);
+    for (let index = 0; index < ACTUATORS; index++) post(index);
     if (DISCOVERY && config.discovery && !(SLEEP && platform.woke)) {
       if (discoveryTimer) clock.clearTimeout(discoveryTimer);
       /*
@@ -517,7 +518,7 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     if (lastOnline < 0) lastOnline = clock.now();
     queue.flush();
   };
-  if (actuators.length) {
+  if (ACTUATORS) {
     client.subscribe(base + "/+/set", typeof MOTE_COMMAND_QOS == "undefined" ? config.actuators.reduce((most, part) => (part.qos > most ? part.qos : most), 0) : MOTE_COMMAND_QOS, onCommand);
     // a broker that refuses it (SUBACK 0x80: an ACL, a QoS it does not grant) would leave every command unanswered; the client asks again at each connection
     client.onSubscribeFailed = function (filter: string): void {

@@ -11,10 +11,11 @@
  * ({@link nodeTopic}, which the build computes for a device: `MOTE_TOPIC`)
  * plus its suffix spelled out, so that no builder is in a device bundle
  * without discovery: each function costs the ESP8266 about 6 heap variables
- * for as long as the node runs. Suffixes are spelled out rather than taken
- * from the constants below: esbuild inlines a string constant only up to 3
- * characters, and each one it keeps costs 2-3 heap variables for good, while
- * a literal in the code stays in flash on the boards.
+ * for as long as the node runs. Suffixes (and the `online` payload) are
+ * spelled out rather than taken from the constants below: esbuild inlines a
+ * string constant only up to 3 characters, and each one it keeps costs 2-3
+ * heap variables for good, while a literal in the code stays in flash on the
+ * boards.
  * Node ids and part names are `[a-z0-9_-]` (checked by the build), so no
  * topic built here holds a wildcard or a non-ASCII character.
  */

@@ -94,8 +94,8 @@ export function featureDefines(node: NodeConfig): Record<string, string> {
  * The fields of `node` that firmware/node/app.ts reads as constants on a
  * device, as esbuild `define` text: `MOTE_PERIOD` (`telemetry.period` in ms),
  * `MOTE_QOS` (`telemetry.qos`), `MOTE_OFFLINE` (`watchdog.offlineMinutes` in
- * ms), `MOTE_COMMAND_QOS` (the highest `qos` of the actuators, 0 without
- * any), `MOTE_STATION` and `MOTE_STATION_PASSWORD` (`wifi.ssid` and
+ * ms), `MOTE_ACTUATORS` (how many there are), `MOTE_COMMAND_QOS` (the
+ * highest `qos` of the actuators, 0 without any), `MOTE_STATION` and `MOTE_STATION_PASSWORD` (`wifi.ssid` and
  * `wifi.password`, null without `wifi`) and `MOTE_AWAKE`
  * (`deepSleep.awakeLimit` in ms). A number in the code takes no heap, and a
  * string only while it is used, where the embedded description
@@ -106,6 +106,7 @@ export function descriptionDefines(node: NodeConfig): Record<string, string> {
     MOTE_PERIOD: String(node.telemetry.period * 1000),
     MOTE_QOS: String(node.telemetry.qos),
     MOTE_OFFLINE: String(node.watchdog.offlineMinutes * 60000),
+    MOTE_ACTUATORS: String(node.actuators.length),
     MOTE_COMMAND_QOS: String(node.actuators.reduce((most, part) => Math.max(most, part.qos), 0)),
     MOTE_STATION: node.wifi === null ? "null" : asciiJson(node.wifi.ssid),
     MOTE_STATION_PASSWORD: node.wifi === null || node.wifi.password === null ? "null" : asciiJson(node.wifi.password),

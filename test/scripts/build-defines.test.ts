@@ -123,6 +123,7 @@ describe("build switches (featureDefines)", () => {
       MOTE_PERIOD: "60000",
       MOTE_QOS: "1",
       MOTE_OFFLINE: "900000",
+      MOTE_ACTUATORS: "1",
       MOTE_COMMAND_QOS: "1",
       MOTE_STATION: '"mote-example"',
       MOTE_STATION_PASSWORD: "null",
@@ -136,6 +137,7 @@ describe("build switches (featureDefines)", () => {
       MOTE_PERIOD: "5000",
       MOTE_QOS: "0",
       MOTE_OFFLINE: "60000",
+      MOTE_ACTUATORS: "2",
       MOTE_COMMAND_QOS: "2",
       MOTE_STATION: '"caf\\u00e9 \\"x\\""',
       MOTE_STATION_PASSWORD: '"p\\u00e4ss"',
@@ -145,6 +147,7 @@ describe("build switches (featureDefines)", () => {
     const none = descriptionDefines({ ...node, wifi: null, actuators: [] });
     assert.equal(none["MOTE_STATION"], "null");
     assert.equal(none["MOTE_STATION_PASSWORD"], "null");
+    assert.equal(none["MOTE_ACTUATORS"], "0");
     assert.equal(none["MOTE_COMMAND_QOS"], "0");
   });
 
