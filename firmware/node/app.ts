@@ -268,11 +268,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   client.store = queue.store;
   queue.load();
 
-  const boot = (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1;
-  platform.storage.write(BOOT_FILE, "" + boot);
-
-  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node; `seq` is also the count of reports made. */
-  const report: { [key: string]: unknown; seq: number } = { boot: boot, seq: 0 };
+  /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node; `seq` is also the count of reports made. `boot` is the count in Storage plus one, written back at once. */
+  const report: { [key: string]: unknown; boot: number; seq: number } = { boot: (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1, seq: 0 };
+  platform.storage.write(BOOT_FILE, "" + report.boot);
   /** The discovery pump's timer and the round timer: 0 for none (Espruino numbers timers from 1), which costs no heap variable, unlike null. */
   let discoveryTimer: unknown = 0;
   let sampling = -1;
@@ -431,7 +429,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   }
 
   function onCommand(topic: string, payload: string): void {
-    const outcome: CommandOutcome = { index: -1, state: "", error: "" };
+    // handleCommand sets every field
+    const outcome = {} as CommandOutcome;
     if (handleCommand(base, topic, payload, config.actuators, actuators, outcome)) post(outcome.index);
     else post(-1, outcome.error);
   }
