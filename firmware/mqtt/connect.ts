@@ -4,7 +4,7 @@
  * client's CONNECT never changes, so createClient (client.ts) takes it
  * finished, as a binary string, and a device bundle carries no CONNECT
  * encoder: the full node's build encodes it from the node description and
- * injects it (scripts/build/build.ts, `MOTE_CONNECT`). Host only: this file
+ * embeds it (scripts/build/build.ts, `MOTE_CLIENT`). Host only: this file
  * imports the error names (errors.ts).
  */
 import { connectLength, encodeConnect } from "./encode.ts";

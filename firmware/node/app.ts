@@ -107,12 +107,10 @@ declare const MOTE_DISCOVERY: boolean | undefined;
 declare const MOTE_DRIVER_INPUT: boolean | undefined;
 declare const MOTE_SENSORS: boolean | undefined;
 declare const MOTE_DEEP_SLEEP: boolean | undefined;
-/** The node's CONNECT packet, encoded by the build (scripts/build/build.ts); absent in Node and the tests. */
-declare const MOTE_CONNECT: string | undefined;
-/** The client's settings as clientOptions makes them, but `connect`: made and checked by the build; absent in Node and the tests. */
+/** The client's settings as clientOptions makes them, the CONNECT packet included: made and checked by the build (scripts/build/build.ts); absent in Node and the tests. */
 declare const MOTE_CLIENT: ClientOptions;
 /** `broker.tls`, from the build; absent in Node and the tests. */
-declare const MOTE_TLS: boolean;
+declare const MOTE_TLS: boolean | undefined;
 /** The node's base topic `<prefix>/<node>`, from the build; absent in Node and the tests. */
 declare const MOTE_TOPIC: string | undefined;
 /**
@@ -146,7 +144,7 @@ export interface RunningNode {
  * The client's settings for `config`: its CONNECT as nodeConnectPacket
  * (connect.ts) builds it (keepalive 60 s, last will `offline` retained QoS 1,
  * credentials when given). Host only: a device build embeds the same
- * settings ready-made (`MOTE_CLIENT` and `MOTE_CONNECT`, see startNode), so
+ * settings ready-made (`MOTE_CLIENT`, see startNode), so
  * that neither this nor a CONNECT encoder goes into a device bundle.
  */
 export function clientOptions(config: NodeConfig): ClientOptions {
@@ -250,14 +248,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   const actuators: CommandActuator[] = config.actuators.map((part) => createActuator(part, platform));
 
   /*
-   * On a device the client's settings are the build's (`MOTE_CLIENT`, which
-   * the build checks by making a client with them, `MOTE_CONNECT` and
-   * `MOTE_TLS`), so that the embedded description carries no broker and no
-   * buffers, and the bundle no clientOptions.
+   * On a device the client's settings are the build's (`MOTE_CLIENT` with
+   * its CONNECT packet, which the build checks by making a client with them,
+   * and `MOTE_TLS`), so that the embedded description carries no broker and
+   * no buffers, and the bundle no clientOptions.
    */
   const client = createClient(
-    typeof MOTE_CONNECT == "undefined" ? clientOptions(config) : (MOTE_CLIENT.connect = MOTE_CONNECT, MOTE_CLIENT),
-    platform.transport(typeof MOTE_CONNECT == "undefined" ? config.broker.tls : MOTE_TLS),
+    typeof MOTE_TLS == "undefined" ? clientOptions(config) : MOTE_CLIENT,
+    platform.transport(typeof MOTE_TLS == "undefined" ? config.broker.tls : MOTE_TLS),
     clock,
   );
   const queue = createFlashQueue(platform.storage, clock, {

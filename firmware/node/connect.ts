@@ -3,8 +3,8 @@
  * else the node id), clean session, keepalive KEEPALIVE (60 s), the last will
  * `offline` retained at QoS 1 on the status topic (README, "Topic layout"),
  * and the credentials when given. Encoded on the host: by the build, which
- * injects the packet into a device bundle as `MOTE_CONNECT`
- * (scripts/build/build.ts), and in Node by clientOptions (app.ts), so the
+ * embeds the packet in a device bundle's client settings (`MOTE_CLIENT`,
+ * scripts/build/build.ts), and in Node by clientOptions (app.ts), so the
  * device never carries a CONNECT encoder nor these fields of the node.
  */
 import type { NodeConfig } from "../config.ts";

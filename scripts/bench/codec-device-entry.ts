@@ -9,7 +9,7 @@
  * decode.ts, framer.ts, utf8.ts, topic.ts) are the host's: no device bundle
  * imports them. Nor does any carry a CONNECT encoder: the client takes its
  * CONNECT ready-made, built on the host (firmware/mqtt/connect.ts; the
- * node's build injects it as MOTE_CONNECT).
+ * node's build embeds it in MOTE_CLIENT).
  */
 import { createReceiver } from "../../firmware/mqtt/receive.ts";
 import { DISCONNECT_STRING, PINGREQ_STRING } from "../../firmware/mqtt/empty-packets.ts";

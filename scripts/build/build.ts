@@ -5,11 +5,11 @@
  * board's budget. Nothing is written here; the CLIs (scripts/build.ts,
  * scripts/flash.ts) write what passes.
  *
- * Besides the node (`MOTE_NODE`), every bundle gets its CONNECT packet
- * (`MOTE_CONNECT`, encoded here by firmware/node/connect.ts, which checks
- * every field, so the device carries no CONNECT encoder), the rest of its
- * MQTT client's settings (`MOTE_CLIENT`, {@link deviceClientOptions}) and
- * `broker.tls` (`MOTE_TLS`), its base topic `<prefix>/<node>`
+ * Besides the node (`MOTE_NODE`), every bundle gets its MQTT client's
+ * settings (`MOTE_CLIENT`, {@link deviceClientOptions}) with its CONNECT
+ * packet (encoded here by firmware/node/connect.ts, which checks every
+ * field, so the device carries no CONNECT encoder) and `broker.tls`
+ * (`MOTE_TLS`), its base topic `<prefix>/<node>`
  * (`MOTE_TOPIC`), the description's other fields that the device reads as
  * constants ({@link descriptionDefines}; all read in firmware/node/app.ts)
  * and the firmware's build switches from {@link featureDefines}, so that the
@@ -127,7 +127,7 @@ export function descriptionDefines(node: NodeConfig): Record<string, string> {
  * `MOTE_TOPIC`, see {@link buildBundle}), `discovery` unless true,
  * `sensors` when there are none and no discovery, `broker` and `buffers`,
  * which only the client's settings and CONNECT packet hold (`MOTE_CLIENT`,
- * `MOTE_TLS`, `MOTE_CONNECT`, see {@link buildBundle}), and what the device
+ * `MOTE_TLS`, see {@link buildBundle}), and what the device
  * gets as constants ({@link descriptionDefines}, {@link featureDefines}):
  * `telemetry`, `watchdog`, `wifi`, `deepSleep` and each actuator's `qos`.
  */
@@ -148,20 +148,20 @@ export function deviceNode(node: NodeConfig): object {
 /**
  * The MQTT client's settings as the bundle embeds them (`MOTE_CLIENT`,
  * through `values` like {@link deviceNode}, so that their names shorten):
- * firmware/node/app.ts clientOptions for `node` but `connect`, which the
- * device sets from `MOTE_CONNECT`; {@link checkClientOptions} checks the
- * same settings. The client keeps them for as long as it runs.
+ * firmware/node/app.ts clientOptions for `node`, with `connect` the CONNECT
+ * packet (a binary string, which the bundle's ASCII charset writes with
+ * escapes); {@link checkClientOptions} checks the same settings. The client
+ * keeps them for as long as it runs.
  */
-export function deviceClientOptions(node: NodeConfig): object {
-  const options: Partial<ClientOptions> = clientOptions(node);
-  delete options.connect;
-  return options;
+export function deviceClientOptions(node: NodeConfig, connect: string): ClientOptions {
+  return { ...clientOptions(node), connect };
 }
 
 /**
  * `text` as JSON with every character outside ASCII escaped (\u00XX): both a
  * `define` value (JSON) and a JavaScript string literal that keeps a bundle
- * ASCII. For the CONNECT packet, a binary string.
+ * ASCII: the base topic, the WiFi name and password (the fleet simulator
+ * prints its CONNECT packets, binary strings, with it).
  */
 export function asciiJson(text: string): string {
   return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) => "\\u" + (char.charCodeAt(0) + 0x10000).toString(16).slice(1));
@@ -178,7 +178,7 @@ export interface BuildRequest {
   entry?: string;
   /** Overrides the board's bundle budget, in bytes. */
   budget?: number;
-  /** The CONNECT packet injected as `MOTE_CONNECT`; nodeConnectPacket(node) when absent (the fleet simulator puts a placeholder there). */
+  /** The CONNECT packet embedded in `MOTE_CLIENT`; nodeConnectPacket(node) when absent (the fleet simulator puts a placeholder there). */
   connect?: string;
   /** The caller has checked that what the node publishes fits (checkMessagesFit): the fleet simulator, whose template's id is a placeholder. */
   messagesChecked?: boolean;
@@ -266,9 +266,8 @@ export async function buildBundle(request: BuildRequest): Promise<BuildResult> {
   if (!request.messagesChecked) checkMessagesFit(node, board);
   const bundle = await bundleForEspruino({
     entry: request.entry ?? DEFAULT_ENTRY,
-    // a binary string, one char per byte; the bundle's ASCII charset writes the rest as escapes
-    define: { ...featureDefines(node), ...descriptionDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_CONNECT: asciiJson(connect), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_TLS: String(node.broker.tls), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
-    values: { MOTE_NODE: deviceNode(node), MOTE_CLIENT: deviceClientOptions(node) },
+    define: { ...featureDefines(node), ...descriptionDefines(node), MOTE_BOARD: JSON.stringify(board.id), MOTE_TOPIC: asciiJson(nodeTopic(node.topicPrefix, node.id)), MOTE_TLS: String(node.broker.tls), MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" },
+    values: { MOTE_NODE: deviceNode(node), MOTE_CLIENT: deviceClientOptions(node, connect) },
     privateProperties: NODE_PRIVATE_PROPERTIES,
   });
   const violations = checkBundle(bundle.code, bundle.map);

@@ -59,7 +59,7 @@ import { FAULT_KINDS, planEvents, type FaultEvent, type FaultKind, type FaultPla
 
 /** The id the shared build carries, replaced in each node's copy. */
 export const PLACEHOLDER_ID = "zzmotefleetplaceholderzz";
-/** The CONNECT packet the shared build carries (MOTE_CONNECT), replaced in each node's copy by the node's own: its length fields change with the id. */
+/** The CONNECT packet the shared build carries (in MOTE_CLIENT), replaced in each node's copy by the node's own: its length fields change with the id. */
 export const PLACEHOLDER_CONNECT = "zzmotefleetconnectzz";
 
 /** What {@link runFleet} runs. */

@@ -99,13 +99,14 @@ describe("build switches (featureDefines)", () => {
     const node = loadNode(EXAMPLE_NODE, BOARDS["esp8266"]!);
     const embedded = deviceNode(node) as Record<string, unknown>;
     /* the base topic is MOTE_TOPIC: without discovery, nothing on the device reads the id or the prefix; the broker
-       and the buffers are in the client's settings only (MOTE_CLIENT, MOTE_TLS; client id and credentials: MOTE_CONNECT);
+       and the buffers are in the client's settings only (MOTE_CLIENT, MOTE_TLS; client id and credentials: its CONNECT packet);
        telemetry, watchdog, wifi and the actuators' QoS are constants in the code (descriptionDefines); no sensors, no list */
     assert.deepEqual(Object.keys(embedded).sort(), ["actuators"]);
     assert.deepEqual(embedded["actuators"], [{ name: "relay", type: "relay", espruino: "D14" }]);
-    const { connect, ...settings } = clientOptions(node);
-    assert.ok(connect.length > 0);
-    assert.deepEqual(deviceClientOptions(node), settings);
+    const settings = clientOptions(node);
+    assert.ok(settings.connect.length > 0);
+    assert.deepEqual(deviceClientOptions(node, settings.connect), settings);
+    assert.deepEqual(deviceClientOptions(node, "other"), { ...settings, connect: "other" });
     const full = deviceNode({ ...node, discovery: true, deepSleep: { enabled: true, awakeLimit: 20 }, broker: { ...node.broker, clientId: "other" } }) as Record<string, unknown>;
     assert.equal(full["board"], "esp8266");
     assert.equal(full["discovery"], true);
@@ -198,7 +199,7 @@ describe("build: the node bundle leaves out what the node does not use", () => {
   it("the CONNECT packet is encoded by the build: no CONNECT encoder in the bundle, the packet as an ASCII literal", () => {
     for (const result of [relayOnly, every, everyQos1, sleepy]) {
       assert.doesNotMatch(result.code, /MQIsdp/);
-      assert.match(result.code, /connect="[^"]*MQTT/);
+      assert.match(result.code, /connect:"[^"]*MQTT/);
       assert.doesNotMatch(result.code, /[^\x00-\x7f]/);
     }
   });
