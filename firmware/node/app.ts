@@ -97,7 +97,7 @@ import { createActuator, createBuses, createSensor, statePayload, type PartSenso
 import type { Platform } from "./platform.ts";
 import { nodeTopic } from "./topics.ts";
 import {
-  BOOT_FILE, DISCOVERY_QUEUE, ERROR_BACKLOG, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
+  DISCOVERY_QUEUE, ERROR_BACKLOG, DISCOVERY_WAIT, QUEUE_BATCH_WAIT, QUEUE_FEED, QUEUE_SEGMENT, QUEUE_SEGMENTS, SLEEP_CHECK, SLEEP_DELAY, SLEEP_MIN, WATCHDOG_CHECK,
   WIFI_JOIN_TIMEOUT, WIFI_JOINED, WIFI_JOINING, WIFI_RETRY_MAX, WIFI_RETRY_MIN, WIFI_WAITING,
 } from "./constants.ts";
 
@@ -267,8 +267,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   queue.load();
 
   /** The telemetry report: `boot` and `seq` first, so that (boot, seq) names each report of a node; `seq` is also the count of reports made. `boot` is the count in Storage plus one, written back at once. */
-  const report: { [key: string]: unknown; boot: number; seq: number } = { boot: (parseInt(platform.storage.read(BOOT_FILE)!, 10) || 0) + 1, seq: 0 };
-  platform.storage.write(BOOT_FILE, "" + report.boot);
+  const report: { [key: string]: unknown; boot: number; seq: number } = { boot: (parseInt(platform.storage.read("mote.boot")!, 10) || 0) + 1, seq: 0 };
+  // BOOT_FILE, spelled out: a string constant used twice would be a global for good (topics.ts says why)
+  platform.storage.write("mote.boot", "" + report.boot);
   /** The discovery pump's timer and the round timer: 0 for none (Espruino numbers timers from 1), which costs no heap variable, unlike null. */
   let discoveryTimer: unknown = 0;
   let sampling = -1;
@@ -374,8 +375,9 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
       report["heap"] = platform.memory();
       report["mqtt"] = client.counters;
       const payload = JSON.stringify(report);
-      if (roundQos > 0) {
-        queue.add(payload, roundQos);
+      // without sensors a round that reports does so at telemetry.qos (trigger and startRound ask for no other): on a device a number
+      if ((SENSORS ? roundQos : qos) > 0) {
+        queue.add(payload, SENSORS ? roundQos : qos);
         if (client.state != STATE_READY) queue.flush();
       } else client.publish(telemetry, payload, 0, false);
       if (SENSORS) for (let index = 0; index < sensors.length; index++) sent[index] = report[config.sensors[index]!.name] as Readings;
@@ -417,12 +419,14 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
    * Samples sensor `index` now (without one: every sensor), keeping its
    * schedule, and reports at `reportQos` (without one: `telemetry.qos`) at
    * least, at the end of that round. Without arguments it is RunningNode's
-   * `report`.
+   * `report`, the only caller in a node without sensors (no listeners).
    */
   function trigger(index?: number, reportQos?: number): void {
-    if (SENSORS) for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
-    if (reportQos === undefined) reportQos = qos;
-    if (reportQos > requested) requested = reportQos;
+    if (SENSORS) {
+      for (let each = 0; each < due.length; each++) if (index === undefined || each == index) due[each] = -Math.abs(due[each]!);
+      if (reportQos === undefined) reportQos = qos;
+      if (reportQos > requested) requested = reportQos;
+    } else requested = qos;
     startRound();
   }
 

@@ -4,7 +4,7 @@
  * is nearly full on the ESP8266.
  */
 
-/** Storage file holding the boot count (decimal text), read and rewritten at every start. */
+/** Storage file holding the boot count (decimal text), read and rewritten at every start (app.ts spells the name out: esbuild keeps a string constant this long as a global). */
 export const BOOT_FILE = "mote.boot";
 /** MQTT keepalive, seconds. */
 export const KEEPALIVE = 60;
