@@ -9,7 +9,6 @@
  */
 import assert from "node:assert/strict";
 import type { MqttClient as PeerClient } from "mqtt";
-import { BOARDS } from "../../../boards/index.ts";
 import { ROOT, type BuildResult } from "../../../scripts/build/build.ts";
 import { widestReport } from "../../../scripts/build/message-fit.ts";
 import { preferredBroker } from "../../../sim/brokers.ts";
@@ -155,8 +154,10 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     // is over the board's heap (emulator estimate, sim/espruino/memory.ts, with closure scopes kept
     // whole as Espruino keeps them): this keeps it from growing (ESP8266_SENSOR_NODE_CEILING).
     const used = bench.env.variablesUsed;
-    // (a lower bound on the estimate, not on the node: 250 below the board's figure since the node shed some 30 variables to 1,400)
-    assert.ok(used > BOARDS["esp8266"]!.heap.variables - 250, `${used}: the estimate is not to be trusted this far below the real figure`);
+    // A lower bound on the estimate, not on the node: an estimator that stopped counting closures, code or
+    // strings would fall far below. The real interpreter ran this node at about 1,410 variables of its own
+    // when the estimate was 1,345 (session 9); the bound is fixed rather than moved with each saving.
+    assert.ok(used > 1100, `${used}: the estimate is not to be trusted this far below the real figure`);
     assert.ok(used <= ESP8266_SENSOR_NODE_CEILING, `the ESP8266 sensor node holds ${used} heap variables online, over its ceiling of ${ESP8266_SENSOR_NODE_CEILING}`);
     // The previous test left a retained ON on this topic, replayed when the peer subscribed:
     // only a state published after the command counts.
