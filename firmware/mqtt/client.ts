@@ -127,7 +127,11 @@ export interface MqttClient extends ClientCore {
   unsubscribe(filter: string): void;
 }
 
-/** The client's members that every build has: all but `unsubscribe`. */
+/**
+ * The client's members that every build has: all but `unsubscribe`. Its
+ * callbacks, and the subscriptions' handlers, are called as plain functions
+ * (no `this`), with the arguments their types give.
+ */
 interface ClientCore {
   /** Called after each accepted CONNACK. */
   onConnect: (sessionPresent: boolean) => void;
@@ -174,9 +178,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /*
    * QoS 2 support (PUBREC/PUBREL/PUBCOMP in both roles). A build for a node
    * that uses no QoS 2 defines MOTE_QOS2 = false and esbuild drops that code;
-   * Node and the tests, with no define, get it. Such a switch must be in the first statement
-   * of a function: esbuild folds such a constant into its uses before removing
-   * dead code, but not a module-level one nor one after other statements.
+   * Node and the tests, with no define, get it. Such a switch must be declared in a function
+   * before any statement that may have an effect: esbuild folds such a constant into its uses
+   * before removing dead code, but not a module-level one nor one declared after such a statement.
    * CHECKED: the build has created the node's client on the host with the
    * same options, so the checks that throw here passed; its bundle leaves
    * them out. UNSUBSCRIBE false: the application never unsubscribes (a
@@ -248,7 +252,12 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * build without `unsubscribe` has no test. Every other packet passed a
    * check of its length (the CONNECT, a subscription's SUBSCRIBE in
    * `subscribe`, a PUBLISH in `add`: the id and DUP never change it) or
-   * is shorter than the CONNECT (acks, PINGREQ, DISCONNECT).
+   * is shorter than the CONNECT (acks, PINGREQ, DISCONNECT). One exception:
+   * the node rewrites the payload of an actuator state it queued and has
+   * not sent yet (firmware/node/app.ts), up to 2 bytes longer ("ON" to
+   * "OFF", a level "5" to "100"); such a message is far shorter than the
+   * send buffer, which the build checks against the node's widest message,
+   * its report.
    */
   function sendPacket(packet: string | number): void {
     if (!UNSUBSCRIBE || (packet as string).length <= sendBuffer) {
@@ -520,7 +529,6 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (state == STATE_READY) sendSubscribe(subscription);
     return 0;
   }
-
 
   function start(): void {
     if (ended || state) return;

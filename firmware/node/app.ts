@@ -81,8 +81,9 @@
  * the button/reed listeners, `MOTE_DEEP_SLEEP` false drops the deep-sleep
  * cycle, `MOTE_SENSORS` false (a node without sensors) drops sampling (the
  * drivers' own switches are in parts.ts).
- * They are read at the very start of {@link startNode}, the only place
- * esbuild folds them; code behind one is kept out of nested function
+ * They are read in {@link startNode} before anything that may have an
+ * effect, nor a function that reads them, as esbuild folds a constant into
+ * its uses only then; code behind one is kept out of nested function
  * declarations, which esbuild keeps even when nothing calls them.
  */
 import type { NodeConfig } from "../config.ts";
