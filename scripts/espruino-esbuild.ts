@@ -83,7 +83,7 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * the keys of what the node publishes as JSON.
  */
 export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.source.replace(")$",
-  "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter" +
+  "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter|keepalive|cleanSession" +
   "|segmentMessages|maxSegments|batchMessages|batchMilliseconds|segment|prefix|feed|load|waiting|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
   "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|discovery|awakeLimit" +
   "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));

@@ -41,12 +41,15 @@ export interface ClientOptions {
   port: number;
   /**
    * The CONNECT packet (client id, clean session, keepalive, credentials,
-   * last will) as a binary string, built on the host by connectPacket
-   * (connect.ts), which checks every field; the client reads its clean
-   * session flag and keepalive back from it. A device bundle thus carries no
-   * CONNECT encoder.
+   * last will) as a binary string, built on the host by connectSettings
+   * (connect.ts), which checks every field and gives the two settings below
+   * with it. A device bundle thus carries no CONNECT encoder, nor code to
+   * read the packet back.
    */
   connect: string;
+  /** The CONNECT's keepalive in milliseconds (0 turns it off), and its clean session flag, as connectSettings gives them. */
+  keepalive: number;
+  cleanSession: boolean;
   /** The largest packet in and out, bytes (board file): a larger one from the broker ends the connection; one larger to send is refused. */
   receiveBuffer: number;
   sendBuffer: number;
@@ -59,12 +62,10 @@ export interface ClientOptions {
   queueBytes: number;
   /** From opening the transport to CONNACK. */
   connectTimeout: number;
-  /** Reconnect delay: doubles from `reconnectMin` up to `reconnectMax`, minus up to `jitter` (0..1) of it at random. */
+  /** Reconnect delay: doubles from `reconnectMin` up to `reconnectMax`, minus up to `jitter` (0..1) of it at random (Math.random). */
   reconnectMin: number;
   reconnectMax: number;
   jitter: number;
-  /** Source of randomness for the jitter (Math.random when absent). */
-  random?: () => number;
 }
 
 /** A message the client holds until it is sent (QoS 0) or acknowledged (QoS 1/2). */
@@ -161,14 +162,14 @@ interface ClientCore {
    */
   publish(topic: string, payload: string, qos: number, retain: boolean): number;
   /**
-   * Puts messages kept by a MessageStore back in the queue, oldest first, and
-   * sends what it can. Stops at the first one the queue has no room for
-   * (QoS 0 messages are dropped first, as for `publish`) and returns how many
-   * it went through: a message larger than the send buffer or otherwise
-   * unsendable is counted as dropped and gone through. The store keeps the
-   * rest and offers them again once acknowledgements make room.
+   * Puts a message kept by a MessageStore back in the queue (a store offers
+   * them oldest first) and sends what it can. False when the queue has no
+   * room for it (QoS 0 messages are dropped first, as for `publish`): the
+   * store keeps it and offers it again once acknowledgements make room.
+   * True when it went through: queued, or, larger than the send buffer or
+   * otherwise unsendable, counted as dropped and gone.
    */
-  restore(messages: OutgoingMessage[]): number;
+  restore(message: OutgoingMessage): boolean;
   /** Subscribes `handler` to `filter` (UTF-8 bytes) now and after every reconnection that needs it. Returns 0 or a codec ERR_*. */
   subscribe(filter: string, qos: number, handler: MessageHandler): number;
 }
@@ -188,14 +189,15 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    */
   const QOS2 = typeof MOTE_QOS2 == "undefined" || MOTE_QOS2, CHECKED = typeof MOTE_CLIENT_CHECKED != "undefined" && MOTE_CLIENT_CHECKED;
   const UNSUBSCRIBE = typeof MOTE_UNSUBSCRIBE == "undefined" || MOTE_UNSUBSCRIBE;
-  const connectPacket = options.connect;
-  const sendBuffer = options.sendBuffer;
-  const queueMessages = options.queueMessages;
-  const queueBytes = options.queueBytes;
-  const reconnectMin = options.reconnectMin;
-  const jitter = options.jitter;
-  if (!CHECKED && !(jitter >= 0 && jitter <= 1 && options.inflightWindow >= 1 && queueMessages >= 1 && reconnectMin > 0 && options.reconnectMax >= reconnectMin)) {
-    throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax");
+  /*
+   * The options are read where they are used, but for the keepalive, which
+   * the timer reads often: a local for each would cost a node's bundle its
+   * declaration and an ESP8266 a heap variable for the client's life.
+   */
+  /** Keepalive in milliseconds; 0 turns it off. */
+  const keepaliveInterval = options.keepalive;
+  if (!CHECKED && !(options.jitter >= 0 && options.jitter <= 1 && options.inflightWindow >= 1 && options.queueMessages >= 1 && options.reconnectMin > 0 && options.reconnectMax >= options.reconnectMin && keepaliveInterval >= 0)) {
+    throw new Error("mqtt: need 0 <= jitter <= 1, inflightWindow >= 1, queueMessages >= 1, 0 < reconnectMin <= reconnectMax, keepalive >= 0");
   }
   const queue: OutgoingMessage[] = [];
   const subscriptions: Subscription[] = [];
@@ -211,7 +213,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   /** The one timer, 0 for none (a number costs no heap variable, unlike null); what it is for follows from `state` (see `tick`). */
   let timer: unknown = 0;
   /** The next reconnect delay before jitter: `reconnectMin`, doubled after each failure up to `reconnectMax`. */
-  let backoff = reconnectMin;
+  let backoff = options.reconnectMin;
   let ended = false;
   let nextPacketId = 0;
   let inflight = 0;
@@ -260,7 +262,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * its report.
    */
   function sendPacket(packet: string | number): void {
-    if (!UNSUBSCRIBE || (packet as string).length <= sendBuffer) {
+    if (!UNSUBSCRIBE || (packet as string).length <= options.sendBuffer) {
       lastSent = clock.now();
       transport.sendString(packet as string);
     }
@@ -273,7 +275,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
    * telemetry report on the ESP8266) while it goes on to send.
    */
   function check(packet: string | number): number {
-    return typeof packet != "string" ? packet : packet.length > sendBuffer ? ERR_BUFFER_TOO_SMALL : packet.length;
+    return typeof packet != "string" ? packet : packet.length > options.sendBuffer ? ERR_BUFFER_TOO_SMALL : packet.length;
   }
 
   /** Whether `length` more bytes may go to the transport now (one packet always may when nothing is pending). */
@@ -337,7 +339,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     transport.close();
     callSafely(client.onDisconnect, reason);
     if (ended) return;
-    schedule(backoff * (1 - jitter * (options.random || Math.random)()));
+    schedule(backoff * (1 - options.jitter * Math.random()));
     backoff = Math.min(options.reconnectMax, backoff * 2);
   }
 
@@ -384,9 +386,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     if (type == CONNACK) {
       if (returnCode) return fail(returnCode);
       state = STATE_READY;
-      backoff = reconnectMin;
+      backoff = options.reconnectMin;
       /* A new session: no QoS 2 message half received; the broker has no subscriptions to keep or drop. */
-      const fresh = cleanSession || !packet.incomingSession;
+      const fresh = options.cleanSession || !packet.incomingSession;
       if (QOS2 && fresh) incomingQos2 = {};
       if (UNSUBSCRIBE) {
         if (!fresh) for (const filter of unsubscribes) sendPacket(unsubscribeString(allocatePacketId(), filter));
@@ -419,8 +421,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         if (matchTopic(subscription.filter, packet.incomingTopic)) {
           callSafely(subscription.handler, packet.incomingTopic, payload, packet.incomingRetain, qos);
         }
-        /* The handler unsubscribed itself: the next one is at this index now. */
-        if (subscriptions[index] !== subscription) index--;
+        /* The handler unsubscribed itself: the next one is at this index now. Only `unsubscribe` removes a subscription. */
+        if (UNSUBSCRIBE && subscriptions[index] !== subscription) index--;
       }
     } else if (type == PUBACK || type == SUBACK || (QOS2 && (type == PUBREC || type == PUBCOMP))) {
       /*
@@ -492,12 +494,12 @@ export function createClient(options: ClientOptions, transport: Transport, clock
           bytes += size(queued);
         }
       }
-      if (count > queueMessages || bytes > queueBytes) {
+      if (count > options.queueMessages || bytes > options.queueBytes) {
         /* A restored message stays in its store, to be offered again: not dropped. */
         if (!restored) counters.dropped++;
         return ERR_QUEUE_FULL;
       }
-      for (let index = 0; queue.length >= queueMessages || total > queueBytes; ) {
+      for (let index = 0; queue.length >= options.queueMessages || total > options.queueBytes; ) {
         if (queue[index]!.qos) index++;
         else {
           total -= size(queue.splice(index, 1)[0]!);
@@ -515,10 +517,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
     return add({ topic, payload, qos, retain } as OutgoingMessage);
   }
 
-  function restore(messages: OutgoingMessage[]): number {
-    let index = 0;
-    while (index < messages.length && add(messages[index]!, true) != ERR_QUEUE_FULL) index++;
-    return index;
+  function restore(message: OutgoingMessage): boolean {
+    return add(message, true) != ERR_QUEUE_FULL;
   }
 
   function subscribe(filter: string, qos: number, handler: MessageHandler): number {
@@ -548,25 +548,9 @@ export function createClient(options: ClientOptions, transport: Transport, clock
   }
 
   /* Here, not at the top: `check` exists only once its declaration has run (Espruino does not hoist). */
-  if (!CHECKED && !(check(connectPacket) > 0)) {
-    throw new Error("mqtt: connect is not a CONNECT packet (connectPacket) within sendBuffer " + sendBuffer);
+  if (!CHECKED && !(check(options.connect) > 0)) {
+    throw new Error("mqtt: connect is not a CONNECT packet (connectSettings) within sendBuffer " + options.sendBuffer);
   }
-  /*
-   * What the client needs from its CONNECT, read back from the variable
-   * header (3.1.2): the protocol name "MQTT" or "MQIsdp" (after its 2-byte
-   * length; the fixed header before it never holds "MQ", as each byte of the
-   * remaining length but the last is >= 128, and the last is followed by
-   * 0), then the level, the connect flags and the keepalive (2 bytes,
-   * seconds). The level's position is held, while they are read, by the
-   * variable that keeps the keepalive: one variable fewer on the heap for
-   * the client's life.
-   */
-  /** Keepalive in milliseconds; 0 turns it off. */
-  let keepaliveInterval = connectPacket.indexOf("MQ");
-  keepaliveInterval += connectPacket.charCodeAt(keepaliveInterval - 1);
-  /** Clean session: bit 1 of the connect flags (3.1.2.4). */
-  const cleanSession = connectPacket.charCodeAt(keepaliveInterval + 1) & 2;
-  keepaliveInterval = (connectPacket.charCodeAt(keepaliveInterval + 2) << 8 | connectPacket.charCodeAt(keepaliveInterval + 3)) * 1000;
   /** The receiving end of the connection; each connection gets its own (start). */
   let receiver: Receiver;
   /* Without `unsubscribe` until the switch below adds it. */
@@ -594,7 +578,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         if (subscriptions[index]!.filter == filter) subscriptions.splice(index, 1);
       }
       if (state == STATE_READY) sendPacket(unsubscribeString(allocatePacketId(), filter));
-      else if (!cleanSession) unsubscribes.push(filter);
+      else if (!options.cleanSession) unsubscribes.push(filter);
     };
   }
   transport.events = {
@@ -602,7 +586,7 @@ export function createClient(options: ClientOptions, transport: Transport, clock
       if (state != STATE_CONNECTING) return;
       state = STATE_CONNECTED;
       for (const message of queue) message.unsent = true;
-      sendPacket(connectPacket);
+      sendPacket(options.connect);
       flush();
     },
     onData: (chunk) => {

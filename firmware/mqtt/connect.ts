@@ -2,8 +2,9 @@
  * The CONNECT packet a client sends, built where its fields are known: on
  * the host (the build, the tests, the simulator), never on a device. A
  * client's CONNECT never changes, so createClient (client.ts) takes it
- * finished, as a binary string, and a device bundle carries no CONNECT
- * encoder: the full node's build encodes it from the node description and
+ * finished, as a binary string, with its keepalive and clean session flag
+ * beside it (connectSettings), and a device bundle carries no CONNECT
+ * encoder nor code to read the packet back: the full node's build encodes it from the node description and
  * embeds it (scripts/build/build.ts, `MOTE_CLIENT`). Host only: this file
  * imports the error names (errors.ts).
  */
@@ -26,4 +27,13 @@ export function connectPacket(options: ConnectOptions): string {
   let packet = "";
   for (const byte of buffer) packet += String.fromCharCode(byte);
   return packet;
+}
+
+/**
+ * The settings createClient (client.ts, ClientOptions) takes from a CONNECT, made together
+ * so that they agree: the packet (connectPacket, which throws on an invalid
+ * field), its keepalive in milliseconds and its clean session flag.
+ */
+export function connectSettings(options: ConnectOptions): { connect: string; keepalive: number; cleanSession: boolean } {
+  return { connect: connectPacket(options), keepalive: options.keepalive * 1000, cleanSession: options.cleanSession };
 }

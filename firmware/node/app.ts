@@ -90,7 +90,7 @@ import type { NodeConfig } from "../config.ts";
 import type { Readings, Sample } from "../../hal/sensor.ts";
 import { STATE_READY } from "../mqtt/client-constants.ts";
 import { createClient, type ClientOptions, type MqttClient, type OutgoingMessage } from "../mqtt/client.ts";
-import { nodeConnectPacket } from "./connect.ts";
+import { nodeConnectSettings } from "./connect.ts";
 import { handleCommand, type CommandActuator, type CommandOutcome } from "./commands.ts";
 import { DISCOVERY_PREFIX, discoveryMessage, type DiscoveryMessage } from "./discovery.ts";
 import { createFlashQueue, type FlashQueue } from "./flash-queue.ts";
@@ -142,9 +142,9 @@ export interface RunningNode {
 }
 
 /**
- * The client's settings for `config`: its CONNECT as nodeConnectPacket
- * (connect.ts) builds it (keepalive 60 s, last will `offline` retained QoS 1,
- * credentials when given). Host only: a device build embeds the same
+ * The client's settings for `config`: its CONNECT, keepalive and clean
+ * session as nodeConnectSettings (connect.ts) gives them (keepalive 60 s,
+ * last will `offline` retained QoS 1, credentials when given). Host only: a device build embeds the same
  * settings ready-made (`MOTE_CLIENT`, see startNode), so
  * that neither this nor a CONNECT encoder goes into a device bundle.
  */
@@ -153,7 +153,7 @@ export function clientOptions(config: NodeConfig): ClientOptions {
   return {
     host: broker.host,
     port: broker.port,
-    connect: nodeConnectPacket(config),
+    ...nodeConnectSettings(config),
     receiveBuffer: config.buffers.receive,
     sendBuffer: config.buffers.send,
     socketQueue: config.buffers.socketQueue,
@@ -261,8 +261,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
   );
   const queue = createFlashQueue(platform.storage, clock, {
     prefix: "mq", topic: telemetry, segmentMessages: QUEUE_SEGMENT, maxSegments: QUEUE_SEGMENTS, batchMessages: 4, batchMilliseconds: QUEUE_BATCH_WAIT,
-  }, function (messages: OutgoingMessage[]): number {
-    return client.queue.length < QUEUE_FEED ? client.restore(messages) : 0;
+  }, function (message: OutgoingMessage): boolean {
+    return client.queue.length < QUEUE_FEED && client.restore(message);
   });
   client.store = queue.store;
   queue.load();

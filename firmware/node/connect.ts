@@ -8,7 +8,7 @@
  * device never carries a CONNECT encoder nor these fields of the node.
  */
 import type { NodeConfig } from "../config.ts";
-import { connectPacket } from "../mqtt/connect.ts";
+import { connectPacket, connectSettings } from "../mqtt/connect.ts";
 import type { ConnectOptions } from "../mqtt/packets.ts";
 import { KEEPALIVE } from "./constants.ts";
 import { OFFLINE, statusTopic } from "./topics.ts";
@@ -30,4 +30,9 @@ export function nodeConnectOptions(config: NodeConfig): ConnectOptions {
 /** The CONNECT packet for `config` (a binary string); throws naming the invalid field's error and the client id, never the password. */
 export function nodeConnectPacket(config: NodeConfig): string {
   return connectPacket(nodeConnectOptions(config));
+}
+
+/** The client's settings from the CONNECT for `config` (connectSettings): the packet, its keepalive and clean session flag. */
+export function nodeConnectSettings(config: NodeConfig): ReturnType<typeof connectSettings> {
+  return connectSettings(nodeConnectOptions(config));
 }

@@ -128,8 +128,8 @@ export interface FlashQueueCounters {
   corrupt: number;
 }
 
-/** Takes messages oldest first and returns how many it took (the client's `restore`). */
-export type Take = (messages: OutgoingMessage[]) => number;
+/** Takes a message, offered oldest first, and says whether it took it (the client's `restore`). */
+export type Take = (message: OutgoingMessage) => boolean;
 
 /** The flash queue: `add` the node's QoS 1/2 telemetry, hand `store` to the client, `load()` at boot, `flush()` before sleeping. */
 export interface FlashQueue {
@@ -310,7 +310,7 @@ export function createFlashQueue(storage: QueueStorage, clock: Clock, options: F
         }
       }
       if (message) {
-        if (!take([message])) return;
+        if (!take(message)) return;
         if (message.segment == readId) {
           readLines++;
           readCount++;

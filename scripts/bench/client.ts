@@ -17,7 +17,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { connect, type MqttClient as PeerClient } from "mqtt";
 import { createClient, type ClientOptions, type MqttClient } from "../../firmware/mqtt/client.ts";
-import { connectPacket } from "../../firmware/mqtt/connect.ts";
+import { connectSettings } from "../../firmware/mqtt/connect.ts";
 import { STATE_READY } from "../../firmware/mqtt/client-constants.ts";
 import { NodeTransport, nodeClock } from "../../sim/mqtt/node-transport.ts";
 import { preferredBroker, type Broker } from "../../sim/brokers.ts";
@@ -65,7 +65,7 @@ async function until(condition: () => boolean, timeout: number, what: string): P
 
 function ourOptions(port: number, clientId: string): ClientOptions {
   return {
-    host: "127.0.0.1", port, connect: connectPacket({ clientId, cleanSession: true, keepalive: 60 }),
+    host: "127.0.0.1", port, ...connectSettings({ clientId, cleanSession: true, keepalive: 60 }),
     receiveBuffer: 4096, sendBuffer: 4096, socketQueue: 1 << 20, inflightWindow: WINDOW, queueMessages: QUEUE, queueBytes: 1 << 22,
     connectTimeout: 5000, reconnectMin: 100, reconnectMax: 1000, jitter: 0,
   };

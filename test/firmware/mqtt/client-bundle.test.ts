@@ -41,7 +41,7 @@ describe(brokerTitle("MQTT client device bundle in the emulated interpreter", ki
     const env = environment("linux");
     env.boot(code);
     env.run(`var client = mqttClient[0]({
-      host: "${LOOPBACK}", port: ${suite.broker().port}, connect: ${JSON.stringify(connectPacket({ clientId: "device-1", cleanSession: true, keepalive: 30 }))},
+      host: "${LOOPBACK}", port: ${suite.broker().port}, connect: ${JSON.stringify(connectPacket({ clientId: "device-1", cleanSession: true, keepalive: 30 }))}, keepalive: 30000, cleanSession: true,
       receiveBuffer: 256, sendBuffer: 256, socketQueue: 512, inflightWindow: 4, queueMessages: 16, queueBytes: 2048,
       connectTimeout: 5000, reconnectMin: 100, reconnectMax: 1000, jitter: 0
     }, mqttClient[1](false), mqttClient[2]);

@@ -1,14 +1,14 @@
 /**
  * The MQTT client from start to READY: CONNECT contents (built by
- * connectPacket, which checks its fields; the client reads clean session and
- * keepalive back from it), option checks at createClient, CONNACK (accepted in any chunking, refused with codes 1-5),
+ * connectSettings, which checks its fields and gives the keepalive and
+ * clean session options with the packet), option checks at createClient, CONNACK (accepted in any chunking, refused with codes 1-5),
  * the connect timeout, protocol errors before READY, and the queue pipelined
  * behind CONNECT (3.1.4).
  */
 import { strict as assert } from "node:assert";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
 import { createClient, type ClientOptions } from "../../../firmware/mqtt/client.ts";
-import { connectPacket } from "../../../firmware/mqtt/connect.ts";
+import { connectPacket, connectSettings } from "../../../firmware/mqtt/connect.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
 import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
@@ -88,6 +88,8 @@ describe("MQTT client: connect", function () {
     ["reconnectMin 0", { reconnectMin: 0 }, /0 < reconnectMin <= reconnectMax/],
     ["reconnectMax below reconnectMin", { reconnectMin: 2000, reconnectMax: 1000 }, /0 < reconnectMin <= reconnectMax/],
     ["inflightWindow NaN (a missing board field)", { inflightWindow: Number.NaN }, /inflightWindow >= 1/],
+    ["keepalive below 0", { keepalive: -1 }, /keepalive >= 0/],
+    ["keepalive missing (not made by connectSettings)", { keepalive: undefined as unknown as number }, /keepalive >= 0/],
   ];
   for (const [name, overrides, message] of invalid) {
     it(`throws for ${name} (at connectPacket for a CONNECT field, else at createClient), with a message`, function () {
@@ -116,6 +118,14 @@ describe("MQTT client: connect", function () {
       error.message == 'mqtt: invalid connect options (ERR_CONNECT_FLAGS), client id "n-1"');
   });
 
+  it("connectSettings gives the packet connectPacket makes, the keepalive in milliseconds and the clean session flag", function () {
+    for (const cleanSession of [true, false]) {
+      const fields: ConnectOptions = { clientId: "n-1", cleanSession, keepalive: 45, protocolLevel: 3 };
+      assert.deepEqual(connectSettings(fields), { connect: connectPacket(fields), keepalive: 45000, cleanSession });
+    }
+    assert.throws(() => connectSettings({ clientId: "n-1", cleanSession: true, keepalive: 65536 }), /mqtt: invalid connect options/);
+  });
+
   const layouts: [string, Partial<ConnectOptions>][] = [
     ["a 1-byte remaining length", {}],
     ["a 2-byte remaining length (a 200-byte password)", { username: "u", password: "p".repeat(200) }],
@@ -124,7 +134,7 @@ describe("MQTT client: connect", function () {
   ];
   for (const [name, fields] of layouts) {
     for (const cleanSession of [true, false]) {
-      it(`reads clean session ${cleanSession} and keepalive back from a CONNECT with ${name}`, function () {
+      it(`keeps clean session ${cleanSession} and keepalive as connectSettings gives them with a CONNECT with ${name}`, function () {
         const harness = setup({ sendBuffer: 32768, connect: { ...fields, keepalive: 7, cleanSession } });
         /* Kept for the broker only by a persistent session: sent again after a CONNACK with session present. */
         harness.client.unsubscribe("gone");

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { createClient } from "../../../firmware/mqtt/client.ts";
-import { connectPacket } from "../../../firmware/mqtt/connect.ts";
+import { connectSettings } from "../../../firmware/mqtt/connect.ts";
 import type { ClientOptions, MqttClient } from "../../../firmware/mqtt/client.ts";
 import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
 import { VirtualClock } from "../../../sim/clock.ts";
@@ -19,10 +19,10 @@ export const DEFAULT_CONNECT: ConnectOptions = { clientId: "mote-1", cleanSessio
 export function defaultOptions(): ClientOptions {
   return {
     host: "broker.test", port: 1883,
-    connect: connectPacket(DEFAULT_CONNECT),
+    ...connectSettings(DEFAULT_CONNECT),
     receiveBuffer: 256, sendBuffer: 256, socketQueue: 1024,
     inflightWindow: 4, queueMessages: 16, queueBytes: 1024,
-    connectTimeout: 5000, reconnectMin: 1000, reconnectMax: 8000, jitter: 0, random: () => 0,
+    connectTimeout: 5000, reconnectMin: 1000, reconnectMax: 8000, jitter: 0,
   };
 }
 
@@ -46,11 +46,11 @@ export interface Harness {
 
 const live: Harness[] = [];
 
-/** Merges overrides into the defaults; `connect` goes through connectPacket, which throws on an invalid field. */
+/** Merges overrides into the defaults; `connect` goes through connectSettings, which throws on an invalid field. */
 export function makeOptions(overrides: Overrides = {}): ClientOptions {
   const defaults = defaultOptions();
   const { connect, ...rest } = overrides;
-  return { ...defaults, ...rest, connect: connectPacket({ ...DEFAULT_CONNECT, ...connect }) } as ClientOptions;
+  return { ...defaults, ...connectSettings({ ...DEFAULT_CONNECT, ...connect }), ...rest } as ClientOptions;
 }
 
 /** An idle client (not started) with its fake transport and clock at 0. */

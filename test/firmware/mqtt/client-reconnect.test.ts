@@ -26,39 +26,45 @@ function refuse(harness: Harness, count: number): number[] {
   return opens.slice(1).map((at, index) => at - opens[index]!);
 }
 
-/** A random source returning `values` in turn (the last one repeats). */
-function sequence(values: number[]): () => number {
+/** Math.random returning `values` in turn (the last one repeats) while `run` runs; the client takes its jitter from Math.random. */
+function withRandom<T>(values: number[], run: () => T): T {
+  const original = Math.random;
   let index = 0;
-  return () => values[Math.min(index++, values.length - 1)]!;
+  Math.random = () => values[Math.min(index++, values.length - 1)]!;
+  try {
+    return run();
+  } finally {
+    Math.random = original;
+  }
 }
 
-function backoff(overrides: Overrides, count: number): number[] {
-  return refuse(setup(overrides), count);
+/** The delays between `count` refused attempts, Math.random returning `random` in turn. */
+function backoff(overrides: Overrides, count: number, random: number[]): number[] {
+  return withRandom(random, () => refuse(setup(overrides), count));
 }
 
 describe("MQTT client: reconnect backoff", function () {
   afterEach(checkHarnesses);
 
   it("doubles from reconnectMin up to reconnectMax (random = 0)", function () {
-    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.5, random: () => 0 }, 7),
+    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.5 }, 7, [0]),
       [1000, 2000, 4000, 8000, 8000, 8000, 8000]);
-    assert.deepEqual(backoff({ reconnectMin: 500, reconnectMax: 3000, jitter: 0, random: () => 0.9 }, 5),
+    assert.deepEqual(backoff({ reconnectMin: 500, reconnectMax: 3000, jitter: 0 }, 5, [0.9]),
       [500, 1000, 2000, 3000, 3000]);
   });
 
   it("takes jitter × random off each delay (jitter 0.5, random 0.5 → 3/4)", function () {
-    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.5, random: () => 0.5 }, 6),
+    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.5 }, 6, [0.5]),
       [750, 1500, 3000, 6000, 6000, 6000]);
   });
 
   it("draws one random number per delay", function () {
-    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.4, random: sequence([0, 0.5, 1, 0.25]) }, 4),
+    assert.deepEqual(backoff({ reconnectMin: 1000, reconnectMax: 8000, jitter: 0.4 }, 4, [0, 0.5, 1, 0.25]),
       [1000, 1600, 2400, 7200]);
   });
 
-  it("uses Math.random when no random is given, within [base × (1 - jitter), base]", function () {
+  it("with the real Math.random: delays within [base × (1 - jitter), base], not all equal", function () {
     const options = makeOptions({ reconnectMin: 1000, reconnectMax: 1000, jitter: 0.5 });
-    delete options.random;
     const clock = new VirtualClock();
     const transport = new FakeTransport(clock);
     const client = createClient(options, transport, clock);

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import * as K from "../../../firmware/mqtt/client-constants.ts";
 import * as C from "../../../firmware/mqtt/constants.ts";
-import type { MessageStore, OutgoingMessage } from "../../../firmware/mqtt/client.ts";
+import type { MessageStore, MqttClient, OutgoingMessage } from "../../../firmware/mqtt/client.ts";
 import { checkHarnesses, connectReady, setup } from "./client-harness.ts";
 import { ack } from "./fake-transport.ts";
 
@@ -34,6 +34,13 @@ function recordingStore(): MessageStore & { calls: string[]; kept: OutgoingMessa
 /** A message as a store would give it back after a reboot. */
 function stored(payload: string, qos: number, fields: Partial<OutgoingMessage> = {}): OutgoingMessage {
   return { topic: "t", payload, qos, retain: false, dup: false, packetId: 0, state: 0, unsent: true, ...fields };
+}
+
+/** Offers `messages` to `client.restore` in order, as a store does, until one is refused; returns how many it took. */
+function restoreAll(client: MqttClient, messages: OutgoingMessage[]): number {
+  let count = 0;
+  while (count < messages.length && client.restore(messages[count]!)) count++;
+  return count;
 }
 
 describe("MQTT client: persistence hook", function () {
@@ -77,7 +84,7 @@ describe("MQTT client: persistence hook", function () {
     const { client, transport } = setup();
     const store = recordingStore();
     client.store = store;
-    client.restore([stored("one", 1, { packetId: 700, state: 1, dup: true, unsent: false }), stored("two", 2, { packetId: 9, state: 2 }), stored("three", 1)]);
+    restoreAll(client, [stored("one", 1, { packetId: 700, state: 1, dup: true, unsent: false }), stored("two", 2, { packetId: 9, state: 2 }), stored("three", 1)]);
     assert.deepEqual(client.queue.map((message) => [message.payload, message.state, message.unsent, message.packetId]),
       [["one", 0, true, 0], ["two", 0, true, 0], ["three", 0, true, 0]]);
     client.publish("t", "four", 1, false);
@@ -94,7 +101,7 @@ describe("MQTT client: persistence hook", function () {
     const { client, transport } = harness;
     const removed: string[] = [];
     client.store = { add: () => assert.fail("restored messages are already stored"), remove: (message) => removed.push(String(message.payload)) };
-    client.restore([stored("one", 1), stored("two", 2)]);
+    restoreAll(client, [stored("one", 1), stored("two", 2)]);
     connectReady(harness);
     transport.deliver(ack(C.PUBREC, 2), ack(C.PUBACK, 1), ack(C.PUBCOMP, 2));
     assert.deepEqual(removed, ["one", "two"]);
@@ -103,29 +110,29 @@ describe("MQTT client: persistence hook", function () {
 
   it("counts restored messages against the queue bounds", function () {
     const { client } = setup({ queueMessages: 2 });
-    assert.equal(client.restore([stored("one", 1), stored("two", 1)]), 2);
+    assert.equal(restoreAll(client, [stored("one", 1), stored("two", 1)]), 2);
     assert.equal(client.publish("t", "three", 1, false), K.ERR_QUEUE_FULL);
   });
 
-  it("restore takes only what the queue has room for, oldest first, and says how many; QoS 0 makes room first", function () {
+  it("restore takes a message only when the queue has room for it, and says so; QoS 0 makes room first", function () {
     const { client } = setup({ queueMessages: 3 });
     client.publish("t", "zero", 0, false);
-    assert.equal(client.restore([stored("one", 1), stored("two", 1), stored("three", 1), stored("four", 1)]), 3);
+    assert.equal(restoreAll(client, [stored("one", 1), stored("two", 1), stored("three", 1), stored("four", 1)]), 3);
     assert.deepEqual(client.queue.map((message) => message.payload), ["one", "two", "three"]);
     assert.equal(client.counters.dropped, 1, "the QoS 0 message made room");
-    assert.equal(client.restore([stored("four", 1)]), 0);
+    assert.equal(restoreAll(client, [stored("four", 1)]), 0);
   });
 
   it("a restored message goes out at once when the client is ready", function () {
     const harness = setup();
     connectReady(harness);
-    assert.equal(harness.client.restore([stored("late", 1)]), 1);
+    assert.equal(restoreAll(harness.client, [stored("late", 1)]), 1);
     assert.deepEqual(harness.transport.takeSummaries(), ["PUBLISH q1 #1 t \"late\""]);
   });
 
   it("restored messages respect the in-flight window", function () {
     const harness = setup({ inflightWindow: 1 });
-    harness.client.restore([stored("one", 1), stored("two", 1)]);
+    restoreAll(harness.client, [stored("one", 1), stored("two", 1)]);
     assert.deepEqual(connectReady(harness), ["CONNECT mote-1", "PUBLISH q1 #1 t \"one\""]);
     harness.transport.deliver(ack(C.PUBACK, 1));
     assert.deepEqual(harness.transport.takeSummaries(), ["PUBLISH q1 #2 t \"two\""]);
@@ -134,7 +141,7 @@ describe("MQTT client: persistence hook", function () {
   it("drops (and counts) a restored message the send buffer cannot hold, instead of holding a window slot forever", function () {
     const harness = setup({ inflightWindow: 1, sendBuffer: 32 });
     const { client } = harness;
-    client.restore([stored("x".repeat(40), 1), stored("ok", 1)]);
+    restoreAll(client, [stored("x".repeat(40), 1), stored("ok", 1)]);
     assert.deepEqual(connectReady(harness), ["CONNECT mote-1", "PUBLISH q1 #1 t \"ok\""]);
     assert.deepEqual([client.counters.sent, client.counters.dropped, client.queue.length], [1, 1, 1]);
   });

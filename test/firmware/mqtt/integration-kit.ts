@@ -6,7 +6,7 @@
  */
 import { connect, type MqttClient as PeerClient } from "mqtt";
 import { createClient, type ClientOptions, type MqttClient } from "../../../firmware/mqtt/client.ts";
-import { connectPacket } from "../../../firmware/mqtt/connect.ts";
+import { connectSettings } from "../../../firmware/mqtt/connect.ts";
 import type { Clock } from "../../../firmware/mqtt/transport.ts";
 import type { ConnectOptions } from "../../../firmware/mqtt/packets.ts";
 import { NodeTransport, nodeClock } from "../../../sim/mqtt/node-transport.ts";
@@ -133,13 +133,13 @@ export interface TestClient {
   reasons: number[];
 }
 
-/** Client options for loopback tests: 4 KiB buffers, a 32-message window, 50-400 ms backoff with seeded jitter. */
+/** Client options for loopback tests: 4 KiB buffers, a 32-message window, 50-400 ms backoff with jitter (Math.random). */
 export function testOptions(endpoint: Endpoint, connectOptions: ConnectOptions, overrides: Partial<ClientOptions> = {}): ClientOptions {
   return {
-    host: endpoint.host, port: endpoint.port, connect: connectPacket(connectOptions),
+    host: endpoint.host, port: endpoint.port, ...connectSettings(connectOptions),
     receiveBuffer: 4096, sendBuffer: 4096, socketQueue: 65536,
     inflightWindow: 32, queueMessages: 1000, queueBytes: 1 << 20,
-    connectTimeout: 3000, reconnectMin: 50, reconnectMax: 400, jitter: 0.5, random: seededRandom(1),
+    connectTimeout: 3000, reconnectMin: 50, reconnectMax: 400, jitter: 0.5,
     ...overrides,
   };
 }

@@ -53,7 +53,7 @@ for (const kind of availableBrokers()) {
       assert.equal(granted[0]?.qos, 1, "subscription granted at QoS 1");
 
       const { client, transport, reasons } = createTestClient(opened, testOptions(broker, { clientId: "mote-stress-publisher", cleanSession: false, keepalive: 10 }, {
-        inflightWindow: 32, queueMessages: QUEUE_MESSAGES, queueBytes: 1 << 20, random,
+        inflightWindow: 32, queueMessages: QUEUE_MESSAGES, queueBytes: 1 << 20,
       }));
       client.start();
 

@@ -68,13 +68,11 @@ class Consumer {
   taken: OutgoingMessage[] = [];
   queue: FlashQueue | null = null;
   constructor(public room = Infinity) {}
-  take = (messages: OutgoingMessage[]): number => {
-    let count = 0;
-    while (count < messages.length && this.held.length < this.room) {
-      this.held.push(messages[count]!);
-      this.taken.push(messages[count++]!);
-    }
-    return count;
+  take = (message: OutgoingMessage): boolean => {
+    if (this.held.length >= this.room) return false;
+    this.held.push(message);
+    this.taken.push(message);
+    return true;
   };
   /** Acknowledges the `count` oldest held messages, as the client does on PUBACK. */
   ack(count = 1): void {
@@ -374,11 +372,11 @@ import type { OutgoingMessage } from "${CLIENT}";
 const clock = { now: () => Date.now(), setTimeout: (callback: () => void, milliseconds: number): unknown => setTimeout(callback, milliseconds), clearTimeout: (handle: unknown) => clearTimeout(handle as number) };
 let room = true;
 let loaded = 0;
-function take(messages: OutgoingMessage[]): number {
-  if (!room) return 0;
-  for (let index = 0; index < messages.length; index++) console.log(messages[index]!.topic + " " + messages[index]!.qos + " " + messages[index]!.payload);
-  loaded += messages.length;
-  return messages.length;
+function take(message: OutgoingMessage): boolean {
+  if (!room) return false;
+  console.log(message.topic + " " + message.qos + " " + message.payload);
+  loaded++;
+  return true;
 }
 const queue = createFlashQueue(require("Storage") as unknown as QueueStorage, clock, { prefix: "mq", topic: "t", segmentMessages: 4, maxSegments: 4, batchMessages: 8, batchMilliseconds: 2000 }, take);
 queue.load();
