@@ -19,16 +19,16 @@ export function createEspruinoTransport(secure: boolean): Transport {
   /* `events` is set by the client before it opens. */
   const transport = {
     open(host: string, port: number): void {
-      transport.close();
+      /* Closed already (Transport's contract): `socket` is null. */
       const events = transport.events;
       const module = secure ? require("tls") : require("net");
-      /* Compared with `==`: when connect throws, `socket` is null (closed above) and `current` still undefined, and `closed` must go on. */
+      /* Compared with `==`: when connect throws, `socket` is null and `current` still undefined, and `closed` must go on. */
       let current: EspruinoSocket | undefined;
       /** The socket's end (or, with `current` undefined, a connect that threw), unless the transport has moved on from it. */
       function closed(): void {
         if (socket != current) return;
+        /* `queued` starts again from 0 at `close`, which the client calls next (Transport's contract). */
         socket = null;
-        queued = 0;
         events.onClose();
       }
       try {

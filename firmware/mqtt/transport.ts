@@ -13,7 +13,7 @@ export interface TransportEvents {
   onData(chunk: string): void;
   /** Everything handed to `sendString` has left; more may be sent. */
   onDrain(): void;
-  /** The connection is gone without the client asking (refused, reset, closed by the broker, failed). At most once per `open`. */
+  /** The connection is gone without the client asking (refused, reset, closed by the broker, failed). At most once per `open`; the client calls `close` after it. */
   onClose(): void;
 }
 
@@ -21,7 +21,7 @@ export interface TransportEvents {
 export interface Transport {
   /** Where the transport reports; set by the client. */
   events: TransportEvents;
-  /** Starts connecting. Success is `onOpen`; any failure is `onClose` (never an exception). */
+  /** Starts connecting. Success is `onOpen`; any failure is `onClose` (never an exception). Called only when closed: first, then after `close` (the client closes every connection that ends, its own or not; the tests' fake transport holds it to this). */
   open(host: string, port: number): void;
   /** Queues a binary string, one char per byte (0..255): every packet the client sends, whole, in one call. */
   sendString(data: string): void;
