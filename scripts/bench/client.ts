@@ -22,7 +22,7 @@ import { STATE_READY } from "../../firmware/mqtt/client-constants.ts";
 import { NodeTransport, nodeClock } from "../../sim/mqtt/node-transport.ts";
 import { preferredBroker, type Broker } from "../../sim/brokers.ts";
 import { buildBundle } from "../build/build.ts";
-import { bundleForEspruino } from "../espruino-esbuild.ts";
+import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { startDelayProxy } from "./delay-proxy.ts";
 import { lowerIsBetterResult } from "./measure.ts";
 import type { BenchResult, BenchSettings, BenchSuite } from "./measure.ts";
@@ -219,16 +219,24 @@ async function sizeRows(): Promise<BenchResult[]> {
   const entry = fileURLToPath(new URL("./client-device-entry.js", import.meta.url));
   const full = await bundleForEspruino({ entry });
   const withoutQos2 = await bundleForEspruino({ entry, define: { MOTE_QOS2: "false" } });
-  // as the node's build builds it for a node without QoS 2 commands: the options checked on the host (scripts/build/build.ts checkClientOptions)
-  const asNode = await bundleForEspruino({ entry, define: { MOTE_QOS2: "false", MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" } });
+  // as the node's build builds it (scripts/build/build.ts): the options checked on the host (checkClientOptions), no unsubscribe, and the
+  // node's property names shortened (NODE_PRIVATE_PROPERTIES: the client's options among them, which a node's bundle makes inside itself)
+  const nodeSwitches = { MOTE_CLIENT_CHECKED: "true", MOTE_UNSUBSCRIBE: "false" };
+  const asNode = await bundleForEspruino({ entry, define: { ...nodeSwitches, MOTE_QOS2: "false" }, privateProperties: NODE_PRIVATE_PROPERTIES });
+  const asNodeQos2 = await bundleForEspruino({ entry, define: { ...nodeSwitches, MOTE_QOS2: "true" }, privateProperties: NODE_PRIVATE_PROPERTIES });
+  // the same switches with the option names kept, as for an application that passes the options in from outside the bundle
+  const asNodeLongNames = await bundleForEspruino({ entry, define: { ...nodeSwitches, MOTE_QOS2: "false" } });
   const peer = `Espruino MQTT module (modules/MQTT.js minified): ${ESPRUINO_MQTT_BYTES.toLocaleString("en-US")} bytes, a constant, not measured`;
-  // the same modules where a node's bundle holds them (esbuild's metafile): its build also shortens the client's option names, which the entry above takes from outside
+  // the same modules where the example node's bundle holds them (esbuild's metafile)
   const example = await buildBundle({ board: "esp8266" });
   const inExample = example.sizes.filter((size) => size.module.startsWith("firmware/mqtt/")).reduce((sum, size) => sum + size.bytes, 0);
+  const what = "client + codec + Espruino transport, minified device bundle";
   return [
-    lowerIsBetterResult("client + codec + Espruino transport, minified device bundle, QoS 0/1/2", "bytes", full.code.length, peer, ESPRUINO_MQTT_BYTES),
-    lowerIsBetterResult("client + codec + Espruino transport, minified device bundle, QoS 0/1 (MOTE_QOS2=false)", "bytes", withoutQos2.code.length, peer, ESPRUINO_MQTT_BYTES),
-    lowerIsBetterResult("client + codec + Espruino transport, minified device bundle, as a node builds it: QoS 0/1, options checked by the build, no unsubscribe (MOTE_QOS2=false, MOTE_CLIENT_CHECKED=true, MOTE_UNSUBSCRIBE=false)", "bytes", asNode.code.length, peer, ESPRUINO_MQTT_BYTES),
+    lowerIsBetterResult(`${what}, no build switch: QoS 0/1/2, options checked on the device, unsubscribe`, "bytes", full.code.length, peer, ESPRUINO_MQTT_BYTES),
+    lowerIsBetterResult(`${what}, no build switch but MOTE_QOS2=false: QoS 0/1`, "bytes", withoutQos2.code.length, peer, ESPRUINO_MQTT_BYTES),
+    lowerIsBetterResult(`${what}, as a node builds it, QoS 0/1: options checked by the build, no unsubscribe, node property names shortened (MOTE_QOS2=false, MOTE_CLIENT_CHECKED=true, MOTE_UNSUBSCRIBE=false)`, "bytes", asNode.code.length, peer, ESPRUINO_MQTT_BYTES),
+    lowerIsBetterResult(`${what}, as a node builds it, QoS 0/1/2 (a node with QoS 2 commands: MOTE_QOS2=true)`, "bytes", asNodeQos2.code.length, peer, ESPRUINO_MQTT_BYTES),
+    lowerIsBetterResult(`${what}, the node's switches with the options' names kept (options passed in from outside the bundle)`, "bytes", asNodeLongNames.code.length, peer, ESPRUINO_MQTT_BYTES),
     lowerIsBetterResult("client + codec + Espruino transport (firmware/mqtt/) in the example node's esp8266 bundle, by esbuild's metafile", "bytes", inExample, peer, ESPRUINO_MQTT_BYTES),
   ];
 }
