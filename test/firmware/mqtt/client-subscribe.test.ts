@@ -255,4 +255,17 @@ describe("MQTT client: incoming messages", function () {
     assert.equal(client.state, K.STATE_READY);
     assert.deepEqual(harness.disconnects, []);
   });
+
+  it("without onConnect, onDisconnect and onSubscribeFailed set (none by default), connects, is refused a filter and disconnects with no handler error", function () {
+    const harness = setup();
+    const { client, transport } = harness;
+    delete client.onConnect;
+    delete client.onDisconnect;
+    delete client.onSubscribeFailed;
+    client.subscribe("refused", 1, () => {});
+    connectReady(harness);
+    transport.deliver(suback(1, [0x80]));
+    transport.drop();
+    assert.deepEqual([client.counters.handlerErrors, client.counters.disconnects, harness.connects.length, harness.failedFilters.length], [0, 1, 0, 0]);
+  });
 });
