@@ -67,10 +67,10 @@ export class AnalogInput implements Sensor<AnalogReadings, AnalogInputOptions> {
     for (let index = 0; index < this.samples; index++) sum += this.io.analogRead(this.pin);
     const fraction = sum / this.samples;
     if (fraction !== fraction) {
-      deliver(this.io, callback, { ok: false, error: "invalid" });
+      deliver(this.io, callback, "invalid");
       return;
     }
     const voltage = fraction * this.fullScale;
-    deliver(this.io, callback, { ok: true, readings: { voltage: voltage, value: voltage * this.scale + this.offset } });
+    deliver(this.io, callback, null, { voltage: voltage, value: voltage * this.scale + this.offset });
   }
 }

@@ -106,7 +106,7 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
   /** Starts a forced measurement; calls back when it is read (about 10 ms later at oversampling 1). */
   sample(callback: SampleCallback<Bme280Readings>): void {
     if (this.callback !== null) {
-      deliver(this.io, callback, { ok: false, error: "busy" });
+      deliver(this.io, callback, "busy");
       return;
     }
     let error: SensorError | null = null;
@@ -128,7 +128,7 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
     }
     if (error !== null) {
       this.ready = false;
-      deliver(this.io, callback, { ok: false, error: error });
+      deliver(this.io, callback, error);
       return;
     }
     this.retried = false;
@@ -171,13 +171,13 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       return;
     }
     this.finish(callback, null);
-    deliver(this.io, callback, { ok: true, readings: readings });
+    deliver(this.io, callback, null, readings);
   }
 
   private finish(callback: SampleCallback<Bme280Readings>, error: SensorError | null): void {
     this.callback = null;
     if (error === null) return;
     this.ready = false;
-    deliver(this.io, callback, { ok: false, error: error });
+    deliver(this.io, callback, error);
   }
 }

@@ -71,7 +71,7 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
   /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
   sample(callback: SampleCallback<Dht22Readings>): void {
     if (this.callback !== null) {
-      deliver(this.io, callback, { ok: false, error: "busy" });
+      deliver(this.io, callback, "busy");
       return;
     }
     this.callback = callback;
@@ -113,22 +113,22 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     this.callback = null;
     if (callback === null) return;
     if (this.count < 40) {
-      deliver(this.io, callback, { ok: false, error: this.count === 0 ? "absent" : "timeout" });
+      deliver(this.io, callback, this.count === 0 ? "absent" : "timeout");
       return;
     }
     /* Humidity high and low byte, temperature high and low byte, checksum. */
     const bits = this.bits;
     const frame = [this.high, (bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff];
     if (((frame[0]! + frame[1]! + frame[2]! + frame[3]!) & 255) !== frame[4]) {
-      deliver(this.io, callback, { ok: false, error: "checksum" });
+      deliver(this.io, callback, "checksum");
       return;
     }
     const humidity = ((frame[0]! << 8) | frame[1]!) / 10;
     const magnitude = (((frame[2]! & 0x7f) << 8) | frame[3]!) / 10;
     if (humidity > 100 || magnitude > 80) {
-      deliver(this.io, callback, { ok: false, error: "invalid" });
+      deliver(this.io, callback, "invalid");
       return;
     }
-    deliver(this.io, callback, { ok: true, readings: { temperature: frame[2]! & 0x80 ? -magnitude : magnitude, humidity: humidity } });
+    deliver(this.io, callback, null, { temperature: frame[2]! & 0x80 ? -magnitude : magnitude, humidity: humidity });
   }
 }

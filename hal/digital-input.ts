@@ -90,7 +90,7 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
 
   /** Calls back with `{active}`. */
   sample(callback: SampleCallback<DigitalReadings>): void {
-    deliver(this.io, callback, { ok: true, readings: { active: this.state } });
+    deliver(this.io, callback, null, { active: this.state });
   }
 
   /** Stops watching the pin. */

@@ -88,7 +88,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
   sample(callback: SampleCallback<Ds18b20Readings>): void {
     if (this.callback !== null) {
-      deliver(this.io, callback, { ok: false, error: "busy" });
+      deliver(this.io, callback, "busy");
       return;
     }
     let error: SensorError | null = null;
@@ -118,7 +118,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       error = "bus";
     }
     if (error !== null) {
-      deliver(this.io, callback, { ok: false, error: error });
+      deliver(this.io, callback, error);
       return;
     }
     this.callback = callback;
@@ -132,14 +132,14 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
     let scratchpad: Uint8Array;
     try {
       if (!this.bus.reset()) {
-        deliver(this.io, callback, { ok: false, error: "absent" });
+        deliver(this.io, callback, "absent");
         return;
       }
       this.bus.select(this.rom);
       this.bus.write(DS18B20_READ_SCRATCHPAD);
       scratchpad = this.bus.read(9);
     } catch {
-      deliver(this.io, callback, { ok: false, error: "bus" });
+      deliver(this.io, callback, "bus");
       return;
     }
     /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
@@ -154,9 +154,9 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
     if ((error === null || error === "power-on") && ((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
     if (error !== null) {
-      deliver(this.io, callback, { ok: false, error: error });
+      deliver(this.io, callback, error);
       return;
     }
-    deliver(this.io, callback, { ok: true, readings: { temperature: raw / 16 } });
+    deliver(this.io, callback, null, { temperature: raw / 16 });
   }
 }
