@@ -36,99 +36,100 @@ export interface Dht22Readings {
  */
 export const DHT22_UNITS = { temperature: "°C", humidity: "%RH" };
 
-/** A DHT22 sensor. */
+/**
+ * A DHT22 sensor. Its state lives in locals of the constructor that its
+ * functions share, not in members: a minified bundle shortens a local's
+ * name, but a member keeps its `this.` at every use (on the real
+ * interpreter the node holds as many heap variables either way).
+ */
 export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
-  private start = 2;
-  private watch = 0;
-  /** High pulses counted this sample (at most DHT22_MAXIMUM_PULSES). */
-  private count = 0;
-  /** The last 40 pulses as bits (a high pulse longer than DHT22_ONE_THRESHOLD is a 1): the first 8 in `high`, the last 32 in `bits`. */
-  private high = 0;
-  private bits = 0;
-  /** The sample's callback; not null while one runs. */
-  private callback: SampleCallback<Dht22Readings> | null = null;
-  /** The start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
-  private low = false;
-  /** The one callback of the watch (with an event: a high pulse ended) and of the timer (Espruino calls that with none). */
-  private readonly onFinish: (event?: WatchEvent) => void;
+  /** Changes the start signal length. */
+  readonly configure: (options: Partial<Dht22Options>) => void;
+  /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
+  readonly sample: (callback: SampleCallback<Dht22Readings>) => void;
 
   /** Leaves the line released (input with pull-up), then applies `options`. */
-  constructor(
-    private readonly io: Io,
-    private readonly pin: HalPin,
-    options?: Partial<Dht22Options>,
-  ) {
-    this.onFinish = this.finish.bind(this);
+  constructor(io: Io, pin: HalPin, options?: Partial<Dht22Options>) {
+    let start = 2;
+    let watch = 0;
+    /** High pulses counted this sample (at most DHT22_MAXIMUM_PULSES). */
+    let count = 0;
+    /** The last 40 pulses as bits (a high pulse longer than DHT22_ONE_THRESHOLD is a 1): the first 8 in `high`, the last 32 in `bits`. */
+    let high = 0;
+    let bits = 0;
+    /** The sample's callback; not null while one runs. */
+    let pending: SampleCallback<Dht22Readings> | null = null;
+    /** The start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
+    let low = false;
+
+    /**
+     * The one callback of the watch and of the timer (Espruino calls that
+     * with no event). From the watch: takes the bit of the high pulse that
+     * just ended. From the timer: ends the start signal (releases the line
+     * and waits for the frame), or, the second time, decodes the frame.
+     */
+    const finish = function (event?: WatchEvent): void {
+      if (event) {
+        if (event.lastTime === undefined) return;
+        const width = event.time - event.lastTime;
+        if (width >= DHT22_LONGEST_PULSE || count >= DHT22_MAXIMUM_PULSES) return;
+        count++;
+        high = ((high << 1) | (bits >>> 31)) & 0xff;
+        bits = (bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
+        return;
+      }
+      if (low) {
+        low = false;
+        io.digitalWrite(pin, 1);
+        io.setTimeout(finish, DHT22_FRAME_MILLISECONDS);
+        return;
+      }
+      io.clearWatch(watch);
+      io.pinMode(pin, "input_pullup");
+      watch = 0;
+      const callback = pending;
+      pending = null;
+      if (callback === null) return;
+      if (count < 40) {
+        deliver(io, callback, count === 0 ? "absent" : "timeout");
+        return;
+      }
+      /* The frame: humidity high and low byte (`high`, then the top byte of `bits`), temperature high and low byte, checksum (the low byte). */
+      if (((high + (bits >>> 24) + (bits >>> 16) + (bits >>> 8)) & 255) !== (bits & 255)) {
+        deliver(io, callback, "checksum");
+        return;
+      }
+      const humidity = ((high << 8) | (bits >>> 24)) / 10;
+      /* The temperature's top bit is its sign (not two's complement). */
+      const magnitude = ((bits >>> 8) & 0x7fff) / 10;
+      if (humidity > 100 || magnitude > 80) {
+        deliver(io, callback, "invalid");
+        return;
+      }
+      deliver(io, callback, null, { temperature: bits & 0x800000 ? -magnitude : magnitude, humidity: humidity });
+    };
+
+    this.configure = function (options: Partial<Dht22Options>): void {
+      if (options.start !== undefined) start = Math.max(1, Math.min(20, options.start));
+    };
+
+    this.sample = function (callback: SampleCallback<Dht22Readings>): void {
+      if (pending !== null) {
+        deliver(io, callback, "busy");
+        return;
+      }
+      pending = callback;
+      count = 0;
+      high = 0;
+      bits = 0;
+      watch = io.setWatch(finish, pin, { repeat: true, edge: "falling" });
+      io.pinMode(pin, "opendrain_pullup");
+      io.digitalWrite(pin, 0);
+      low = true;
+      io.setTimeout(finish, start);
+    };
+
     io.pinMode(pin, "input_pullup");
     this.configure(options || {});
-  }
-
-  /** Changes the start signal length. */
-  configure(options: Partial<Dht22Options>): void {
-    if (options.start !== undefined) this.start = Math.max(1, Math.min(20, options.start));
-  }
-
-  /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
-  sample(callback: SampleCallback<Dht22Readings>): void {
-    if (this.callback !== null) {
-      deliver(this.io, callback, "busy");
-      return;
-    }
-    this.callback = callback;
-    this.count = 0;
-    this.high = 0;
-    this.bits = 0;
-    this.watch = this.io.setWatch(this.onFinish, this.pin, { repeat: true, edge: "falling" });
-    this.io.pinMode(this.pin, "opendrain_pullup");
-    this.io.digitalWrite(this.pin, 0);
-    this.low = true;
-    this.io.setTimeout(this.onFinish, this.start);
-  }
-
-  /**
-   * From the watch: takes the bit of the high pulse that just ended. From the
-   * timer: ends the start signal (releases the line and waits for the frame),
-   * or, the second time, decodes the frame.
-   */
-  private finish(event?: WatchEvent): void {
-    if (event) {
-      if (event.lastTime === undefined) return;
-      const width = event.time - event.lastTime;
-      if (width >= DHT22_LONGEST_PULSE || this.count >= DHT22_MAXIMUM_PULSES) return;
-      this.count++;
-      this.high = ((this.high << 1) | (this.bits >>> 31)) & 0xff;
-      this.bits = (this.bits << 1) | (Math.round(width * 1e6) > DHT22_ONE_THRESHOLD ? 1 : 0);
-      return;
-    }
-    if (this.low) {
-      this.low = false;
-      this.io.digitalWrite(this.pin, 1);
-      this.io.setTimeout(this.onFinish, DHT22_FRAME_MILLISECONDS);
-      return;
-    }
-    this.io.clearWatch(this.watch);
-    this.io.pinMode(this.pin, "input_pullup");
-    this.watch = 0;
-    const callback = this.callback;
-    this.callback = null;
-    if (callback === null) return;
-    if (this.count < 40) {
-      deliver(this.io, callback, this.count === 0 ? "absent" : "timeout");
-      return;
-    }
-    /* Humidity high and low byte, temperature high and low byte, checksum. */
-    const bits = this.bits;
-    const frame = [this.high, (bits >>> 24) & 0xff, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff];
-    if (((frame[0]! + frame[1]! + frame[2]! + frame[3]!) & 255) !== frame[4]) {
-      deliver(this.io, callback, "checksum");
-      return;
-    }
-    const humidity = ((frame[0]! << 8) | frame[1]!) / 10;
-    const magnitude = (((frame[2]! & 0x7f) << 8) | frame[3]!) / 10;
-    if (humidity > 100 || magnitude > 80) {
-      deliver(this.io, callback, "invalid");
-      return;
-    }
-    deliver(this.io, callback, null, { temperature: frame[2]! & 0x80 ? -magnitude : magnitude, humidity: humidity });
   }
 }
