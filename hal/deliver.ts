@@ -9,10 +9,11 @@ import type { Readings, SampleCallback, SensorError } from "./sensor.ts";
 
 /**
  * Calls `callback` from a zero-delay timer with `{ok: false, error}`, or
- * with `{ok: true, readings}` when `error` is null.
+ * with `{ok: true, readings}` when `error` is null (the readings are not
+ * looked at otherwise).
  */
 export function deliver<R extends Readings>(io: Io, callback: SampleCallback<R>, error: SensorError): void;
-export function deliver<R extends Readings>(io: Io, callback: SampleCallback<R>, error: null, readings: R): void;
+export function deliver<R extends Readings>(io: Io, callback: SampleCallback<R>, error: SensorError | null, readings: R): void;
 export function deliver<R extends Readings>(io: Io, callback: SampleCallback<R>, error: SensorError | null, readings?: R): void {
   io.setTimeout(function () {
     callback(error === null ? { ok: true, readings: readings! } : { ok: false, error: error });

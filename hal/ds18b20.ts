@@ -52,111 +52,110 @@ export interface Ds18b20Readings {
  */
 export const DS18B20_UNITS = { temperature: "°C" };
 
-/** A DS18B20 sensor. */
+/**
+ * A DS18B20 sensor. Its state lives in locals of the constructor that its
+ * functions share, not in members: a minified bundle shortens a local's
+ * name, but a member keeps its `this.` at every use.
+ */
 export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
-  private rom = "";
-  private resolution = 12;
-  private resolutionPending = true;
-  /** The sample's callback; not null while one runs. */
-  private callback: SampleCallback<Ds18b20Readings> | null = null;
-  private readonly onConverted: () => void;
+  /** The ROM id in use ("" until found). */
+  readonly romId: string = "";
+  /** Changes the ROM id or the resolution (written to the sensor on the next sample). */
+  readonly configure: (options: Partial<Ds18b20Options>) => void;
+  /** Starts a conversion; calls back when it is read (up to 750 ms later). */
+  readonly sample: (callback: SampleCallback<Ds18b20Readings>) => void;
 
   /** Applies `options`; the bus is not touched until the first sample. */
-  constructor(
-    private readonly io: Io,
-    private readonly bus: OneWireBus,
-    options?: Partial<Ds18b20Options>,
-  ) {
-    this.onConverted = this.converted.bind(this);
-    this.configure(options || {});
-  }
+  constructor(io: Io, bus: OneWireBus, options?: Partial<Ds18b20Options>) {
+    /* romId is read-only to the driver's users: its functions write it through `self`, a copy of `rom`. */
+    const self: { romId: string } = this;
+    let rom = "";
+    let resolution = 12;
+    let resolutionPending = true;
+    /** The sample's callback; not null while one runs. */
+    let pending: SampleCallback<Ds18b20Readings> | null = null;
 
-  /** The ROM id in use ("" until found). */
-  get romId(): string {
-    return this.rom;
-  }
-
-  /** Changes the ROM id or the resolution (written to the sensor on the next sample). */
-  configure(options: Partial<Ds18b20Options>): void {
-    if (options.rom !== undefined) this.rom = options.rom.toLowerCase();
-    if (options.resolution !== undefined) {
-      this.resolution = Math.max(9, Math.min(12, Math.round(options.resolution)));
-      this.resolutionPending = true;
-    }
-  }
-
-  /** Starts a conversion; calls back when it is read (up to 750 ms later). */
-  sample(callback: SampleCallback<Ds18b20Readings>): void {
-    if (this.callback !== null) {
-      deliver(this.io, callback, "busy");
-      return;
-    }
-    let error: SensorError | null = null;
-    try {
-      if (!this.bus.reset()) error = "absent";
-      else {
-        if (this.rom === "") {
-          /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
-          const found = this.bus.search();
-          for (let index = 0; index < found.length && this.rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) this.rom = found[index]!;
-        }
-        if (this.rom === "") error = "bus";
+    const converted = function (): void {
+      const callback = pending;
+      pending = null;
+      if (callback === null) return;
+      let error: SensorError | null = null;
+      let scratchpad: Uint8Array;
+      try {
+        if (!bus.reset()) error = "absent";
         else {
-          if (this.resolutionPending) {
-            this.bus.select(this.rom);
-            this.bus.write(DS18B20_READ_SCRATCHPAD);
-            const scratchpad = this.bus.read(9);
-            this.bus.select(this.rom);
-            this.bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((this.resolution - 9) << 5) | 0x1f]);
-            this.resolutionPending = false;
-          }
-          this.bus.select(this.rom);
-          this.bus.write(DS18B20_CONVERT_T, true);
+          bus.select(rom);
+          bus.write(DS18B20_READ_SCRATCHPAD);
+          scratchpad = bus.read(9);
         }
+      } catch {
+        error = "bus";
       }
-    } catch {
-      error = "bus";
-    }
-    if (error !== null) {
-      deliver(this.io, callback, error);
-      return;
-    }
-    this.callback = callback;
-    this.io.setTimeout(this.onConverted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - this.resolution))));
-  }
-
-  private converted(): void {
-    const callback = this.callback;
-    this.callback = null;
-    if (callback === null) return;
-    let scratchpad: Uint8Array;
-    try {
-      if (!this.bus.reset()) {
-        deliver(this.io, callback, "absent");
+      if (error !== null) {
+        deliver(io, callback, error);
         return;
       }
-      this.bus.select(this.rom);
-      this.bus.write(DS18B20_READ_SCRATCHPAD);
-      scratchpad = this.bus.read(9);
-    } catch {
-      deliver(this.io, callback, "bus");
-      return;
-    }
-    /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
-    let ones = 0;
-    let zeros = 0;
-    for (let index = 0; index < 9; index++) {
-      if (scratchpad[index] === 0xff) ones++;
-      if (scratchpad[index] === 0) zeros++;
-    }
-    const raw = ((scratchpad[0]! | (scratchpad[1]! << 8)) << 16) >> 16;
-    const error: SensorError | null = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad, 8) !== scratchpad[8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
-      : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
-    if ((error === null || error === "power-on") && ((scratchpad[4]! >> 5) & 3) !== this.resolution - 9) this.resolutionPending = true;
-    if (error !== null) {
-      deliver(this.io, callback, error);
-      return;
-    }
-    deliver(this.io, callback, null, { temperature: raw / 16 });
+      /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
+      let ones = 0;
+      let zeros = 0;
+      for (let index = 0; index < 9; index++) {
+        if (scratchpad![index] === 0xff) ones++;
+        if (scratchpad![index] === 0) zeros++;
+      }
+      const raw = ((scratchpad![0]! | (scratchpad![1]! << 8)) << 16) >> 16;
+      error = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad!, 8) !== scratchpad![8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
+        : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
+      if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = true;
+      deliver(io, callback, error, { temperature: raw / 16 });
+    };
+
+    this.configure = function (options: Partial<Ds18b20Options>): void {
+      if (options.rom !== undefined) self.romId = rom = options.rom.toLowerCase();
+      if (options.resolution !== undefined) {
+        resolution = Math.max(9, Math.min(12, Math.round(options.resolution)));
+        resolutionPending = true;
+      }
+    };
+
+    this.sample = function (callback: SampleCallback<Ds18b20Readings>): void {
+      if (pending !== null) {
+        deliver(io, callback, "busy");
+        return;
+      }
+      let error: SensorError | null = null;
+      try {
+        if (!bus.reset()) error = "absent";
+        else {
+          if (rom === "") {
+            /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
+            const found = bus.search();
+            for (let index = 0; index < found.length && rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) self.romId = rom = found[index]!;
+          }
+          if (rom === "") error = "bus";
+          else {
+            if (resolutionPending) {
+              bus.select(rom);
+              bus.write(DS18B20_READ_SCRATCHPAD);
+              const scratchpad = bus.read(9);
+              bus.select(rom);
+              bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((resolution - 9) << 5) | 0x1f]);
+              resolutionPending = false;
+            }
+            bus.select(rom);
+            bus.write(DS18B20_CONVERT_T, true);
+          }
+        }
+      } catch {
+        error = "bus";
+      }
+      if (error !== null) {
+        deliver(io, callback, error);
+        return;
+      }
+      pending = callback;
+      io.setTimeout(converted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - resolution))));
+    };
+
+    this.configure(options || {});
   }
 }
