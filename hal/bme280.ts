@@ -52,132 +52,123 @@ export const BME280_UNITS = { temperature: "°C", pressure: "hPa", humidity: "%R
 /**
  * A BME280 sensor. Its settings live in the register/value pairs it writes
  * (ctrl_hum, config, ctrl_meas: 5.4.3-5.4.6), oversampling as register codes
- * 1..5 (factor 1 << (code - 1)); the calibration as the 33 bytes read.
+ * 1..5 (factor 1 << (code - 1)); the calibration as the 33 bytes read. Its
+ * state lives in locals of the constructor that its functions share, not in
+ * members: a minified bundle shortens a local's name, but a member keeps its
+ * `this.` at every use.
  */
 export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
-  private address = 0x76;
-  private ready = false;
-  private retried = false;
-  /** The sample's callback; not null while one runs. */
-  private callback: SampleCallback<Bme280Readings> | null = null;
-  private readonly calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
-  /** ctrl_hum = osrs_h; config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode. */
-  private readonly control = new Uint8Array([0xf2, 1, 0xf5, 0, 0xf4, (1 << 5) | (1 << 2) | 1]);
-  private readonly onMeasured: () => void;
+  /** Changes address, oversampling (1, 2, 4, 8 or 16; anything else counts as 1) or filter (used from the next sample). */
+  readonly configure: (options: Partial<Bme280Options>) => void;
+  /** Starts a forced measurement; calls back when it is read (about 10 ms later at oversampling 1). */
+  readonly sample: (callback: SampleCallback<Bme280Readings>) => void;
+  /** Maximum time of one measurement in ms (datasheet 9.1). */
+  readonly measurementTime: () => number;
 
   /** Applies `options` and soft-resets the chip (ignoring a missing one: the first sample reports it). */
-  constructor(
-    private readonly io: Io,
-    private readonly bus: I2CBus,
-    options?: Partial<Bme280Options>,
-  ) {
-    this.onMeasured = this.measured.bind(this);
+  constructor(io: Io, bus: I2CBus, options?: Partial<Bme280Options>) {
+    let address = 0x76;
+    let ready = false;
+    let retried = false;
+    /** The sample's callback; not null while one runs. */
+    let pending: SampleCallback<Bme280Readings> | null = null;
+    const calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
+    /** ctrl_hum = osrs_h; config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode. */
+    const control = new Uint8Array([0xf2, 1, 0xf5, 0, 0xf4, (1 << 5) | (1 << 2) | 1]);
+
+    const readRegisters = function (register: number, count: number): Uint8Array {
+      bus.writeTo(address, register);
+      return bus.readFrom(address, count);
+    };
+
+    /** ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
+    const thrown = function (exception: unknown): SensorError {
+      return ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
+    };
+
+    const measurementTime = function (): number {
+      return 1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575;
+    };
+
+    const measured = function (): void {
+      const callback = pending;
+      if (callback === null) return;
+      let error: SensorError | null = null;
+      let data: Uint8Array;
+      try {
+        const status = readRegisters(BME280_STATUS, 1)[0]!;
+        if (status === 0xff) error = "absent";
+        else if (status & BME280_MEASURING) {
+          if (!retried) {
+            retried = true;
+            io.setTimeout(measured, 2);
+            return;
+          }
+          error = "timeout";
+        } else data = readRegisters(BME280_DATA, 8);
+      } catch (exception) {
+        error = thrown(exception);
+      }
+      const readings = error === null ? compensate(calibration, data!) : null;
+      if (error === null && readings === null) error = "invalid";
+      pending = null;
+      if (error !== null) ready = false;
+      deliver(io, callback, error, readings!);
+    };
+
+    this.measurementTime = measurementTime;
+
+    this.configure = function (options: Partial<Bme280Options>): void {
+      const code = function (factor: number | undefined, current: number): number {
+        if (factor === undefined) return current;
+        for (let candidate = 1; candidate <= 5; candidate++) if (1 << (candidate - 1) === factor) return candidate;
+        return 1;
+      };
+      if (options.address !== undefined && options.address !== address) {
+        address = options.address;
+        ready = false;
+      }
+      control[1] = code(options.humidityOversampling, control[1]!);
+      control[5] = (code(options.temperatureOversampling, control[5]! >> 5) << 5) | (code(options.pressureOversampling, (control[5]! >> 2) & 7) << 2) | 1;
+      if (options.filter !== undefined) control[3] = Math.max(0, Math.min(4, Math.round(options.filter))) << 2;
+    };
+
+    this.sample = function (callback: SampleCallback<Bme280Readings>): void {
+      if (pending !== null) {
+        deliver(io, callback, "busy");
+        return;
+      }
+      let error: SensorError | null = null;
+      try {
+        if (!ready) {
+          /* The chip id, then the calibration. */
+          const id = readRegisters(BME280_ID, 1)[0];
+          error = id === 0xff ? "absent" : id === 0 ? "bus" : id !== BME280_CHIP_ID ? "invalid" : null;
+          if (error === null) {
+            calibration.set(readRegisters(BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT), 0);
+            calibration.set(readRegisters(BME280_CALIBRATION_HIGH, BME280_CALIBRATION_BYTES - BME280_CALIBRATION_SPLIT), BME280_CALIBRATION_SPLIT);
+            ready = true;
+          }
+        }
+        if (error === null) bus.writeTo(address, control);
+      } catch (exception) {
+        error = thrown(exception);
+      }
+      if (error !== null) {
+        ready = false;
+        deliver(io, callback, error);
+        return;
+      }
+      retried = false;
+      pending = callback;
+      io.setTimeout(measured, Math.ceil(measurementTime()));
+    };
+
     this.configure(options || {});
     try {
-      bus.writeTo(this.address, [BME280_RESET, BME280_RESET_WORD]);
+      bus.writeTo(address, [BME280_RESET, BME280_RESET_WORD]);
     } catch {
-      this.ready = false;
+      /* no chip yet: the first sample reports it */
     }
-  }
-
-  /** Changes address, oversampling (1, 2, 4, 8 or 16; anything else counts as 1) or filter (used from the next sample). */
-  configure(options: Partial<Bme280Options>): void {
-    const code = function (factor: number | undefined, current: number): number {
-      if (factor === undefined) return current;
-      for (let candidate = 1; candidate <= 5; candidate++) if (1 << (candidate - 1) === factor) return candidate;
-      return 1;
-    };
-    const control = this.control;
-    if (options.address !== undefined && options.address !== this.address) {
-      this.address = options.address;
-      this.ready = false;
-    }
-    control[1] = code(options.humidityOversampling, control[1]!);
-    control[5] = (code(options.temperatureOversampling, control[5]! >> 5) << 5) | (code(options.pressureOversampling, (control[5]! >> 2) & 7) << 2) | 1;
-    if (options.filter !== undefined) control[3] = Math.max(0, Math.min(4, Math.round(options.filter))) << 2;
-  }
-
-  /** Maximum time of one measurement in ms (datasheet 9.1). */
-  measurementTime(): number {
-    const control = this.control;
-    return 1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575;
-  }
-
-  /** Starts a forced measurement; calls back when it is read (about 10 ms later at oversampling 1). */
-  sample(callback: SampleCallback<Bme280Readings>): void {
-    if (this.callback !== null) {
-      deliver(this.io, callback, "busy");
-      return;
-    }
-    let error: SensorError | null = null;
-    try {
-      if (!this.ready) {
-        /* The chip id, then the calibration. */
-        const id = this.readRegisters(BME280_ID, 1)[0];
-        error = id === 0xff ? "absent" : id === 0 ? "bus" : id !== BME280_CHIP_ID ? "invalid" : null;
-        if (error === null) {
-          this.calibration.set(this.readRegisters(BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT), 0);
-          this.calibration.set(this.readRegisters(BME280_CALIBRATION_HIGH, BME280_CALIBRATION_BYTES - BME280_CALIBRATION_SPLIT), BME280_CALIBRATION_SPLIT);
-          this.ready = true;
-        }
-      }
-      if (error === null) this.bus.writeTo(this.address, this.control);
-    } catch (exception) {
-      /* ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
-      error = ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
-    }
-    if (error !== null) {
-      this.ready = false;
-      deliver(this.io, callback, error);
-      return;
-    }
-    this.retried = false;
-    this.callback = callback;
-    this.io.setTimeout(this.onMeasured, Math.ceil(this.measurementTime()));
-  }
-
-  private readRegisters(register: number, count: number): Uint8Array {
-    this.bus.writeTo(this.address, register);
-    return this.bus.readFrom(this.address, count);
-  }
-
-  private measured(): void {
-    const callback = this.callback;
-    if (callback === null) return;
-    let data: Uint8Array;
-    try {
-      const status = this.readRegisters(BME280_STATUS, 1)[0]!;
-      if (status === 0xff) {
-        this.finish(callback, "absent");
-        return;
-      }
-      if (status & BME280_MEASURING) {
-        if (!this.retried) {
-          this.retried = true;
-          this.io.setTimeout(this.onMeasured, 2);
-          return;
-        }
-        this.finish(callback, "timeout");
-        return;
-      }
-      data = this.readRegisters(BME280_DATA, 8);
-    } catch (exception) {
-      this.finish(callback, ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus");
-      return;
-    }
-    const readings = compensate(this.calibration, data);
-    if (readings === null) {
-      this.finish(callback, "invalid");
-      return;
-    }
-    this.finish(callback, null);
-    deliver(this.io, callback, null, readings);
-  }
-
-  private finish(callback: SampleCallback<Bme280Readings>, error: SensorError | null): void {
-    this.callback = null;
-    if (error === null) return;
-    this.ready = false;
-    deliver(this.io, callback, error);
   }
 }
