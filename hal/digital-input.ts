@@ -36,82 +36,85 @@ export interface DigitalReadings {
  */
 export const DIGITAL_INPUT_UNITS = { active: "boolean" };
 
-/** A debounced digital input. */
+/**
+ * A debounced digital input. Its state lives in locals of the constructor
+ * that its functions share, not in members: a minified bundle shortens a
+ * local's name, but a member keeps its `this.` at every use.
+ */
 export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalReadings, DigitalInputOptions> {
-  private pull: "up" | "down" | "none" = "up";
-  private activeLow = true;
-  private debounce = 20;
-  private longPress = 0;
-  private state = false;
-  private watch = 0;
-  private longTimer = 0;
-  private listener: InputListener | null = null;
-  /** The watch's callback, and the long-press timer's (which Espruino calls with no event). */
-  private readonly onWatch: (event?: WatchEvent) => void;
-
-  /** Sets the pull resistor, reads the current state and starts watching. */
-  constructor(
-    private readonly io: Io,
-    private readonly pin: HalPin,
-    options?: Partial<DigitalInputOptions>,
-  ) {
-    this.onWatch = this.changed.bind(this);
-    this.configure(options || {});
-  }
-
-  /** The logical state now. */
-  get active(): boolean {
-    return this.state;
-  }
-
+  /** The logical state now (set by configure, which the constructor calls). */
+  readonly active!: boolean;
   /**
    * Changes wiring, debounce or long-press time; restarts the watch. The pull
    * is set before `setWatch` (which records the level it starts from) and
    * again after it, since on ESP32 it forces a pull-up
    * (targets/esp32/jshardware.c jshPinWatch).
    */
-  configure(options: Partial<DigitalInputOptions>): void {
-    if (options.pull !== undefined) this.pull = options.pull;
-    if (options.activeLow !== undefined) this.activeLow = options.activeLow;
-    if (options.debounce !== undefined) this.debounce = Math.max(0, options.debounce);
-    if (options.longPress !== undefined) this.longPress = Math.max(0, options.longPress);
-    this.close();
-    const mode: PinModeName = this.pull === "up" ? "input_pullup" : this.pull === "down" ? "input_pulldown" : "input";
-    this.io.pinMode(this.pin, mode);
-    this.watch = this.io.setWatch(this.onWatch, this.pin, { repeat: true, edge: "both", debounce: this.debounce });
-    this.io.pinMode(this.pin, mode);
-    this.state = (this.io.digitalRead(this.pin) === 1) !== this.activeLow;
-  }
-
+  readonly configure: (options: Partial<DigitalInputOptions>) => void;
   /** Sets the one listener (null: none). */
-  listen(listener: InputListener | null): void {
-    this.listener = listener;
-  }
-
+  readonly listen: (listener: InputListener | null) => void;
   /** Calls back with `{active}`. */
-  sample(callback: SampleCallback<DigitalReadings>): void {
-    deliver(this.io, callback, null, { active: this.state });
-  }
-
+  readonly sample: (callback: SampleCallback<DigitalReadings>) => void;
   /** Stops watching the pin. */
-  close(): void {
-    if (this.watch) this.io.clearWatch(this.watch);
-    if (this.longTimer) this.io.clearTimeout(this.longTimer);
-    this.watch = 0;
-    this.longTimer = 0;
-  }
+  readonly close: () => void;
 
-  private changed(event?: WatchEvent): void {
-    if (!event) {
-      this.longTimer = 0;
-      if (this.state && this.listener) this.listener("long", true, this.longPress / 1000);
-      return;
-    }
-    const active = event.state !== this.activeLow;
-    if (active === this.state) return;
-    this.state = active;
-    if (this.longTimer) this.io.clearTimeout(this.longTimer);
-    this.longTimer = active && this.longPress > 0 ? this.io.setTimeout(this.onWatch, this.longPress) : 0;
-    if (this.listener) this.listener("change", active, event.time);
+  /** Sets the pull resistor, reads the current state and starts watching. */
+  constructor(io: Io, pin: HalPin, options?: Partial<DigitalInputOptions>) {
+    /* active is read-only to the driver's users: its functions write it through `self`, a copy of `state`. */
+    const self: { active: boolean } = this;
+    let pull: "up" | "down" | "none" = "up";
+    let activeLow = true;
+    let debounce = 20;
+    let longPress = 0;
+    let state = false;
+    let watch = 0;
+    let longTimer = 0;
+    let listener: InputListener | null = null;
+
+    /** The watch's callback, and the long-press timer's (which Espruino calls with no event). */
+    const changed = function (event?: WatchEvent): void {
+      if (!event) {
+        longTimer = 0;
+        if (state && listener) listener("long", true, longPress / 1000);
+        return;
+      }
+      const active = event.state !== activeLow;
+      if (active === state) return;
+      self.active = state = active;
+      if (longTimer) io.clearTimeout(longTimer);
+      longTimer = active && longPress > 0 ? io.setTimeout(changed, longPress) : 0;
+      if (listener) listener("change", active, event.time);
+    };
+
+    const close = function (): void {
+      if (watch) io.clearWatch(watch);
+      if (longTimer) io.clearTimeout(longTimer);
+      watch = 0;
+      longTimer = 0;
+    };
+    this.close = close;
+
+    this.configure = function (options: Partial<DigitalInputOptions>): void {
+      if (options.pull !== undefined) pull = options.pull;
+      if (options.activeLow !== undefined) activeLow = options.activeLow;
+      if (options.debounce !== undefined) debounce = Math.max(0, options.debounce);
+      if (options.longPress !== undefined) longPress = Math.max(0, options.longPress);
+      close();
+      const mode: PinModeName = pull === "up" ? "input_pullup" : pull === "down" ? "input_pulldown" : "input";
+      io.pinMode(pin, mode);
+      watch = io.setWatch(changed, pin, { repeat: true, edge: "both", debounce: debounce });
+      io.pinMode(pin, mode);
+      self.active = state = (io.digitalRead(pin) === 1) !== activeLow;
+    };
+
+    this.listen = function (newListener: InputListener | null): void {
+      listener = newListener;
+    };
+
+    this.sample = function (callback: SampleCallback<DigitalReadings>): void {
+      deliver(io, callback, null, { active: state });
+    };
+
+    this.configure(options || {});
   }
 }
