@@ -72,9 +72,11 @@ export const DEVICE_PRIVATE_PROPERTIES = /^(?:incoming[A-Z][A-Za-z]*|packetId|un
  * `mote.report()` keep their names. And the node description's own keys
  * that only the node reads (`topicPrefix`, `telemetry`, `offlineMinutes`, …),
  * which the build embeds through {@link BundleRequest.values} so that its
- * keys are renamed too. And the drivers' private members (hal/: callbacks
- * bound once, timers, scratch state), which each driver instance holds for
- * the node's whole life; not their options, nor `apply` (a Function method).
+ * keys are renamed too. And the private members of the drivers that keep
+ * any (the PWM output's `analogOptions`), which each driver instance holds
+ * for the node's whole life; not their options, nor `apply` (a Function
+ * method). The sensors and the digital input keep their state in locals of
+ * their constructor instead, which the minifier shortens by itself.
  * A bundle of the client alone keeps all of these: its
  * caller passes the options from outside. Never here: names that Espruino's
  * own modules read or have (`host`, `port`, `connect`, `password` of
@@ -86,7 +88,7 @@ export const NODE_PRIVATE_PROPERTIES = new RegExp(DEVICE_PRIVATE_PROPERTIES.sour
   "|receiveBuffer|sendBuffer|inflightWindow|queueMessages|queueBytes|connectTimeout|reconnectMin|reconnectMax|jitter|keepalive|cleanSession" +
   "|segmentMessages|maxSegments|batchMessages|batchMilliseconds|segment|prefix|feed|load|waiting|subscriptions|onSubscribeFailed|topic|payload|retain|dup|handler|onConnect|onDisconnect|restore|subscribe|unsubscribe|store|flush" +
   "|topicPrefix|telemetry|period|sensors|actuators|espruino|espruinoScl|threshold|watchdog|offlineMinutes|buffers|receive|socketQueue|discovery|awakeLimit" +
-  "|callback|watch|finish|writeResolution|widths|startConversion|retried|resolutionPending|ready|readRegisters|osrsT|osrsP|osrsH|onWatch|onRelease|onMeasured|onLong|onFinish|onEdge|onConverted|measured|longTimer|listener|initialise|frame|converted|control|changed|calibration|analogOptions)$"));
+  "|analogOptions)$"));
 
 /** What one bundling run produced, in memory. */
 export interface EspruinoBundle {
