@@ -8,7 +8,8 @@
  * eighteen decoded numbers held on the heap.
  */
 
-import { BME280_CALIBRATION_SPLIT, BME280_SKIPPED } from "./constants.ts";
+/* Offsets from HIGH are the bytes read from 0xE1; esbuild folds `HIGH + 2` into one number, where a local would stay a variable. */
+import { BME280_CALIBRATION_SPLIT as HIGH, BME280_SKIPPED } from "./constants.ts";
 
 /**
  * °C, hPa and %RH from the 8 data bytes (0xF7..0xFE: 20-bit pressure and
@@ -38,7 +39,8 @@ export function compensate(c: Uint8Array, data: Uint8Array): { temperature: numb
   const a = adcT / 16384 - t1 / 1024;
   const b = adcT / 131072 - t1 / 8192;
   const fine = a * s16(2) + b * b * s16(4);
-  const tFine = fine < 0 ? Math.ceil(fine) : Math.floor(fine);
+  /* Truncated toward zero as by the datasheet's (BME280_S32_t) cast: |a| < 64, |b| < 8 and each word is at most 2^15, so |fine| < 2^22 and `| 0` truncates it exactly. */
+  const tFine = fine | 0;
 
   let var1 = tFine / 2 - 64000;
   let var2 = (var1 * var1 * s16(16)) / 32768;
@@ -54,15 +56,17 @@ export function compensate(c: Uint8Array, data: Uint8Array): { temperature: numb
     p = p + ((s16(22) * p * p) / 2147483648 + var2 + s16(18)) / 16;
   }
 
-  const high = BME280_CALIBRATION_SPLIT;
   const h1 = c[25]!;
-  const h2 = s16(high);
-  const h3 = c[high + 2]!;
-  const h4 = ((c[high + 3]! << 24) >> 20) | (c[high + 4]! & 0x0f);
-  const h5 = ((c[high + 5]! << 24) >> 20) | (c[high + 4]! >> 4);
-  const h6 = (c[high + 6]! << 24) >> 24;
+  const h2 = s16(HIGH);
+  const h3 = c[HIGH + 2]!;
+  const h4 = ((c[HIGH + 3]! << 24) >> 20) | (c[HIGH + 4]! & 0x0f);
+  const h5 = ((c[HIGH + 5]! << 24) >> 20) | (c[HIGH + 4]! >> 4);
+  const h6 = (c[HIGH + 6]! << 24) >> 24;
   let h = tFine - 76800;
   h = (adcH - (h4 * 64 + (h5 / 16384) * h)) * ((h2 / 65536) * (1 + (h6 / 67108864) * h * (1 + (h3 / 67108864) * h)));
   h = h * (1 - (h1 * h) / 524288);
-  return { temperature: Math.floor(fine / 51.2 + 0.5) / 100, pressure: Math.floor(p + 0.5) / 100, humidity: h > 100 ? 100 : h < 0 ? 0 : Math.floor(h * 100 + 0.5) / 100 };
+  const hundredths = function (x: number): number {
+    return Math.floor(x + 0.5) / 100;
+  };
+  return { temperature: hundredths(fine / 51.2), pressure: hundredths(p), humidity: h > 100 ? 100 : h < 0 ? 0 : hundredths(h * 100) };
 }
