@@ -11,7 +11,7 @@
 import { DHT22_FRAME_MILLISECONDS, DHT22_LONGEST_PULSE, DHT22_MAXIMUM_PULSES, DHT22_ONE_THRESHOLD } from "./constants.ts";
 import { deliver } from "./deliver.ts";
 import type { HalPin, Io, WatchEvent } from "./io.ts";
-import type { Sensor, SampleCallback } from "./sensor.ts";
+import type { Sensor, SampleCallback, SensorError } from "./sensor.ts";
 
 /** Settings of a DHT22. */
 export interface Dht22Options {
@@ -90,23 +90,12 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
       const callback = pending;
       pending = null;
       if (callback === null) return;
-      if (count < 40) {
-        deliver(io, callback, count === 0 ? "absent" : "timeout");
-        return;
-      }
-      /* The frame: humidity high and low byte (`high`, then the top byte of `bits`), temperature high and low byte, checksum (the low byte). */
-      if (((high + (bits >>> 24) + (bits >>> 16) + (bits >>> 8)) & 255) !== (bits & 255)) {
-        deliver(io, callback, "checksum");
-        return;
-      }
+      /* The frame: humidity high and low byte (`high`, then the top byte of `bits`), temperature high and low byte (its top bit the sign, not two's complement), checksum (the low byte). */
       const humidity = ((high << 8) | (bits >>> 24)) / 10;
-      /* The temperature's top bit is its sign (not two's complement). */
       const magnitude = ((bits >>> 8) & 0x7fff) / 10;
-      if (humidity > 100 || magnitude > 80) {
-        deliver(io, callback, "invalid");
-        return;
-      }
-      deliver(io, callback, null, { temperature: bits & 0x800000 ? -magnitude : magnitude, humidity: humidity });
+      const error: SensorError | null = count < 40 ? (count === 0 ? "absent" : "timeout")
+        : ((high + (bits >>> 24) + (bits >>> 16) + (bits >>> 8)) & 255) !== (bits & 255) ? "checksum" : humidity > 100 || magnitude > 80 ? "invalid" : null;
+      deliver(io, callback, error, { temperature: bits & 0x800000 ? -magnitude : magnitude, humidity: humidity });
     };
 
     this.configure = function (options: Partial<Dht22Options>): void {
