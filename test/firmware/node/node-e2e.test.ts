@@ -151,8 +151,8 @@ describe(brokerTitle("node application end to end in the emulated ESP32 and ESP8
     for (const text of payloads(received, BASE + "/telemetry")) assert.ok(text.length <= widest.length, `${text.length} > ${widest.length}: ${text}`);
     assert.equal(hardware.pin(ESP8266_WIRING.relay).level, true, "relay off");
     // The emulator does not enforce the heap bound. The node online, with every driver sampled once,
-    // is over the board's heap (emulator estimate, sim/espruino/memory.ts, with closure scopes kept
-    // whole as Espruino keeps them): this keeps it from growing (ESP8266_SENSOR_NODE_CEILING).
+    // by the emulator's estimate (sim/espruino/memory.ts, with closure scopes kept whole as Espruino
+    // keeps them): this keeps it from growing (ESP8266_SENSOR_NODE_CEILING).
     const used = bench.env.variablesUsed;
     // A lower bound on the estimate, not on the node: an estimator that stopped counting closures, code or
     // strings would fall far below. The real interpreter ran this node at about 1,410 variables of its own
