@@ -424,9 +424,8 @@ export function createClient(options: ClientOptions, transport: Transport, clock
         if (UNSUBSCRIBE && subscriptions[index] !== subscription) index--;
       }
     } else if ((QOS2 ? 1 << PUBACK | 1 << SUBACK | 1 << PUBREC | 1 << PUBCOMP : 1 << PUBACK | 1 << SUBACK) >> type & 1) {
+      /* (The condition: the types as bits of one constant, which esbuild folds; one test instead of four comparisons.) */
       /*
-       * (The types as bits of one constant, which esbuild folds: one test
-       * instead of four comparisons.)
        * Acknowledges the subscription waiting for this SUBACK, or completes
        * (PUBACK, PUBCOMP) or advances (PUBREC) the queued message it
        * acknowledges: a QoS 1 one sent, a QoS 2 one sent (PUBREC, again
