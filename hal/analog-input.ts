@@ -33,7 +33,7 @@ export interface AnalogReadings {
 }
 
 /** An analog input on one ADC pin. */
-export class AnalogInput implements Sensor<AnalogReadings, AnalogInputOptions> {
+export class AnalogInput implements Sensor<AnalogReadings> {
   readonly units = { voltage: "V", value: "V" };
   private fullScale = 3.3;
   private scale = 1;

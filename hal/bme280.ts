@@ -50,31 +50,43 @@ export interface Bme280Readings {
 export const BME280_UNITS = { temperature: "°C", pressure: "hPa", humidity: "%RH" };
 
 /**
+ * The register/value pairs a sample writes (5.4.3-5.4.6): ctrl_hum = osrs_h;
+ * config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode.
+ * Oversampling 1, 2, 4, 8 or 16 is register code 1..5 (factor
+ * 1 << (code - 1)); anything else, or none, counts as 1. The filter code is
+ * clamped to 0..4.
+ */
+function controlRegisters(options: Partial<Bme280Options>): Uint8Array {
+  const code = function (factor: number | undefined): number {
+    for (let candidate = 1; candidate <= 5; candidate++) if (1 << (candidate - 1) === factor) return candidate;
+    return 1;
+  };
+  const filter = options.filter !== undefined ? Math.max(0, Math.min(4, Math.round(options.filter))) : 0;
+  return new Uint8Array([0xf2, code(options.humidityOversampling), 0xf5, filter << 2, 0xf4, (code(options.temperatureOversampling) << 5) | (code(options.pressureOversampling) << 2) | 1]);
+}
+
+/**
  * A BME280 sensor. Its settings live in the register/value pairs it writes
- * (ctrl_hum, config, ctrl_meas: 5.4.3-5.4.6), oversampling as register codes
- * 1..5 (factor 1 << (code - 1)); the calibration as the 33 bytes read. Its
+ * ({@link controlRegisters}); the calibration as the 33 bytes read. Its
  * state lives in locals of the constructor that its functions share, not in
  * members: a minified bundle shortens a local's name, but a member keeps its
  * `this.` at every use.
  */
-export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
-  /** Changes address, oversampling (1, 2, 4, 8 or 16; anything else counts as 1) or filter (used from the next sample). */
-  readonly configure: (options: Partial<Bme280Options>) => void;
-  /** Starts a forced measurement; calls back when it is read (about 10 ms later at oversampling 1). */
+export class Bme280 implements Sensor<Bme280Readings> {
+  /** Starts a forced measurement; calls back when it is read, after the maximum measurement time of the datasheet (9.1: 9.3 ms, so 10, at oversampling 1). */
   readonly sample: (callback: SampleCallback<Bme280Readings>) => void;
-  /** Maximum time of one measurement in ms (datasheet 9.1). */
-  readonly measurementTime: () => number;
 
-  /** Applies `options` and soft-resets the chip (ignoring a missing one: the first sample reports it). */
+  /** Takes `options`, fixed from then on (see Sensor), and soft-resets the chip (ignoring a missing one: the first sample reports it). */
   constructor(io: Io, bus: I2CBus, options?: Partial<Bme280Options>) {
-    let address = 0x76;
+    const address = options && options.address !== undefined ? options.address : 0x76;
     let ready = false;
     let retried = false;
     /** The sample's callback; not null while one runs. */
     let pending: SampleCallback<Bme280Readings> | null = null;
     const calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
-    /** ctrl_hum = osrs_h; config = filter << 2; ctrl_meas = osrs_t << 5 | osrs_p << 2 | forced mode. */
-    const control = new Uint8Array([0xf2, 1, 0xf5, 0, 0xf4, (1 << 5) | (1 << 2) | 1]);
+    const control = controlRegisters(options || {});
+    /** Maximum time of one measurement in whole ms (datasheet 9.1), fixed with the settings: a number here, where a method cost heap variables. */
+    const wait = Math.ceil(1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575);
 
     const readRegisters = function (register: number, count: number): Uint8Array {
       bus.writeTo(address, register);
@@ -84,10 +96,6 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
     /** ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
     const thrown = function (exception: unknown): SensorError {
       return ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
-    };
-
-    const measurementTime = function (): number {
-      return 1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575;
     };
 
     const measured = function (): void {
@@ -114,23 +122,6 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       pending = null;
       if (error !== null) ready = false;
       deliver(io, callback, error, readings!);
-    };
-
-    this.measurementTime = measurementTime;
-
-    this.configure = function (options: Partial<Bme280Options>): void {
-      const code = function (factor: number | undefined, current: number): number {
-        if (factor === undefined) return current;
-        for (let candidate = 1; candidate <= 5; candidate++) if (1 << (candidate - 1) === factor) return candidate;
-        return 1;
-      };
-      if (options.address !== undefined && options.address !== address) {
-        address = options.address;
-        ready = false;
-      }
-      control[1] = code(options.humidityOversampling, control[1]!);
-      control[5] = (code(options.temperatureOversampling, control[5]! >> 5) << 5) | (code(options.pressureOversampling, (control[5]! >> 2) & 7) << 2) | 1;
-      if (options.filter !== undefined) control[3] = Math.max(0, Math.min(4, Math.round(options.filter))) << 2;
     };
 
     this.sample = function (callback: SampleCallback<Bme280Readings>): void {
@@ -161,10 +152,9 @@ export class Bme280 implements Sensor<Bme280Readings, Bme280Options> {
       }
       retried = false;
       pending = callback;
-      io.setTimeout(measured, Math.ceil(measurementTime()));
+      io.setTimeout(measured, wait);
     };
 
-    this.configure(options || {});
     try {
       bus.writeTo(address, [BME280_RESET, BME280_RESET_WORD]);
     } catch {

@@ -42,15 +42,13 @@ export const DHT22_UNITS = { temperature: "°C", humidity: "%RH" };
  * name, but a member keeps its `this.` at every use (on the real
  * interpreter the node holds as many heap variables either way).
  */
-export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
-  /** Changes the start signal length. */
-  readonly configure: (options: Partial<Dht22Options>) => void;
+export class Dht22 implements Sensor<Dht22Readings> {
   /** Starts a reading; calls back about 10 ms later (`busy` while one runs). */
   readonly sample: (callback: SampleCallback<Dht22Readings>) => void;
 
-  /** Leaves the line released (input with pull-up), then applies `options`. */
+  /** Leaves the line released (input with pull-up); `options` are fixed from then on (see Sensor). */
   constructor(io: Io, pin: HalPin, options?: Partial<Dht22Options>) {
-    let start = 2;
+    const start = options && options.start !== undefined ? Math.max(1, Math.min(20, options.start)) : 2;
     let watch = 0;
     /** High pulses counted this sample (at most DHT22_MAXIMUM_PULSES). */
     let count = 0;
@@ -98,10 +96,6 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
       deliver(io, callback, error, { temperature: bits & 0x800000 ? -magnitude : magnitude, humidity: humidity });
     };
 
-    this.configure = function (options: Partial<Dht22Options>): void {
-      if (options.start !== undefined) start = Math.max(1, Math.min(20, options.start));
-    };
-
     this.sample = function (callback: SampleCallback<Dht22Readings>): void {
       if (pending !== null) {
         deliver(io, callback, "busy");
@@ -119,6 +113,5 @@ export class Dht22 implements Sensor<Dht22Readings, Dht22Options> {
     };
 
     io.pinMode(pin, "input_pullup");
-    this.configure(options || {});
   }
 }

@@ -41,16 +41,9 @@ export const DIGITAL_INPUT_UNITS = { active: "boolean" };
  * that its functions share, not in members: a minified bundle shortens a
  * local's name, but a member keeps its `this.` at every use.
  */
-export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalReadings, DigitalInputOptions> {
-  /** The logical state now (set by configure, which the constructor calls). */
+export class DigitalInput implements Input, Sensor<DigitalReadings> {
+  /** The logical state now (read by the constructor, then kept by the watch). */
   readonly active!: boolean;
-  /**
-   * Changes wiring, debounce or long-press time; restarts the watch. The pull
-   * is set before `setWatch` (which records the level it starts from) and
-   * again after it, since on ESP32 it forces a pull-up
-   * (targets/esp32/jshardware.c jshPinWatch).
-   */
-  readonly configure: (options: Partial<DigitalInputOptions>) => void;
   /** Sets the one listener (null: none). */
   readonly listen: (listener: InputListener | null) => void;
   /** Calls back with `{active}`. */
@@ -58,14 +51,19 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
   /** Stops watching the pin. */
   readonly close: () => void;
 
-  /** Sets the pull resistor, reads the current state and starts watching. */
+  /**
+   * Sets the pull resistor, reads the current state and starts watching, as
+   * `options` say: fixed from then on (see Sensor). The pull is set before
+   * `setWatch` (which records the level it starts from) and again after it,
+   * since on ESP32 it forces a pull-up (targets/esp32/jshardware.c
+   * jshPinWatch).
+   */
   constructor(io: Io, pin: HalPin, options?: Partial<DigitalInputOptions>) {
     /* active is read-only to the driver's users: its functions write it through `self`, a copy of `state`. */
     const self: { active: boolean } = this;
-    let pull: "up" | "down" | "none" = "up";
-    let activeLow = true;
-    let debounce = 20;
-    let longPress = 0;
+    const activeLow = options && options.activeLow !== undefined ? options.activeLow : true;
+    const longPress = options && options.longPress !== undefined ? Math.max(0, options.longPress) : 0;
+    const mode: PinModeName = !options || options.pull === undefined || options.pull === "up" ? "input_pullup" : options.pull === "down" ? "input_pulldown" : "input";
     let state = false;
     let watch = 0;
     let longTimer = 0;
@@ -86,25 +84,11 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
       if (listener) listener("change", active, event.time);
     };
 
-    const close = function (): void {
+    this.close = function (): void {
       if (watch) io.clearWatch(watch);
       if (longTimer) io.clearTimeout(longTimer);
       watch = 0;
       longTimer = 0;
-    };
-    this.close = close;
-
-    this.configure = function (options: Partial<DigitalInputOptions>): void {
-      if (options.pull !== undefined) pull = options.pull;
-      if (options.activeLow !== undefined) activeLow = options.activeLow;
-      if (options.debounce !== undefined) debounce = Math.max(0, options.debounce);
-      if (options.longPress !== undefined) longPress = Math.max(0, options.longPress);
-      close();
-      const mode: PinModeName = pull === "up" ? "input_pullup" : pull === "down" ? "input_pulldown" : "input";
-      io.pinMode(pin, mode);
-      watch = io.setWatch(changed, pin, { repeat: true, edge: "both", debounce: debounce });
-      io.pinMode(pin, mode);
-      self.active = state = (io.digitalRead(pin) === 1) !== activeLow;
     };
 
     this.listen = function (newListener: InputListener | null): void {
@@ -115,6 +99,9 @@ export class DigitalInput implements Input<DigitalInputOptions>, Sensor<DigitalR
       deliver(io, callback, null, { active: state });
     };
 
-    this.configure(options || {});
+    io.pinMode(pin, mode);
+    watch = io.setWatch(changed, pin, { repeat: true, edge: "both", debounce: options && options.debounce !== undefined ? Math.max(0, options.debounce) : 20 });
+    io.pinMode(pin, mode);
+    self.active = state = (io.digitalRead(pin) === 1) !== activeLow;
   }
 }

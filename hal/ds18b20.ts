@@ -57,20 +57,18 @@ export const DS18B20_UNITS = { temperature: "°C" };
  * functions share, not in members: a minified bundle shortens a local's
  * name, but a member keeps its `this.` at every use.
  */
-export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
+export class Ds18b20 implements Sensor<Ds18b20Readings> {
   /** The ROM id in use ("" until found). */
-  readonly romId: string = "";
-  /** Changes the ROM id or the resolution (written to the sensor on the next sample). */
-  readonly configure: (options: Partial<Ds18b20Options>) => void;
+  readonly romId: string;
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
   readonly sample: (callback: SampleCallback<Ds18b20Readings>) => void;
 
-  /** Applies `options`; the bus is not touched until the first sample. */
+  /** Takes `options`, fixed from then on (see Sensor); the bus is not touched until the first sample, which writes the resolution. */
   constructor(io: Io, bus: OneWireBus, options?: Partial<Ds18b20Options>) {
     /* romId is read-only to the driver's users: its functions write it through `self`, a copy of `rom`. */
     const self: { romId: string } = this;
-    let rom = "";
-    let resolution = 12;
+    let rom = options && options.rom !== undefined ? options.rom.toLowerCase() : "";
+    const resolution = options && options.resolution !== undefined ? Math.max(9, Math.min(12, Math.round(options.resolution))) : 12;
     let resolutionPending = true;
     /** The sample's callback; not null while one runs. */
     let pending: SampleCallback<Ds18b20Readings> | null = null;
@@ -107,14 +105,6 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
         : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
       if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = true;
       deliver(io, callback, error, { temperature: raw / 16 });
-    };
-
-    this.configure = function (options: Partial<Ds18b20Options>): void {
-      if (options.rom !== undefined) self.romId = rom = options.rom.toLowerCase();
-      if (options.resolution !== undefined) {
-        resolution = Math.max(9, Math.min(12, Math.round(options.resolution)));
-        resolutionPending = true;
-      }
     };
 
     this.sample = function (callback: SampleCallback<Ds18b20Readings>): void {
@@ -156,6 +146,6 @@ export class Ds18b20 implements Sensor<Ds18b20Readings, Ds18b20Options> {
       io.setTimeout(converted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - resolution))));
     };
 
-    this.configure(options || {});
+    this.romId = rom;
   }
 }

@@ -3,9 +3,12 @@
  * a {@link Sensor} is sampled and answers later with named readings in
  * SI-ish units or one error code; an {@link Actuator} is written and keeps
  * its state readable; an {@link Input} reports changes as they happen. The
- * constructor of each driver puts the hardware in a safe, known state and
- * `configure(partial)` changes settings (a digital output has none: its
- * options are fixed at construction, as no node changes them). No driver
+ * constructor of each driver puts the hardware in a safe, known state with
+ * its options, which are fixed from then on: no node changes them, and a
+ * `configure` kept on each instance of the DHT22, DS18B20, BME280 and
+ * digital input drivers cost an ESP8266 about 7 heap variables each for as
+ * long as the node runs (the analog input, whose methods are shared on its
+ * prototype, keeps its `configure`). No driver
  * throws out of a timer: every fault ends in a {@link SensorError} passed
  * to the callback.
  */
@@ -36,8 +39,7 @@ export type SampleCallback<R extends Readings> = (result: Sample<R>) => void;
  * reading is a constant of its driver's module (`DHT22_UNITS`, …; the
  * analog input's, configurable, is its `units`).
  */
-export interface Sensor<R extends Readings, O> {
-  configure(options: Partial<O>): void;
+export interface Sensor<R extends Readings> {
   sample(callback: SampleCallback<R>): void;
 }
 
@@ -58,9 +60,8 @@ export type InputEventKind = "change" | "long";
 export type InputListener = (kind: InputEventKind, active: boolean, seconds: number) => void;
 
 /** A digital input that reports changes. */
-export interface Input<O> {
+export interface Input {
   readonly active: boolean;
-  configure(options: Partial<O>): void;
   /** Sets the one listener (null: none). */
   listen(listener: InputListener | null): void;
   /** Stops watching the pin. */

@@ -46,8 +46,8 @@ describe("Bme280 driver", () => {
     assert.ok(Math.abs(readings.humidity - 45.5) < 0.05, String(readings.humidity));
     model.temperature = -17.25;
     model.humidity = 92;
-    setup.sensor.configure({ temperatureOversampling: 16, pressureOversampling: 16, humidityOversampling: 16, filter: 2 });
-    readings = readingsOf(sampleNow(setup, setup.sensor));
+    const oversampled = new Bme280(setup.io, setup.bus, { temperatureOversampling: 16, pressureOversampling: 16, humidityOversampling: 16, filter: 2 });
+    readings = readingsOf(sampleNow(setup, oversampled));
     assert.ok(Math.abs(readings.temperature - -17.25) < 0.005, `${readings.temperature}: the model's fixed-point inverse steps by 8 counts`);
     assert.ok(Math.abs(readings.humidity - 92) < 0.05, String(readings.humidity));
     assert.equal(model.measurements, 2);
@@ -56,7 +56,16 @@ describe("Bme280 driver", () => {
   it("waits the datasheet's maximum measurement time, then retries once on a busy status", () => {
     const model = new SlowBme280({ temperature: 10 });
     const setup = bench(model);
-    assert.equal(setup.sensor.measurementTime().toFixed(2), "9.30", "1.25 + 3 × 2.3 + 2 × 0.575 ms at oversampling ×1");
+    for (const [sensor, wait] of [[setup.sensor, 10], [new Bme280(setup.io, setup.bus, { temperatureOversampling: 2 }), 12]] as const) {
+      // the datasheet's maximum (9.1), read at the next whole ms: 1.25 + 3 × 2.3 + 2 × 0.575 = 9.30 ms at oversampling ×1, 1.25 + 4 × 2.3 + 2 × 0.575 = 11.6 ms with the temperature at ×2
+      let result: unknown = null;
+      const started = setup.clock.now();
+      sensor.sample((outcome) => (result = outcome));
+      setup.clock.advance(wait - 1);
+      assert.equal(result, null, `nothing read before ${wait} ms`);
+      setup.clock.advance(1);
+      assert.ok(result !== null && setup.clock.now() - started === wait, `read at ${wait} ms`);
+    }
     model.extra = 3;
     assert.ok(Math.abs(readingsOf(sampleNow(setup, setup.sensor)).temperature - 10) < 0.01);
     model.extra = 50;

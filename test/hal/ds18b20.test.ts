@@ -34,9 +34,9 @@ describe("Ds18b20 driver", () => {
     assert.equal(result, null);
     setup.clock.advance(2);
     assert.deepEqual(result, { ok: true, readings: { temperature: 21.3125 } });
-    sensor.configure({ resolution: 9 });
+    const nineBits = new Ds18b20(setup.io, setup.bus, { resolution: 9 });
     const started = setup.clock.now();
-    assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: 21 }, "9 bits: 0.5 °C steps");
+    assert.deepEqual(readingsOf(sampleNow(setup, nineBits)), { temperature: 21 }, "9 bits: 0.5 °C steps");
     assert.ok(setup.clock.now() - started <= 95);
     assert.equal(model.resolution, 9, "written to the sensor's configuration register");
   });

@@ -62,7 +62,7 @@ export function rig(boardId = "esp32"): Rig {
 }
 
 /** Samples a sensor and advances virtual time until it calls back (at most `limit` ms). */
-export function sampleNow<R extends Readings, O>(bench: Rig, sensor: Sensor<R, O>, limit = 2000): Sample<R> {
+export function sampleNow<R extends Readings>(bench: Rig, sensor: Sensor<R>, limit = 2000): Sample<R> {
   let result: Sample<R> | null = null;
   sensor.sample((outcome) => {
     result = outcome;
