@@ -531,12 +531,8 @@ export function startNode(config: NodeConfig, platform: Platform): RunningNode {
     for (let index = 0; index < sensors.length; index++) {
       const part = config.sensors[index]!;
       if (part.type == "button" || part.type == "reed") {
-        // a button's or reed contact's listener: a change reports at once, at its QoS (made by a function called with the index: closures in a loop see its last value)
-        (sensors[index] as unknown as { listen(listener: () => void): void }).listen((function (sensor: number, reportQos: number) {
-          return function () {
-            trigger(sensor, reportQos);
-          };
-        })(index, part.qos !== undefined ? part.qos : qos));
+        // a button's or reed contact's listener: a change reports at once, at its QoS. trigger bound to the index (closures in a loop see its last value): on Espruino 2v29 with the ESP8266's heap, 9 variables fewer than a closure made by a function called with the index
+        (sensors[index] as unknown as { listen(listener: () => void): void }).listen(trigger.bind(null, index, part.qos !== undefined ? part.qos : qos));
       }
     }
   }
