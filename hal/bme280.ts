@@ -79,10 +79,11 @@ export class Bme280 implements Sensor<Bme280Readings> {
   /** Takes `options`, fixed from then on (see Sensor), and soft-resets the chip (ignoring a missing one: the first sample reports it). */
   constructor(io: Io, bus: I2CBus, options?: Partial<Bme280Options>) {
     const address = options && options.address !== undefined ? options.address : 0x76;
-    let ready = false;
-    let retried = false;
-    /** The sample's callback; not null while one runs. */
-    let pending: SampleCallback<Bme280Readings> | null = null;
+    /** Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. 1 once the chip id and calibration are read; 1 once the status was busy this sample. */
+    let ready = 0;
+    let retried = 0;
+    /** The sample's callback while one runs. */
+    let pending: SampleCallback<Bme280Readings> | undefined;
     const calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
     const control = controlRegisters(options || {});
     /** Maximum time of one measurement in whole ms (datasheet 9.1), fixed with the settings: a number here, where a method cost heap variables. */
@@ -100,7 +101,7 @@ export class Bme280 implements Sensor<Bme280Readings> {
 
     const measured = function (): void {
       const callback = pending;
-      if (callback === null) return;
+      if (callback === undefined) return;
       let error: SensorError | null = null;
       let data: Uint8Array;
       try {
@@ -108,7 +109,7 @@ export class Bme280 implements Sensor<Bme280Readings> {
         if (status === 0xff) error = "absent";
         else if (status & BME280_MEASURING) {
           if (!retried) {
-            retried = true;
+            retried = 1;
             io.setTimeout(measured, 2);
             return;
           }
@@ -119,13 +120,13 @@ export class Bme280 implements Sensor<Bme280Readings> {
       }
       const readings = error === null ? compensate(calibration, data!) : null;
       if (error === null && readings === null) error = "invalid";
-      pending = null;
-      if (error !== null) ready = false;
+      pending = undefined;
+      if (error !== null) ready = 0;
       deliver(io, callback, error, readings!);
     };
 
     this.sample = function (callback: SampleCallback<Bme280Readings>): void {
-      if (pending !== null) {
+      if (pending !== undefined) {
         deliver(io, callback, "busy");
         return;
       }
@@ -138,7 +139,7 @@ export class Bme280 implements Sensor<Bme280Readings> {
           if (error === null) {
             calibration.set(readRegisters(BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT), 0);
             calibration.set(readRegisters(BME280_CALIBRATION_HIGH, BME280_CALIBRATION_BYTES - BME280_CALIBRATION_SPLIT), BME280_CALIBRATION_SPLIT);
-            ready = true;
+            ready = 1;
           }
         }
         if (error === null) bus.writeTo(address, control);
@@ -146,11 +147,11 @@ export class Bme280 implements Sensor<Bme280Readings> {
         error = thrown(exception);
       }
       if (error !== null) {
-        ready = false;
+        ready = 0;
         deliver(io, callback, error);
         return;
       }
-      retried = false;
+      retried = 0;
       pending = callback;
       io.setTimeout(measured, wait);
     };

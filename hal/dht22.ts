@@ -55,10 +55,10 @@ export class Dht22 implements Sensor<Dht22Readings> {
     /** The last 40 pulses as bits (a high pulse longer than DHT22_ONE_THRESHOLD is a 1): the first 8 in `high`, the last 32 in `bits`. */
     let high = 0;
     let bits = 0;
-    /** The sample's callback; not null while one runs. */
-    let pending: SampleCallback<Dht22Readings> | null = null;
-    /** The start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
-    let low = false;
+    /** The sample's callback while one runs. Without one undefined, not null, and flags 0 or 1, not booleans: each null or boolean held costs a heap variable of its own. */
+    let pending: SampleCallback<Dht22Readings> | undefined;
+    /** 1 while the start signal is on: the line is held low (the timer's first call releases it, the second finishes). */
+    let low = 0;
 
     /**
      * The one callback of the watch and of the timer (Espruino calls that
@@ -77,7 +77,7 @@ export class Dht22 implements Sensor<Dht22Readings> {
         return;
       }
       if (low) {
-        low = false;
+        low = 0;
         io.digitalWrite(pin, 1);
         io.setTimeout(finish, DHT22_FRAME_MILLISECONDS);
         return;
@@ -86,8 +86,8 @@ export class Dht22 implements Sensor<Dht22Readings> {
       io.pinMode(pin, "input_pullup");
       watch = 0;
       const callback = pending;
-      pending = null;
-      if (callback === null) return;
+      pending = undefined;
+      if (callback === undefined) return;
       /* The frame: humidity high and low byte (`high`, then the top byte of `bits`), temperature high and low byte (its top bit the sign, not two's complement), checksum (the low byte). */
       const humidity = ((high << 8) | (bits >>> 24)) / 10;
       const magnitude = ((bits >>> 8) & 0x7fff) / 10;
@@ -97,7 +97,7 @@ export class Dht22 implements Sensor<Dht22Readings> {
     };
 
     this.sample = function (callback: SampleCallback<Dht22Readings>): void {
-      if (pending !== null) {
+      if (pending !== undefined) {
         deliver(io, callback, "busy");
         return;
       }
@@ -108,7 +108,7 @@ export class Dht22 implements Sensor<Dht22Readings> {
       watch = io.setWatch(finish, pin, { repeat: true, edge: "falling" });
       io.pinMode(pin, "opendrain_pullup");
       io.digitalWrite(pin, 0);
-      low = true;
+      low = 1;
       io.setTimeout(finish, start);
     };
 

@@ -69,14 +69,15 @@ export class Ds18b20 implements Sensor<Ds18b20Readings> {
     const self: { romId: string } = this;
     let rom = options && options.rom !== undefined ? options.rom.toLowerCase() : "";
     const resolution = options && options.resolution !== undefined ? Math.max(9, Math.min(12, Math.round(options.resolution))) : 12;
-    let resolutionPending = true;
-    /** The sample's callback; not null while one runs. */
-    let pending: SampleCallback<Ds18b20Readings> | null = null;
+    /** 1 until the resolution is written. Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. */
+    let resolutionPending = 1;
+    /** The sample's callback while one runs. */
+    let pending: SampleCallback<Ds18b20Readings> | undefined;
 
     const converted = function (): void {
       const callback = pending;
-      pending = null;
-      if (callback === null) return;
+      pending = undefined;
+      if (callback === undefined) return;
       let error: SensorError | null = null;
       let scratchpad: Uint8Array;
       try {
@@ -103,12 +104,12 @@ export class Ds18b20 implements Sensor<Ds18b20Readings> {
       const raw = ((scratchpad![0]! | (scratchpad![1]! << 8)) << 16) >> 16;
       error = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad!, 8) !== scratchpad![8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
         : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
-      if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = true;
+      if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = 1;
       deliver(io, callback, error, { temperature: raw / 16 });
     };
 
     this.sample = function (callback: SampleCallback<Ds18b20Readings>): void {
-      if (pending !== null) {
+      if (pending !== undefined) {
         deliver(io, callback, "busy");
         return;
       }
@@ -129,7 +130,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings> {
               const scratchpad = bus.read(9);
               bus.select(rom);
               bus.write([DS18B20_WRITE_SCRATCHPAD, scratchpad[2]!, scratchpad[3]!, ((resolution - 9) << 5) | 0x1f]);
-              resolutionPending = false;
+              resolutionPending = 0;
             }
             bus.select(rom);
             bus.write(DS18B20_CONVERT_T, true);
