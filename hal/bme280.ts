@@ -44,7 +44,7 @@ export interface Bme280Readings {
 /**
  * Unit of each reading of a Bme280, for descriptions (Home Assistant's
  * discovery has its own table, held to this by a test): a constant outside
- * the class, which a node's bundle leaves out (each getter on the
+ * the driver, which a node's bundle leaves out (each getter on the
  * prototype cost an ESP8266 about 7 heap variables for good).
  */
 export const BME280_UNITS = { temperature: "°C", pressure: "hPa", humidity: "%RH" };
@@ -65,67 +65,79 @@ function controlRegisters(options: Partial<Bme280Options>): Uint8Array {
   return new Uint8Array([0xf2, code(options.humidityOversampling), 0xf5, filter << 2, 0xf4, (code(options.temperatureOversampling) << 5) | (code(options.pressureOversampling) << 2) | 1]);
 }
 
-/**
- * A BME280 sensor. Its settings live in the register/value pairs it writes
- * ({@link controlRegisters}); the calibration as the 33 bytes read. Its
- * state lives in locals of the constructor that its functions share, not in
- * members: a minified bundle shortens a local's name, but a member keeps its
- * `this.` at every use.
- */
-export class Bme280 implements Sensor<Bme280Readings> {
+/** A BME280 sensor, made by {@link createBme280}. */
+export interface Bme280 extends Sensor<Bme280Readings> {
   /** Starts a forced measurement; calls back when it is read, after the maximum measurement time of the datasheet (9.1: 9.3 ms, so 10, at oversampling 1). */
-  readonly sample: (callback: SampleCallback<Bme280Readings>) => void;
+  sample(callback: SampleCallback<Bme280Readings>): void;
+}
 
-  /** Takes `options`, fixed from then on (see Sensor), and soft-resets the chip (ignoring a missing one: the first sample reports it). */
-  constructor(io: Io, bus: I2CBus, options?: Partial<Bme280Options>) {
-    const address = options && options.address !== undefined ? options.address : 0x76;
-    /** Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. 1 once the chip id and calibration are read; 1 once the status was busy this sample. */
-    let ready = 0;
-    let retried = 0;
-    /** The sample's callback while one runs. */
-    let pending: SampleCallback<Bme280Readings> | undefined;
-    const calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
-    const control = controlRegisters(options || {});
-    /** Maximum time of one measurement in whole ms (datasheet 9.1), fixed with the settings: a number here, where a method cost heap variables. */
-    const wait = Math.ceil(1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575);
+/**
+ * A BME280 sensor on `bus`, taking `options`, fixed from then on (see
+ * Sensor), and soft-resetting the chip (ignoring a missing one: the first
+ * sample reports it). Its settings live in the register/value pairs it
+ * writes ({@link controlRegisters}); the calibration as the 33 bytes read.
+ * A plain object, not a class instance: no prototype, constructor or
+ * `__proto__` link for the heap to hold, and its method is written into it,
+ * not kept in a local as well. Its state lives in locals of this function
+ * that its functions share, not in members: a minified bundle shortens a
+ * local's name, but a member keeps its `this.` at every use.
+ */
+export function createBme280(io: Io, bus: I2CBus, options?: Partial<Bme280Options>): Bme280 {
+  const address = options && options.address !== undefined ? options.address : 0x76;
+  /** Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. 1 once the chip id and calibration are read; 1 once the status was busy this sample. */
+  let ready = 0;
+  let retried = 0;
+  /** The sample's callback while one runs. */
+  let pending: SampleCallback<Bme280Readings> | undefined;
+  const calibration = new Uint8Array(BME280_CALIBRATION_BYTES);
+  const control = controlRegisters(options || {});
+  /** Maximum time of one measurement in whole ms (datasheet 9.1), fixed with the settings: a number here, where a method cost heap variables. */
+  const wait = Math.ceil(1.25 + 2.3 * (1 << ((control[5]! >> 5) - 1)) + 2.3 * (1 << (((control[5]! >> 2) & 7) - 1)) + 0.575 + 2.3 * (1 << (control[1]! - 1)) + 0.575);
 
-    const readRegisters = function (register: number, count: number): Uint8Array {
-      bus.writeTo(address, register);
-      return bus.readFrom(address, count);
-    };
+  const readRegisters = function (register: number, count: number): Uint8Array {
+    bus.writeTo(address, register);
+    return bus.readFrom(address, count);
+  };
 
-    /** ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
-    const thrown = function (exception: unknown): SensorError {
-      return ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
-    };
+  /** ESP32 and ESP8266 throw on a missing acknowledge: that is an absent chip, anything else a bus fault. */
+  const thrown = function (exception: unknown): SensorError {
+    return ("" + (exception && (exception as Error).message)).indexOf("ACK") >= 0 ? "absent" : "bus";
+  };
 
-    const measured = function (): void {
-      const callback = pending;
-      if (callback === undefined) return;
-      let error: SensorError | null = null;
-      let data: Uint8Array;
-      try {
-        const status = readRegisters(BME280_STATUS, 1)[0]!;
-        if (status === 0xff) error = "absent";
-        else if (status & BME280_MEASURING) {
-          if (!retried) {
-            retried = 1;
-            io.setTimeout(measured, 2);
-            return;
-          }
-          error = "timeout";
-        } else data = readRegisters(BME280_DATA, 8);
-      } catch (exception) {
-        error = thrown(exception);
-      }
-      const readings = error === null ? compensate(calibration, data!) : null;
-      if (error === null && readings === null) error = "invalid";
-      pending = undefined;
-      if (error !== null) ready = 0;
-      deliver(io, callback, error, readings!);
-    };
+  const measured = function (): void {
+    const callback = pending;
+    if (callback === undefined) return;
+    let error: SensorError | null = null;
+    let data: Uint8Array;
+    try {
+      const status = readRegisters(BME280_STATUS, 1)[0]!;
+      if (status === 0xff) error = "absent";
+      else if (status & BME280_MEASURING) {
+        if (!retried) {
+          retried = 1;
+          io.setTimeout(measured, 2);
+          return;
+        }
+        error = "timeout";
+      } else data = readRegisters(BME280_DATA, 8);
+    } catch (exception) {
+      error = thrown(exception);
+    }
+    const readings = error === null ? compensate(calibration, data!) : null;
+    if (error === null && readings === null) error = "invalid";
+    pending = undefined;
+    if (error !== null) ready = 0;
+    deliver(io, callback, error, readings!);
+  };
 
-    this.sample = function (callback: SampleCallback<Bme280Readings>): void {
+  try {
+    bus.writeTo(address, [BME280_RESET, BME280_RESET_WORD]);
+  } catch {
+    /* no chip yet: the first sample reports it */
+  }
+
+  return {
+    sample: function (callback: SampleCallback<Bme280Readings>): void {
       if (pending !== undefined) {
         deliver(io, callback, "busy");
         return;
@@ -154,12 +166,6 @@ export class Bme280 implements Sensor<Bme280Readings> {
       retried = 0;
       pending = callback;
       io.setTimeout(measured, wait);
-    };
-
-    try {
-      bus.writeTo(address, [BME280_RESET, BME280_RESET_WORD]);
-    } catch {
-      /* no chip yet: the first sample reports it */
-    }
-  }
+    },
+  };
 }

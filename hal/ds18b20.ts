@@ -47,68 +47,74 @@ export interface Ds18b20Readings {
 /**
  * Unit of each reading of a Ds18b20, for descriptions (Home Assistant's
  * discovery has its own table, held to this by a test): a constant outside
- * the class, which a node's bundle leaves out (each getter on the
+ * the driver, which a node's bundle leaves out (each getter on the
  * prototype cost an ESP8266 about 7 heap variables for good).
  */
 export const DS18B20_UNITS = { temperature: "°C" };
 
-/**
- * A DS18B20 sensor. Its state lives in locals of the constructor that its
- * functions share, not in members: a minified bundle shortens a local's
- * name, but a member keeps its `this.` at every use.
- */
-export class Ds18b20 implements Sensor<Ds18b20Readings> {
+/** A DS18B20 sensor, made by {@link createDs18b20}. */
+export interface Ds18b20 extends Sensor<Ds18b20Readings> {
   /** The ROM id in use ("" until found). */
   readonly romId: string;
   /** Starts a conversion; calls back when it is read (up to 750 ms later). */
-  readonly sample: (callback: SampleCallback<Ds18b20Readings>) => void;
+  sample(callback: SampleCallback<Ds18b20Readings>): void;
+}
 
-  /** Takes `options`, fixed from then on (see Sensor); the bus is not touched until the first sample, which writes the resolution. */
-  constructor(io: Io, bus: OneWireBus, options?: Partial<Ds18b20Options>) {
-    /* romId is read-only to the driver's users: its functions write it through `self`, a copy of `rom`. */
-    const self: { romId: string } = this;
-    let rom = options && options.rom !== undefined ? options.rom.toLowerCase() : "";
-    const resolution = options && options.resolution !== undefined ? Math.max(9, Math.min(12, Math.round(options.resolution))) : 12;
-    /** 1 until the resolution is written. Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. */
-    let resolutionPending = 1;
-    /** The sample's callback while one runs. */
-    let pending: SampleCallback<Ds18b20Readings> | undefined;
+/**
+ * A DS18B20 sensor on `bus`, taking `options`, fixed from then on (see
+ * Sensor); the bus is not touched until the first sample, which writes the
+ * resolution. A plain object, not a class instance: no prototype,
+ * constructor or `__proto__` link for the heap to hold. Its state lives in
+ * locals of this function that its functions share, not in members: a
+ * minified bundle shortens a local's name, but a member keeps its `this.`
+ * at every use.
+ */
+export function createDs18b20(io: Io, bus: OneWireBus, options?: Partial<Ds18b20Options>): Ds18b20 {
+  let rom = options && options.rom !== undefined ? options.rom.toLowerCase() : "";
+  const resolution = options && options.resolution !== undefined ? Math.max(9, Math.min(12, Math.round(options.resolution))) : 12;
+  /** 1 until the resolution is written. Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. */
+  let resolutionPending = 1;
+  /** The sample's callback while one runs. */
+  let pending: SampleCallback<Ds18b20Readings> | undefined;
 
-    const converted = function (): void {
-      const callback = pending;
-      pending = undefined;
-      if (callback === undefined) return;
-      let error: SensorError | null = null;
-      let scratchpad: Uint8Array;
-      try {
-        if (!bus.reset()) error = "absent";
-        else {
-          bus.select(rom);
-          bus.write(DS18B20_READ_SCRATCHPAD);
-          scratchpad = bus.read(9);
-        }
-      } catch {
-        error = "bus";
+  const converted = function (): void {
+    const callback = pending;
+    pending = undefined;
+    if (callback === undefined) return;
+    let error: SensorError | null = null;
+    let scratchpad: Uint8Array;
+    try {
+      if (!bus.reset()) error = "absent";
+      else {
+        bus.select(rom);
+        bus.write(DS18B20_READ_SCRATCHPAD);
+        scratchpad = bus.read(9);
       }
-      if (error !== null) {
-        deliver(io, callback, error);
-        return;
-      }
-      /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
-      let ones = 0;
-      let zeros = 0;
-      for (let index = 0; index < 9; index++) {
-        if (scratchpad![index] === 0xff) ones++;
-        if (scratchpad![index] === 0) zeros++;
-      }
-      const raw = ((scratchpad![0]! | (scratchpad![1]! << 8)) << 16) >> 16;
-      error = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad!, 8) !== scratchpad![8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
-        : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
-      if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = 1;
-      deliver(io, callback, error, { temperature: raw / 16 });
-    };
+    } catch {
+      error = "bus";
+    }
+    if (error !== null) {
+      deliver(io, callback, error);
+      return;
+    }
+    /* All ones: nobody answered; all zeros: the line is held low; then the CRC, the power-on value and the range. */
+    let ones = 0;
+    let zeros = 0;
+    for (let index = 0; index < 9; index++) {
+      if (scratchpad![index] === 0xff) ones++;
+      if (scratchpad![index] === 0) zeros++;
+    }
+    const raw = ((scratchpad![0]! | (scratchpad![1]! << 8)) << 16) >> 16;
+    error = ones === 9 ? "absent" : zeros === 9 ? "bus" : crc8(scratchpad!, 8) !== scratchpad![8] ? "checksum" : raw === DS18B20_POWER_ON_RAW ? "power-on"
+      : raw < DS18B20_MINIMUM_RAW || raw > DS18B20_MAXIMUM_RAW ? "invalid" : null;
+    if ((error === null || error === "power-on") && ((scratchpad![4]! >> 5) & 3) !== resolution - 9) resolutionPending = 1;
+    deliver(io, callback, error, { temperature: raw / 16 });
+  };
 
-    this.sample = function (callback: SampleCallback<Ds18b20Readings>): void {
+  /* romId is read-only to the driver's users: its sample writes it here, a copy of `rom`. */
+  const driver: { romId: string; sample(callback: SampleCallback<Ds18b20Readings>): void } = {
+    romId: rom,
+    sample: function (callback: SampleCallback<Ds18b20Readings>): void {
       if (pending !== undefined) {
         deliver(io, callback, "busy");
         return;
@@ -120,7 +126,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings> {
           if (rom === "") {
             /* The first DS18B20 found, as findDs18b20 would give it: not called, so that a node's bundle has one function less. */
             const found = bus.search();
-            for (let index = 0; index < found.length && rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) self.romId = rom = found[index]!;
+            for (let index = 0; index < found.length && rom === ""; index++) if (found[index]!.substr(0, 2) === DS18B20_FAMILY) driver.romId = rom = found[index]!;
           }
           if (rom === "") error = "bus";
           else {
@@ -145,8 +151,7 @@ export class Ds18b20 implements Sensor<Ds18b20Readings> {
       }
       pending = callback;
       io.setTimeout(converted, Math.ceil(DS18B20_CONVERSION_MILLISECONDS / (1 << (12 - resolution))));
-    };
-
-    this.romId = rom;
-  }
+    },
+  };
+  return driver;
 }

@@ -3,8 +3,10 @@
  * a {@link Sensor} is sampled and answers later with named readings in
  * SI-ish units or one error code; an {@link Actuator} is written and keeps
  * its state readable; an {@link Input} reports changes as they happen. The
- * constructor of each driver puts the hardware in a safe, known state with
- * its options, which are fixed from then on: no node changes them, and a
+ * constructor (or, for the DHT22, DS18B20, BME280 and digital input, the
+ * `create…` function, which returns a plain object) of each driver puts the
+ * hardware in a safe, known state with its options, which are fixed from
+ * then on: no node changes them, and a
  * `configure` kept on each instance of the DHT22, DS18B20, BME280 and
  * digital input drivers cost an ESP8266 about 7 heap variables each for as
  * long as the node runs (the analog input, whose methods are shared on its

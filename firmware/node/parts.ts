@@ -14,11 +14,11 @@
  */
 import type { ActuatorConfig, SensorConfig } from "../config.ts";
 import { AnalogInput, type AnalogInputOptions } from "../../hal/analog-input.ts";
-import { Bme280, type Bme280Options } from "../../hal/bme280.ts";
-import { Dht22, type Dht22Options } from "../../hal/dht22.ts";
-import { DigitalInput, type DigitalInputOptions } from "../../hal/digital-input.ts";
+import { createBme280, type Bme280Options } from "../../hal/bme280.ts";
+import { createDht22, type Dht22Options } from "../../hal/dht22.ts";
+import { createDigitalInput, type DigitalInputOptions } from "../../hal/digital-input.ts";
 import { DigitalOutput, type DigitalOutputOptions } from "../../hal/digital-output.ts";
-import { Ds18b20, type Ds18b20Options } from "../../hal/ds18b20.ts";
+import { createDs18b20, type Ds18b20Options } from "../../hal/ds18b20.ts";
 import type { I2CBus, OneWireBus } from "../../hal/io.ts";
 import { PwmOutput, type PwmOutputOptions } from "../../hal/pwm-output.ts";
 import type { Readings, SampleCallback } from "../../hal/sensor.ts";
@@ -69,20 +69,20 @@ export function createSensor(part: SensorConfig, platform: Platform, buses: Part
   // absent options stay undefined: each driver takes that as {}
   const options = part.options;
   const type = part.type;
-  if (DHT22 && type == "dht22") return new Dht22(io, platform.pin(part.espruino), options as Partial<Dht22Options> | undefined);
-  if (INPUT && (type == "button" || type == "reed")) return new DigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions> | undefined);
+  if (DHT22 && type == "dht22") return createDht22(io, platform.pin(part.espruino), options as Partial<Dht22Options> | undefined);
+  if (INPUT && (type == "button" || type == "reed")) return createDigitalInput(io, platform.pin(part.espruino), options as Partial<DigitalInputOptions> | undefined);
   if (ANALOG && type == "analog") return new AnalogInput(io, platform.pin(part.espruino), options as Partial<AnalogInputOptions> | undefined);
   if (DS18B20 && type == "ds18b20") {
     let bus = buses[part.espruino] as OneWireBus | undefined;
     if (!bus) bus = buses[part.espruino] = platform.oneWire!(platform.pin(part.espruino));
-    return new Ds18b20(io, bus, options as Partial<Ds18b20Options> | undefined);
+    return createDs18b20(io, bus, options as Partial<Ds18b20Options> | undefined);
   }
   if (BME280 && type == "bme280") {
     const scl = part.espruinoScl || "";
     const key = part.espruino + "/" + scl;
     let bus = buses[key] as I2CBus | undefined;
     if (!bus) bus = buses[key] = platform.i2c!(platform.pin(part.espruino), platform.pin(scl));
-    return new Bme280(io, bus, options as Partial<Bme280Options> | undefined);
+    return createBme280(io, bus, options as Partial<Bme280Options> | undefined);
   }
   throw new Error("node: sensor " + part.name + " has driver type " + type + ", which this firmware lacks");
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Bme280, BME280_UNITS } from "../../hal/bme280.ts";
+import { createBme280, BME280_UNITS } from "../../hal/bme280.ts";
 import { EXAMPLE_CALIBRATION, humidityQ10Of, tFineOf } from "../../sim/devices/bme280-math.ts";
 import { Bme280Model } from "../../sim/devices/bme280.ts";
 import type { I2CTarget } from "../../sim/hardware/index.ts";
@@ -11,7 +11,7 @@ function bench(model: I2CTarget, boardId = "esp32", software = false) {
   const board = setup.hardware.board;
   const pins = { scl: board.pins[board.i2c!.scl]!.espruino, sda: board.pins[board.i2c!.sda]!.espruino };
   const bus = software ? setup.i2c(pins) : setup.i2c();
-  return { ...setup, bus, sensor: new Bme280(setup.io, bus) };
+  return { ...setup, bus, sensor: createBme280(setup.io, bus) };
 }
 
 /** A BME280 that takes longer than the datasheet's maximum. */
@@ -46,7 +46,7 @@ describe("Bme280 driver", () => {
     assert.ok(Math.abs(readings.humidity - 45.5) < 0.05, String(readings.humidity));
     model.temperature = -17.25;
     model.humidity = 92;
-    const oversampled = new Bme280(setup.io, setup.bus, { temperatureOversampling: 16, pressureOversampling: 16, humidityOversampling: 16, filter: 2 });
+    const oversampled = createBme280(setup.io, setup.bus, { temperatureOversampling: 16, pressureOversampling: 16, humidityOversampling: 16, filter: 2 });
     readings = readingsOf(sampleNow(setup, oversampled));
     assert.ok(Math.abs(readings.temperature - -17.25) < 0.005, `${readings.temperature}: the model's fixed-point inverse steps by 8 counts`);
     assert.ok(Math.abs(readings.humidity - 92) < 0.05, String(readings.humidity));
@@ -56,7 +56,7 @@ describe("Bme280 driver", () => {
   it("waits the datasheet's maximum measurement time, then retries once on a busy status", () => {
     const model = new SlowBme280({ temperature: 10 });
     const setup = bench(model);
-    for (const [sensor, wait] of [[setup.sensor, 10], [new Bme280(setup.io, setup.bus, { temperatureOversampling: 2 }), 12]] as const) {
+    for (const [sensor, wait] of [[setup.sensor, 10], [createBme280(setup.io, setup.bus, { temperatureOversampling: 2 }), 12]] as const) {
       // the datasheet's maximum (9.1), read at the next whole ms: 1.25 + 3 × 2.3 + 2 × 0.575 = 9.30 ms at oversampling ×1, 1.25 + 4 × 2.3 + 2 × 0.575 = 11.6 ms with the temperature at ×2
       let result: unknown = null;
       const started = setup.clock.now();
@@ -107,7 +107,7 @@ describe("Bme280 driver", () => {
   it("talks to the second address when configured", () => {
     const setup = rig();
     setup.hardware.attachI2C(new Bme280Model({ address: 0x77, temperature: 30 }));
-    const sensor = new Bme280(setup.io, setup.i2c(), { address: 0x77 });
+    const sensor = createBme280(setup.io, setup.i2c(), { address: 0x77 });
     assert.ok(Math.abs(readingsOf(sampleNow(setup, sensor)).temperature - 30) < 0.01);
   });
 });

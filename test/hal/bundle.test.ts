@@ -17,11 +17,11 @@ const HAL = fileURLToPath(new URL("../../hal/", import.meta.url));
 const ENTRY = `
 import { espruinoIo } from "${HAL}espruino.ts";
 import { AnalogInput } from "${HAL}analog-input.ts";
-import { Bme280 } from "${HAL}bme280.ts";
-import { Dht22 } from "${HAL}dht22.ts";
-import { DigitalInput } from "${HAL}digital-input.ts";
+import { createBme280 } from "${HAL}bme280.ts";
+import { createDht22 } from "${HAL}dht22.ts";
+import { createDigitalInput } from "${HAL}digital-input.ts";
 import { DigitalOutput } from "${HAL}digital-output.ts";
-import { Ds18b20, findDs18b20 } from "${HAL}ds18b20.ts";
+import { createDs18b20, findDs18b20 } from "${HAL}ds18b20.ts";
 import { PwmOutput } from "${HAL}pwm-output.ts";
 
 declare const D4: any, D5: any, D12: any, D13: any, D14: any, D25: any, D32: any, I2C1: any, OneWire: any;
@@ -30,12 +30,12 @@ const report = (name: string) => (result: any) => console.log(name, JSON.stringi
 I2C1.setup({ scl: D22, sda: D21 });
 const bus = new OneWire(D4);
 const sensors = [
-  new Dht22(io, D5),
-  new Ds18b20(io, bus, { rom: findDs18b20(bus)[0] || "" }),
-  new Bme280(io, I2C1, { address: 0x76 }),
+  createDht22(io, D5),
+  createDs18b20(io, bus, { rom: findDs18b20(bus)[0] || "" }),
+  createBme280(io, I2C1, { address: 0x76 }),
   new AnalogInput(io, D32, { scale: 2, unit: "V" }),
 ];
-const button = new DigitalInput(io, D12, { longPress: 1000 });
+const button = createDigitalInput(io, D12, { longPress: 1000 });
 button.listen((kind, active, seconds) => console.log(kind, active, seconds));
 const relay = new DigitalOutput(io, D13, { activeLow: true });
 const fan = new PwmOutput(io, D14, { frequency: 25000 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { Dht22, DHT22_UNITS } from "../../hal/dht22.ts";
+import { createDht22, DHT22_UNITS } from "../../hal/dht22.ts";
 import { Dht22Model } from "../../sim/devices/dht22.ts";
 import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
 
 function bench(model: Dht22Model, boardId = "esp32", pin = "D4") {
   const setup = rig(boardId);
   setup.hardware.attachLine(pin, model);
-  return { ...setup, sensor: new Dht22(setup.io, setup.pin(pin)) };
+  return { ...setup, sensor: createDht22(setup.io, setup.pin(pin)) };
 }
 
 describe("Dht22 driver", () => {

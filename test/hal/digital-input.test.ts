@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { DIGITAL_INPUT_UNITS, DigitalInput } from "../../hal/digital-input.ts";
+import { createDigitalInput, DIGITAL_INPUT_UNITS } from "../../hal/digital-input.ts";
 import type { InputEventKind } from "../../hal/sensor.ts";
 import { ButtonModel } from "../../sim/devices/button.ts";
 import { readingsOf, rig, sampleNow } from "./rig.ts";
 
-function bench(options: ConstructorParameters<typeof DigitalInput>[2] = {}, model = new ButtonModel({ bounceMs: 5, bounces: 4 })) {
+function bench(options: Parameters<typeof createDigitalInput>[2] = {}, model = new ButtonModel({ bounceMs: 5, bounces: 4 })) {
   const setup = rig();
   setup.hardware.attachLine("D12", model);
-  const input = new DigitalInput(setup.io, setup.pin("D12"), options);
+  const input = createDigitalInput(setup.io, setup.pin("D12"), options);
   const events: Array<[InputEventKind, boolean, number]> = [];
   input.listen((kind, active, seconds) => events.push([kind, active, seconds]));
   return { ...setup, model, input, events };

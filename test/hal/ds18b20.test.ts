@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { crc8 } from "../../hal/crc8.ts";
-import { Ds18b20, DS18B20_UNITS, findDs18b20 } from "../../hal/ds18b20.ts";
+import { createDs18b20, DS18B20_UNITS, findDs18b20 } from "../../hal/ds18b20.ts";
 import type { OneWireBus } from "../../hal/io.ts";
 import { Ds18b20Model } from "../../sim/devices/ds18b20.ts";
 import { errorOf, readingsOf, rig, sampleNow } from "./rig.ts";
@@ -15,7 +15,7 @@ describe("Ds18b20 driver", () => {
   it("reads the datasheet's Table 1 temperatures: +125, +25.0625, 0, -10.125, -55 °C", () => {
     const model = new Ds18b20Model();
     const setup = bench([model]);
-    const sensor = new Ds18b20(setup.io, setup.bus);
+    const sensor = createDs18b20(setup.io, setup.bus);
     for (const celsius of [125, 25.0625, 0, -10.125, -55]) {
       model.temperature = celsius;
       assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: celsius });
@@ -27,14 +27,14 @@ describe("Ds18b20 driver", () => {
   it("waits the conversion time of its resolution before reading (750 ms at 12 bits, 94 ms at 9)", () => {
     const model = new Ds18b20Model({ temperature: 21.3125 });
     const setup = bench([model]);
-    const sensor = new Ds18b20(setup.io, setup.bus);
+    const sensor = createDs18b20(setup.io, setup.bus);
     let result: unknown = null;
     sensor.sample((outcome) => (result = outcome));
     setup.clock.advance(749);
     assert.equal(result, null);
     setup.clock.advance(2);
     assert.deepEqual(result, { ok: true, readings: { temperature: 21.3125 } });
-    const nineBits = new Ds18b20(setup.io, setup.bus, { resolution: 9 });
+    const nineBits = createDs18b20(setup.io, setup.bus, { resolution: 9 });
     const started = setup.clock.now();
     assert.deepEqual(readingsOf(sampleNow(setup, nineBits)), { temperature: 21 }, "9 bits: 0.5 °C steps");
     assert.ok(setup.clock.now() - started <= 95);
@@ -47,7 +47,7 @@ describe("Ds18b20 driver", () => {
     const roms = findDs18b20(setup.bus);
     assert.deepEqual([...roms].sort(), models.map((model) => model.romId).sort());
     for (const model of models) {
-      const sensor = new Ds18b20(setup.io, setup.bus, { rom: model.romId.toUpperCase() });
+      const sensor = createDs18b20(setup.io, setup.bus, { rom: model.romId.toUpperCase() });
       assert.deepEqual(readingsOf(sampleNow(setup, sensor)), { temperature: model.temperature });
     }
     assert.deepEqual(models.map((model) => model.conversions), [1, 1, 1], "only the selected sensor converts");
@@ -56,7 +56,7 @@ describe("Ds18b20 driver", () => {
   it("treats the 85 °C power-on value as an error", () => {
     const model = new Ds18b20Model({ temperature: 22 });
     const setup = bench([model]);
-    const sensor = new Ds18b20(setup.io, setup.bus);
+    const sensor = createDs18b20(setup.io, setup.bus);
     model.fault = "power-on-reset";
     assert.equal(errorOf(sampleNow(setup, sensor)), "power-on");
     model.fault = null;
@@ -67,7 +67,7 @@ describe("Ds18b20 driver", () => {
     const setup = rig();
     const scratchpad = new Uint8Array([0, 0, 0x4b, 0x46, 0x7f, 0xff, 0x0c, 0x10, 0]);
     const bus: OneWireBus = { reset: () => true, select: () => {}, skip: () => {}, write: () => {}, read: () => scratchpad.slice(), search: () => ["28000000000000ff"] };
-    const sensor = new Ds18b20(setup.io, bus);
+    const sensor = createDs18b20(setup.io, bus);
     const readRaw = (raw: number) => {
       scratchpad[0] = raw & 255;
       scratchpad[1] = (raw >> 8) & 255;
@@ -85,7 +85,7 @@ describe("Ds18b20 driver", () => {
     const model = new Ds18b20Model();
     const other = new Ds18b20Model({ serial: 2 });
     const setup = bench([model, other]);
-    const sensor = new Ds18b20(setup.io, setup.bus, { rom: model.romId });
+    const sensor = createDs18b20(setup.io, setup.bus, { rom: model.romId });
     model.fault = "bad-crc";
     assert.equal(errorOf(sampleNow(setup, sensor)), "checksum");
     model.fault = "stuck";
@@ -94,12 +94,12 @@ describe("Ds18b20 driver", () => {
     assert.equal(errorOf(sampleNow(setup, sensor)), "absent", "its reads come back all ones");
     setup.hardware.detach(other);
     assert.equal(errorOf(sampleNow(setup, sensor)), "absent", "no presence pulse at all");
-    assert.equal(errorOf(sampleNow(setup, new Ds18b20(setup.io, setup.bus))), "absent");
+    assert.equal(errorOf(sampleNow(setup, createDs18b20(setup.io, setup.bus))), "absent");
   });
 
   it("says busy while a conversion runs, and works on ESP8266", () => {
     const setup = bench([new Ds18b20Model({ temperature: 5.5 })], "esp8266");
-    const sensor = new Ds18b20(setup.io, setup.bus);
+    const sensor = createDs18b20(setup.io, setup.bus);
     sensor.sample(() => undefined);
     assert.equal(errorOf(sampleNow(setup, sensor)), "busy");
     setup.clock.advance(800);

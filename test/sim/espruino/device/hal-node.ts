@@ -3,19 +3,19 @@
  * Espruino backend (hal/espruino.ts), exactly as a board would run them,
  * printing each sample as one JSON line. Checked by tsconfig.device.json.
  */
-import { Bme280 } from "../../../../hal/bme280.ts";
-import { Dht22 } from "../../../../hal/dht22.ts";
+import { createBme280 } from "../../../../hal/bme280.ts";
+import { createDht22 } from "../../../../hal/dht22.ts";
 import { DigitalOutput } from "../../../../hal/digital-output.ts";
-import { Ds18b20 } from "../../../../hal/ds18b20.ts";
+import { createDs18b20 } from "../../../../hal/ds18b20.ts";
 import { espruinoIo } from "../../../../hal/espruino.ts";
 import type { Readings, Sample } from "../../../../hal/sensor.ts";
 
 const io = espruinoIo();
 const relay = new DigitalOutput(io, D26, { activeLow: true });
-const dht = new Dht22(io, D4);
-const thermometer = new Ds18b20(io, new OneWire(D5));
+const dht = createDht22(io, D4);
+const thermometer = createDs18b20(io, new OneWire(D5));
 I2C1.setup({ scl: D22, sda: D21 });
-const climate = new Bme280(io, I2C1);
+const climate = createBme280(io, I2C1);
 
 function report(name: string): (sample: Sample<Readings>) => void {
   return function (sample: Sample<Readings>) {
