@@ -2,7 +2,8 @@
  * Device entry point of the full node: builds the {@link Platform} from
  * Espruino's globals and modules and starts the node the build baked in
  * (`MOTE_NODE`, injected by scripts/build/build.ts); the 1-Wire and I2C bus makers only in a
- * build with a driver that uses them (`MOTE_DRIVER_DS18B20`, `MOTE_DRIVER_BME280`). Runs top to bottom at boot, so everything
+ * build with a driver that uses them (`MOTE_DRIVER_DS18B20`, `MOTE_DRIVER_BME280`), and only
+ * until the node has made its drivers. Runs top to bottom at boot, so everything
  * is declared before it is called. With `MOTE_DEEP_SLEEP` the platform also
  * gets `deepSleep` (ESP32.deepSleep / ESP8266.deepSleep, integer
  * microseconds: the ESP8266 throws on anything else) and `woke` (ESP32 wake
@@ -64,3 +65,7 @@ if (typeof MOTE_DEEP_SLEEP != "undefined" && MOTE_DEEP_SLEEP) {
 
 /** The running node as the global `mote`: at the Espruino console `mote.report()` publishes now, `mote.client.counters` shows the MQTT counters (the simulator reads it too). */
 (global as unknown as { mote: RunningNode }).mote = startNode(MOTE_NODE, platform);
+
+/* The bus makers serve only the drivers startNode has just made: the node keeps `platform` for its life, and these two would hold about 12 heap variables in it. */
+if (typeof MOTE_DRIVER_DS18B20 == "undefined" || MOTE_DRIVER_DS18B20) delete platform.oneWire;
+if (typeof MOTE_DRIVER_BME280 == "undefined" || MOTE_DRIVER_BME280) delete platform.i2c;
