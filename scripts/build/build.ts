@@ -28,6 +28,7 @@ import { nodeTopic, statusTopic } from "../../firmware/node/topics.ts";
 import { bundleForEspruino, NODE_PRIVATE_PROPERTIES } from "../espruino-esbuild.ts";
 import { checkBundle, type GateViolation } from "../gate/index.ts";
 import { checkMessagesFit } from "./message-fit.ts";
+import { DRIVER_TYPES } from "./part-types.ts";
 import { describedBoard, loadNode, readDescription } from "./node-description.ts";
 import { moduleSizes, type ModuleSize } from "./size-table.ts";
 
@@ -123,7 +124,8 @@ export function descriptionDefines(node: NodeConfig): Record<string, string> {
  * `MOTE_TOPIC`, see {@link buildBundle}), `discovery` unless true,
  * `sensors` when there are none and no discovery, `broker` and `buffers`,
  * which only the client's settings and CONNECT packet hold (`MOTE_CLIENT`,
- * `MOTE_TLS`, see {@link buildBundle}), and what the device
+ * `MOTE_TLS`, see {@link buildBundle}), an I2C part's `sda`, `scl` and
+ * default `address` ({@link deviceI2cOptions}), and what the device
  * gets as constants ({@link descriptionDefines}, {@link featureDefines}):
  * `telemetry`, `watchdog`, `wifi`, `deepSleep` and each actuator's `qos`.
  */
@@ -136,8 +138,26 @@ export function deviceNode(node: NodeConfig): object {
     device[key] = value;
   }
   const without = (...keys: string[]) => (part: object) => Object.fromEntries(Object.entries(part).filter(([key]) => !keys.includes(key)));
-  if (node.sensors.length || node.discovery) device["sensors"] = node.sensors.map(without("pin"));
+  if (node.sensors.length || node.discovery) device["sensors"] = node.sensors.map(without("pin")).map(deviceI2cOptions);
   device["actuators"] = node.actuators.map(without("pin", "qos"));
+  return device;
+}
+
+/**
+ * An I2C part as the device needs it: its options without `sda` and `scl`
+ * (firmware/node/parts.ts makes the bus from the part's `espruino` and
+ * `espruinoScl`) and without an `address` that is the default (the first of
+ * part-types.ts, which hal/bme280.ts takes when none is given), and without
+ * `options` when nothing is left (the driver takes none as `{}`). Any other
+ * part as it is.
+ */
+function deviceI2cOptions(part: Record<string, unknown>): Record<string, unknown> {
+  const driver = DRIVER_TYPES[String(part["type"])];
+  const options = part["options"] as Record<string, unknown> | undefined;
+  if (driver === undefined || driver.bus !== "i2c" || options === undefined) return part;
+  const kept = Object.fromEntries(Object.entries(options).filter(([key, value]) => key !== "sda" && key !== "scl" && !(key === "address" && value === driver.addresses![0])));
+  const device: Record<string, unknown> = { ...part, options: kept };
+  if (!Object.keys(kept).length) delete device["options"];
   return device;
 }
 

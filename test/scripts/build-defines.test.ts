@@ -116,6 +116,19 @@ describe("build switches (featureDefines)", () => {
     for (const key of ["deepSleep", "broker", "buffers", "telemetry", "watchdog", "wifi"]) assert.equal(full[key], undefined, key);
     const sensing = deviceNode({ ...node, sensors: [{ name: "room", type: "dht22", pin: "D5", espruino: "D14", qos: 0 }] }) as Record<string, unknown>;
     assert.deepEqual(sensing["sensors"], [{ name: "room", type: "dht22", espruino: "D14", qos: 0 }]);
+    /* an I2C part's bus is its espruino/espruinoScl pins (firmware/node/parts.ts), and the driver's own address is 0x76: neither
+       the pins' labels nor that address in its options; any other option kept */
+    const air = { name: "air", type: "bme280", pin: "D2", espruino: "D4", espruinoScl: "D5" };
+    const i2c = deviceNode({ ...node, sensors: [
+      { ...air, options: { sda: "D2", scl: "D1", address: 0x76 } },
+      { ...air, name: "attic", options: { sda: "D2", scl: "D1", address: 0x77, filter: 2 } },
+      { ...air, name: "cellar", options: { sda: "D2", scl: "D1", address: 0x76, humidityOversampling: 4 } },
+    ] as NodeConfig["sensors"] }) as Record<string, unknown>;
+    assert.deepEqual(i2c["sensors"], [
+      { name: "air", type: "bme280", espruino: "D4", espruinoScl: "D5" },
+      { name: "attic", type: "bme280", espruino: "D4", espruinoScl: "D5", options: { address: 0x77, filter: 2 } },
+      { name: "cellar", type: "bme280", espruino: "D4", espruinoScl: "D5", options: { humidityOversampling: 4 } },
+    ]);
   });
 
   it("gives the device the description's fields it reads as constants", () => {
