@@ -11,6 +11,7 @@
  */
 import { compensate } from "./bme280-calibration.ts";
 import {
+  BME280_ADDRESS,
   BME280_CALIBRATION_BYTES, BME280_CALIBRATION_HIGH, BME280_CALIBRATION_LOW, BME280_CALIBRATION_SPLIT, BME280_CHIP_ID, BME280_DATA, BME280_ID,
   BME280_MEASURING, BME280_RESET, BME280_RESET_WORD, BME280_STATUS,
 } from "./constants.ts";
@@ -83,7 +84,7 @@ export interface Bme280 extends Sensor<Bme280Readings> {
  * local's name, but a member keeps its `this.` at every use.
  */
 export function createBme280(io: Io, bus: I2CBus, options?: Partial<Bme280Options>): Bme280 {
-  const address = options && options.address !== undefined ? options.address : 0x76;
+  const address = options && options.address !== undefined ? options.address : BME280_ADDRESS;
   /** Flags 0 or 1, not booleans, and no callback undefined, not null: each null or boolean held costs a heap variable of its own. 1 once the chip id and calibration are read; 1 once the status was busy this sample. */
   let ready = 0;
   let retried = 0;

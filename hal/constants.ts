@@ -6,6 +6,10 @@
  * stay a variable of the bundle's scope, one each).
  */
 
+/** BME280 I2C addresses (Bosch BST-BME280-DS002, 6.2): 0x76 with SDO to ground, the driver's default, or 0x77. */
+export const BME280_ADDRESS = 0x76;
+export const BME280_ADDRESS_ALTERNATE = 0x77;
+
 /** BME280 registers (Bosch BST-BME280-DS002, 5.3, table 18). */
 export const BME280_CALIBRATION_LOW = 0x88;
 export const BME280_ID = 0xd0;

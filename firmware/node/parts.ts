@@ -23,10 +23,10 @@ import type { I2CBus, OneWireBus } from "../../hal/io.ts";
 import { PwmOutput, type PwmOutputOptions } from "../../hal/pwm-output.ts";
 import type { Readings, SampleCallback } from "../../hal/sensor.ts";
 import type { CommandActuator } from "./commands.ts";
+import type { Platform } from "./platform.ts";
 
 /** The state payload of an actuator (commands.ts, which publishes it after a command too). */
 export { statePayload } from "./commands.ts";
-import type { Platform } from "./platform.ts";
 
 declare const MOTE_DRIVER_ANALOG: boolean | undefined;
 declare const MOTE_DRIVER_BME280: boolean | undefined;

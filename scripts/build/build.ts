@@ -147,7 +147,7 @@ export function deviceNode(node: NodeConfig): object {
  * An I2C part as the device needs it: its options without `sda` and `scl`
  * (firmware/node/parts.ts makes the bus from the part's `espruino` and
  * `espruinoScl`) and without an `address` that is the default (the first of
- * part-types.ts, which hal/bme280.ts takes when none is given), and without
+ * part-types.ts: BME280_ADDRESS, which hal/bme280.ts takes when none is given), and without
  * `options` when nothing is left (the driver takes none as `{}`). Any other
  * part as it is.
  */

@@ -7,6 +7,7 @@
  * ADC1 only, boards/ESP32.py), and a watch needs an interrupt-capable pin.
  */
 import type { Board, PinCapabilities } from "../../boards/board.ts";
+import { BME280_ADDRESS, BME280_ADDRESS_ALTERNATE } from "../../hal/constants.ts";
 
 /** What a driver needs from a pin. */
 export type PinNeed = "input" | "output" | "pwm" | "interrupt" | "adc";
@@ -26,7 +27,7 @@ export interface DriverType {
 /** Every driver type, by the name a description uses. */
 export const DRIVER_TYPES: Readonly<Record<string, DriverType>> = {
   "analog": { role: "sensors", bus: "pin", needs: ["adc"] },
-  "bme280": { role: "sensors", bus: "i2c", needs: ["input", "output"], addresses: [0x76, 0x77] },
+  "bme280": { role: "sensors", bus: "i2c", needs: ["input", "output"], addresses: [BME280_ADDRESS, BME280_ADDRESS_ALTERNATE] },
   "button": { role: "sensors", bus: "pin", needs: ["input", "interrupt"] },
   "dht22": { role: "sensors", bus: "pin", needs: ["input", "output", "interrupt"] },
   "ds18b20": { role: "sensors", bus: "onewire", needs: ["input", "output"] },
